@@ -1,0 +1,28 @@
+"""Engines by name. The diffusion engine is imported only when asked for (it loads torch)."""
+
+from __future__ import annotations
+
+from tratteggio.core.engines.base import Engine, FillContext
+from tratteggio.core.engines.classical import BiharmonicEngine, OpenCVEngine
+from tratteggio.core.errors import RequestError
+from tratteggio.core.request import DIFFUSION_ENGINE, ENGINE_NAMES
+
+_CLASSICAL: dict[str, Engine] = {
+    "biharmonic": BiharmonicEngine(),
+    "telea": OpenCVEngine("telea", "INPAINT_TELEA"),
+    "navier-stokes": OpenCVEngine("navier-stokes", "INPAINT_NS"),
+}
+
+
+def get_engine(name: str) -> Engine:
+    """The engine called `name`; RequestError for a name we do not know."""
+    if name in _CLASSICAL:
+        return _CLASSICAL[name]
+    if name == DIFFUSION_ENGINE:
+        from tratteggio.core.engines.diffusion import diffusion_engine
+
+        return diffusion_engine()
+    raise RequestError(f"unknown engine '{name}' (choose from {', '.join(ENGINE_NAMES)})")
+
+
+__all__ = ["Engine", "FillContext", "get_engine"]

@@ -1,0 +1,47 @@
+"""The small protocol every restoration engine implements."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+import numpy as np
+
+from tratteggio.core.request import RestorationRequest
+
+
+@dataclass(frozen=True)
+class FillContext:
+    """What an engine may call while filling one crop.
+
+    `report(step, fill, timestep)` hands over an intermediate fill of the crop (same shape and dtype
+    as the crop) for step `step` (0-based) of `Engine.preview_steps`; `check()` raises `Cancelled`
+    when the user has cancelled. Both run on the engine's (worker) thread.
+    """
+
+    report: Callable[[int, np.ndarray, float | None], None]
+    check: Callable[[], None]
+
+
+class Engine(Protocol):
+    name: str
+    generative: bool
+
+    def preview_steps(self, request: RestorationRequest) -> int:
+        """How many intermediate previews `fill` reports for each crop (0 for one-shot methods)."""
+        ...
+
+    def context_size(self, request: RestorationRequest) -> int:
+        """The smallest crop side the engine wants around a loss (0: just the padding)."""
+        ...
+
+    def fill(
+        self, image: np.ndarray, mask: np.ndarray, request: RestorationRequest, ctx: FillContext
+    ) -> np.ndarray:
+        """Fill the True pixels of `mask` in the colour crop `image`; return an array like `image`."""
+        ...
+
+    def describe(self, request: RestorationRequest) -> dict[str, Any]:
+        """Method, parameters and library versions, for the conservation record."""
+        ...

@@ -1,0 +1,207 @@
+"""Reading photos and masks from disk, keeping bit depth, alpha, orientation and ICC profile.
+
+Format is decided by the file's first bytes, not its name. TIFF goes through tifffile (Pillow silently
+reduces 48-bit RGB to 8-bit); 16-bit PNG goes through OpenCV for the same reason; everything else
+through Pillow. Any failure raises `ImageLoadError` naming the file and the problem.
+"""
+
+from __future__ import annotations
+
+import os
+import warnings
+from pathlib import Path
+
+import numpy as np
+
+from tratteggio.core.errors import ImageLoadError
+from tratteggio.core.photo import Photo
+
+DEFAULT_MAX_PIXELS = 200_000_000
+FORMATS = "PNG, JPEG, TIFF, WebP, BMP"
+
+
+def max_pixels() -> int:
+    """The largest photo we agree to open; raise it with TRATTEGGIO_MAX_PIXELS."""
+    value = os.environ.get("TRATTEGGIO_MAX_PIXELS", "")
+    return int(value) if value.isdigit() else DEFAULT_MAX_PIXELS
+
+
+def load_photo(path: str | Path, *, limit: int | None = None) -> Photo:
+    """Load a photo upright, at its own bit depth, with its ICC profile."""
+    path = Path(path)
+    head = _read_head(path)
+    kind = sniff_format(head)
+    if kind is None:
+        raise ImageLoadError(f"{path.name}: not a supported image (supported: {FORMATS})")
+    limit = limit or max_pixels()
+    try:
+        if kind == "tiff":
+            pixels, icc, orientation = _load_tiff(path, limit)
+        elif kind == "png" and head[24] == 16:
+            pixels, icc, orientation = _load_png16(path, head, limit)
+        else:
+            pixels, icc, orientation = _load_pillow(path, limit)
+    except ImageLoadError:
+        raise
+    except MemoryError:
+        raise ImageLoadError(f"{path.name}: not enough memory to open this photo") from None
+    except Exception as exc:  # decoders raise many types; all mean the same to a user
+        raise ImageLoadError(f"{path.name}: corrupt or truncated {kind.upper()} file ({exc})") from exc
+    pixels = np.ascontiguousarray(apply_orientation(pixels, orientation))
+    return Photo(pixels=pixels, icc_profile=icc or None, source=path.resolve())
+
+
+def sniff_format(head: bytes) -> str | None:
+    if head.startswith((b"II*\x00", b"MM\x00*", b"II+\x00", b"MM\x00+")):
+        return "tiff"
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "png"
+    if head.startswith(b"\xff\xd8\xff"):
+        return "jpeg"
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return "webp"
+    if head.startswith(b"BM"):
+        return "bmp"
+    return None
+
+
+def apply_orientation(pixels: np.ndarray, orientation: int) -> np.ndarray:
+    """Apply an EXIF/TIFF orientation (1..8) so the pixels are upright."""
+    ops = {
+        2: lambda a: a[:, ::-1],
+        3: lambda a: a[::-1, ::-1],
+        4: lambda a: a[::-1],
+        5: lambda a: np.swapaxes(a, 0, 1),
+        6: lambda a: np.rot90(a, -1),
+        7: lambda a: np.swapaxes(a[::-1, ::-1], 0, 1),
+        8: lambda a: np.rot90(a, 1),
+    }
+    op = ops.get(orientation)
+    return op(pixels) if op else pixels
+
+
+def _read_head(path: Path) -> bytes:
+    if not path.exists():
+        raise ImageLoadError(f"{path}: no such file")
+    if path.is_dir():
+        raise ImageLoadError(f"{path}: is a folder, not an image")
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(64)
+    except OSError as exc:
+        raise ImageLoadError(f"{path.name}: cannot be read ({exc.strerror})") from None
+    if not head:
+        raise ImageLoadError(f"{path.name}: the file is empty")
+    return head
+
+
+def _check_size(path: Path, height: int, width: int, limit: int) -> None:
+    if height <= 0 or width <= 0:
+        raise ImageLoadError(f"{path.name}: the image has no pixels")
+    if height * width > limit:
+        raise ImageLoadError(
+            f"{path.name}: {width}x{height} is {height * width / 1e6:.0f} MP, over the limit of "
+            f"{limit / 1e6:.0f} MP (raise it with TRATTEGGIO_MAX_PIXELS)"
+        )
+
+
+def _load_tiff(path: Path, limit: int) -> tuple[np.ndarray, bytes | None, int]:
+    import tifffile
+
+    with tifffile.TiffFile(path) as tif:
+        page = tif.pages.first
+        photometric = int(page.photometric)
+        if photometric not in (0, 1, 2):  # miniswhite, minisblack, rgb
+            raise ImageLoadError(f"{path.name}: TIFF colour model {photometric} is not supported")
+        pixels = page.asarray()
+        if page.planarconfig == 2 and pixels.ndim == 3:
+            pixels = np.moveaxis(pixels, 0, -1)
+        icc = page.tags.valueof(34675)
+        orientation = int(page.tags.valueof(274) or 1)
+    _check_size(path, pixels.shape[0], pixels.shape[1], limit)
+    pixels = _normalise_dtype(path, pixels)
+    if photometric == 0:
+        pixels = _invert(pixels)
+    return pixels, bytes(icc) if icc else None, orientation
+
+
+def _invert(pixels: np.ndarray) -> np.ndarray:
+    if pixels.dtype.kind == "f":
+        return 1.0 - pixels
+    return np.iinfo(pixels.dtype).max - pixels
+
+
+def _normalise_dtype(path: Path, pixels: np.ndarray) -> np.ndarray:
+    if pixels.dtype == bool:
+        return pixels.astype(np.uint8) * 255
+    if pixels.dtype in (np.uint8, np.uint16, np.float32):
+        return pixels
+    if pixels.dtype == np.float64 or pixels.dtype == np.float16:
+        return pixels.astype(np.float32)
+    raise ImageLoadError(f"{path.name}: {pixels.dtype} samples are not supported (8/16-bit or float)")
+
+
+def _load_png16(path: Path, head: bytes, limit: int) -> tuple[np.ndarray, bytes | None, int]:
+    import cv2
+
+    width = int.from_bytes(head[16:20], "big")
+    height = int.from_bytes(head[20:24], "big")
+    _check_size(path, height, width, limit)
+    data = np.fromfile(path, dtype=np.uint8)
+    pixels = cv2.imdecode(data, cv2.IMREAD_UNCHANGED)
+    if pixels is None:
+        raise ImageLoadError(f"{path.name}: corrupt or truncated PNG file")
+    color_type = head[25]
+    if pixels.ndim == 3 and color_type == 4:  # gray + alpha arrives as BGRA
+        pixels = np.stack([pixels[:, :, 0], pixels[:, :, 3]], axis=-1)
+    elif pixels.ndim == 3:
+        pixels = pixels[:, :, [2, 1, 0, 3][: pixels.shape[2]]]
+    icc, orientation = _pillow_metadata(path)
+    return pixels, icc, orientation
+
+
+def _pillow_metadata(path: Path) -> tuple[bytes | None, int]:
+    from PIL import Image
+
+    with Image.open(path) as im:
+        return im.info.get("icc_profile"), int(im.getexif().get(0x0112, 1) or 1)
+
+
+_PILLOW_MODES = {"1": "L", "P": "RGB", "PA": "RGBA", "CMYK": "RGB", "YCbCr": "RGB", "LAB": "RGB"}
+
+
+def _load_pillow(path: Path, limit: int) -> tuple[np.ndarray, bytes | None, int]:
+    from PIL import Image
+
+    Image.MAX_IMAGE_PIXELS = None  # our own limit, checked before decoding, replaces Pillow's
+    with warnings.catch_warnings(), Image.open(path) as opened:
+        warnings.simplefilter("ignore")
+        _check_size(path, opened.height, opened.width, limit)
+        opened.load()
+        icc = opened.info.get("icc_profile")
+        orientation = int(opened.getexif().get(0x0112, 1) or 1)
+        im: Image.Image = opened
+        if im.mode == "P" and "transparency" in im.info:
+            im = im.convert("RGBA")
+        if im.mode in ("CMYK", "LAB"):
+            icc = None  # the profile describes the old colour space
+        if im.mode in _PILLOW_MODES:
+            im = im.convert(_PILLOW_MODES[im.mode])
+        pixels = _pillow_array(im)
+    return pixels, icc, orientation
+
+
+def _pillow_array(im: object) -> np.ndarray:
+    from PIL import Image
+
+    assert isinstance(im, Image.Image)
+    if im.mode in ("I;16", "I;16B", "I;16L"):
+        return np.asarray(im).astype(np.uint16)
+    if im.mode == "I":
+        arr = np.asarray(im)
+        return arr.astype(np.uint16) if arr.max(initial=0) <= 65535 else (arr >> 16).astype(np.uint16)
+    if im.mode == "F":
+        return np.asarray(im, dtype=np.float32)
+    if im.mode not in ("L", "LA", "RGB", "RGBA"):
+        im = im.convert("RGB")
+    return np.asarray(im).copy()

@@ -1,0 +1,135 @@
+"""The conservation record: what was done, to which master, with what, by which software.
+
+AIC's Code of Ethics asks that compensation for loss be documented in written and graphic form; the
+record (JSON) and the loss map (PNG) beside every result are that documentation.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import platform
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from tratteggio import __version__
+from tratteggio.core.mask import Mask
+from tratteggio.core.photo import Photo
+from tratteggio.core.restore import Result
+
+RECORD_SCHEMA = "tratteggio.record/1"
+IPTC = "http://cv.iptc.org/newscodes/digitalsourcetype/"
+GENERATIVE_SOURCE = IPTC + "compositeWithTrainedAlgorithmicMedia"
+CLASSICAL_SOURCE = IPTC + "algorithmicallyEnhanced"
+
+
+def digital_source_type(result: Result) -> str:
+    return GENERATIVE_SOURCE if result.generative else CLASSICAL_SOURCE
+
+
+def sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with Path(path).open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def icc_description(icc: bytes | None) -> str | None:
+    if not icc:
+        return None
+    try:
+        from PIL import ImageCms
+
+        profile = ImageCms.ImageCmsProfile(io.BytesIO(icc))
+        return ImageCms.getProfileDescription(profile).strip() or "unnamed profile"
+    except Exception:
+        return "unreadable profile"
+
+
+def describe_master(photo: Photo, path: Path | None) -> dict[str, Any]:
+    info: dict[str, Any] = {
+        "width": photo.width,
+        "height": photo.height,
+        "channels": photo.channels,
+        "bit_depth": photo.bit_depth,
+        "dtype": str(photo.pixels.dtype),
+        "icc_description": icc_description(photo.icc_profile),
+    }
+    if path is not None:
+        info.update(file=Path(path).name, path=str(Path(path).resolve()), sha256=sha256_file(path))
+    return info
+
+
+def describe_mask(mask: Mask) -> dict[str, Any]:
+    box = mask.bbox()
+    return {"bbox": box.to_list() if box else None, "pixel_count": mask.pixel_count}
+
+
+def software_versions() -> dict[str, str]:
+    import cv2
+    import numpy
+    import PIL
+    import skimage
+    import tifffile
+
+    versions = {
+        "tratteggio": __version__,
+        "python": sys.version.split()[0],
+        "platform": platform.platform(),
+        "numpy": numpy.__version__,
+        "opencv": cv2.__version__,
+        "scikit-image": str(getattr(skimage, "__version__", "?")),
+        "pillow": PIL.__version__,
+        "tifffile": tifffile.__version__,
+    }
+    for name in ("torch", "diffusers", "transformers"):
+        module = sys.modules.get(name)
+        if module is not None:
+            versions[name] = str(getattr(module, "__version__", "?"))
+    return versions
+
+
+def build_record(
+    result: Result,
+    photo: Photo,
+    master_path: Path | None,
+    mask: Mask,
+    files: dict[str, Path],
+) -> dict[str, Any]:
+    """The record as a JSON-ready dict; `files` names the output, mask and loss map written."""
+    output = files["output"]
+    return {
+        "schema": RECORD_SCHEMA,
+        "date": datetime.now(UTC).isoformat(timespec="seconds"),
+        "master": describe_master(photo, master_path),
+        "mask": {**describe_mask(mask), "file": files["mask"].name},
+        "effective_mask": {**describe_mask(result.effective_mask), "file": files["lossmap"].name},
+        "regions": [box.to_list() for box in result.regions],
+        "request": result.request.to_dict(),
+        "engine": {"name": result.request.engine, **result.engine_info},
+        "software": software_versions(),
+        "device": result.engine_info.get("device", "cpu"),
+        "seconds": round(result.seconds, 3),
+        "output": {"file": output.name, "sha256": sha256_file(output), "format": output.suffix[1:]},
+        "digital_source_type": digital_source_type(result),
+    }
+
+
+def xmp_packet(source_type: str) -> bytes:
+    """A minimal XMP packet naming the IPTC digital source type (no dates: same input, same bytes)."""
+    return (
+        '<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>\n'
+        '<x:xmpmeta xmlns:x="adobe:ns:meta/">\n'
+        ' <rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">\n'
+        '  <rdf:Description rdf:about=""\n'
+        '    xmlns:Iptc4xmpExt="http://iptc.org/std/Iptc4xmpExt/2008-02-29/"\n'
+        '    xmlns:xmp="http://ns.adobe.com/xap/1.0/"\n'
+        f'    Iptc4xmpExt:DigitalSourceType="{source_type}"\n'
+        f'    xmp:CreatorTool="Tratteggio {__version__}"/>\n'
+        " </rdf:RDF>\n"
+        "</x:xmpmeta>\n"
+        '<?xpacket end="w"?>'
+    ).encode()

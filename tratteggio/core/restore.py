@@ -1,0 +1,154 @@
+"""`restore()`: the one restoration pipeline. The CLI and the studio wrap it; neither re-implements it."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from tratteggio.core.composite import blend_alpha, paste
+from tratteggio.core.engines import Engine, FillContext, get_engine
+from tratteggio.core.errors import Cancelled, MaskError
+from tratteggio.core.geometry import Box
+from tratteggio.core.mask import Mask, check_mask_shape
+from tratteggio.core.photo import Photo, color_view
+from tratteggio.core.regions import plan_regions
+from tratteggio.core.request import RestorationRequest
+
+
+@dataclass(frozen=True, eq=False)
+class StepPreview:
+    """One layer of the restoration: the region `box` as it looks after this step.
+
+    `pixels` is the photo's crop at `box` (same dtype and channels as the photo) with the step's
+    fill pasted in. `step` counts across all regions, 0-based, up to `total`.
+    """
+
+    step: int
+    total: int
+    region: int
+    box: Box
+    pixels: np.ndarray
+    timestep: float | None = None
+    final: bool = False
+
+
+@dataclass(frozen=True, eq=False)
+class Result:
+    pixels: np.ndarray
+    effective_mask: Mask
+    request: RestorationRequest
+    regions: tuple[Box, ...]
+    previews: tuple[StepPreview, ...]
+    engine_info: dict[str, Any] = field(default_factory=dict)
+    generative: bool = False
+    seconds: float = 0.0
+
+
+StepCallback = Callable[[StepPreview], None]
+CancelCheck = Callable[[], bool]
+
+
+def restore(
+    photo: Photo,
+    mask: Mask,
+    request: RestorationRequest,
+    on_step: StepCallback | None = None,
+    cancel: CancelCheck | None = None,
+) -> Result:
+    """Fill the masked damage of `photo` as `request` says.
+
+    Every pixel outside the returned effective mask is bit-identical to the input. `on_step` is
+    called on the calling thread with each StepPreview; `cancel()` is polled between regions and
+    at every engine step, and a True answer raises `Cancelled`.
+    """
+    started = time.perf_counter()
+    check_mask_shape(mask.shape, photo.shape2d, "mask")
+    if mask.is_empty():
+        raise MaskError("the mask is empty: paint or load the damage to restore first")
+    if mask.bits.all():
+        raise MaskError("the mask covers the whole photo: no undamaged pixels are left to restore from")
+    engine = get_engine(request.engine)
+    pad = max(request.padding, request.blend + 1)
+    regions = plan_regions(mask.bits, pad, engine.context_size(request))
+    run = _Run(photo, mask, request, engine, regions, on_step, cancel)
+    for index, box in enumerate(regions):
+        run.fill_region(index, box)
+    return Result(
+        pixels=run.out,
+        effective_mask=Mask(run.effective),
+        request=request,
+        regions=tuple(regions),
+        previews=tuple(run.previews),
+        engine_info=engine.describe(request),
+        generative=engine.generative,
+        seconds=time.perf_counter() - started,
+    )
+
+
+class _Run:
+    def __init__(
+        self,
+        photo: Photo,
+        mask: Mask,
+        request: RestorationRequest,
+        engine: Engine,
+        regions: list[Box],
+        on_step: StepCallback | None,
+        cancel: CancelCheck | None,
+    ) -> None:
+        self.photo, self.mask, self.request, self.engine = photo, mask, request, engine
+        self.on_step, self.cancel = on_step, cancel
+        self.out = photo.pixels.copy()
+        self.effective = np.zeros(photo.shape2d, dtype=bool)
+        self.per_region = engine.preview_steps(request) + 1
+        self.total = len(regions) * self.per_region
+        self.previews: list[StepPreview] = []
+
+    def check(self) -> None:
+        if self.cancel is not None and self.cancel():
+            raise Cancelled()
+
+    def fill_region(self, index: int, box: Box) -> None:
+        self.check()
+        crop = color_view(self.photo.pixels[box.slices])
+        mask = self.mask.bits[box.slices]
+        alpha = blend_alpha(mask, self.request.blend)
+
+        def report(step: int, fill: np.ndarray, timestep: float | None) -> None:
+            self._emit(index, box, step, paste(crop, fill, alpha), timestep, final=False)
+
+        ctx = FillContext(report=report, check=self.check)
+        fill = self.engine.fill(crop, mask, self.request, ctx)
+        self.check()
+        pasted = paste(crop, fill, alpha)
+        color_view(self.out[box.slices])[...] = pasted
+        self.effective[box.slices] |= alpha > 0
+        self._emit(index, box, self.per_region - 1, pasted, None, final=True)
+
+    def _emit(
+        self,
+        index: int,
+        box: Box,
+        step: int,
+        color: np.ndarray,
+        timestep: float | None,
+        final: bool,
+    ) -> None:
+        pixels = self.photo.pixels[box.slices].copy()
+        color_view(pixels)[...] = color
+        preview = StepPreview(
+            step=index * self.per_region + step,
+            total=self.total,
+            region=index,
+            box=box,
+            pixels=pixels,
+            timestep=timestep,
+            final=final,
+        )
+        self.previews.append(preview)
+        if self.on_step is not None:
+            self.on_step(preview)

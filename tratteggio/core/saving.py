@@ -1,0 +1,121 @@
+"""Writing photos: format from the extension, bit depth and ICC kept where the format allows.
+
+All writes are atomic. PNG and TIFF also carry an XMP packet when one is given.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from tratteggio.core.atomic import write_bytes_atomic, write_with
+from tratteggio.core.errors import ImageSaveError
+from tratteggio.core.photo import Photo
+from tratteggio.core.pngchunks import iccp_chunk, insert_after_ihdr, xmp_chunk
+
+SAVE_FORMATS = {
+    ".png": "png",
+    ".tif": "tiff",
+    ".tiff": "tiff",
+    ".jpg": "jpeg",
+    ".jpeg": "jpeg",
+    ".webp": "webp",
+    ".bmp": "bmp",
+}
+
+
+def output_format(path: Path) -> str:
+    kind = SAVE_FORMATS.get(path.suffix.lower())
+    if kind is None:
+        names = ", ".join(sorted(SAVE_FORMATS))
+        raise ImageSaveError(f"{path.name}: unknown output format '{path.suffix}' (use {names})")
+    return kind
+
+
+def save_photo(photo: Photo, path: str | Path, *, xmp: bytes | None = None) -> None:
+    """Write `photo` to `path` atomically in the format its extension names."""
+    path = Path(path)
+    kind = output_format(path)
+    if kind == "tiff":
+        write_with(path, lambda tmp: _write_tiff(photo, tmp, xmp))
+    elif kind == "png":
+        write_bytes_atomic(path, encode_png(photo.pixels, photo.icc_profile, xmp))
+    else:
+        write_with(path, lambda tmp: _write_pillow(photo, tmp, kind))
+
+
+def encode_png(pixels: np.ndarray, icc: bytes | None = None, xmp: bytes | None = None) -> bytes:
+    """PNG bytes at 8 or 16 bits, with optional ICC profile and XMP."""
+    import cv2
+
+    if pixels.dtype == np.float32:
+        pixels = np.clip(np.rint(pixels * 65535.0), 0, 65535).astype(np.uint16)
+    if pixels.ndim == 3 and pixels.shape[2] == 2:
+        return _encode_png_gray_alpha(pixels, icc, xmp)
+    bgr = pixels
+    if pixels.ndim == 3 and pixels.shape[2] >= 3:
+        bgr = pixels[:, :, [2, 1, 0, 3][: pixels.shape[2]]]
+    ok, buf = cv2.imencode(".png", np.ascontiguousarray(bgr), [cv2.IMWRITE_PNG_COMPRESSION, 3])
+    if not ok:
+        raise ImageSaveError("PNG encoding failed")
+    extra = (iccp_chunk(icc) if icc else b"") + (xmp_chunk(xmp) if xmp else b"")
+    return insert_after_ihdr(buf.tobytes(), extra) if extra else buf.tobytes()
+
+
+def _encode_png_gray_alpha(pixels: np.ndarray, icc: bytes | None, xmp: bytes | None) -> bytes:
+    import io
+
+    from PIL import Image
+
+    if pixels.dtype != np.uint8:
+        raise ImageSaveError("16-bit gray+alpha photos can be saved as TIFF only")
+    buf = io.BytesIO()
+    Image.fromarray(pixels, "LA").save(buf, "PNG", compress_level=3)
+    extra = (iccp_chunk(icc) if icc else b"") + (xmp_chunk(xmp) if xmp else b"")
+    return insert_after_ihdr(buf.getvalue(), extra) if extra else buf.getvalue()
+
+
+def _write_tiff(photo: Photo, tmp: Path, xmp: bytes | None) -> None:
+    import tifffile
+
+    pixels = photo.pixels
+    rgb = photo.color_channels == 3
+    extratags = [(700, 1, len(xmp), xmp, True)] if xmp else []
+    tifffile.imwrite(
+        tmp,
+        pixels,
+        photometric="rgb" if rgb else "minisblack",
+        extrasamples=("unassalpha",) if photo.has_alpha else None,
+        iccprofile=photo.icc_profile,
+        extratags=extratags,
+        software="Tratteggio",
+        metadata=None,
+    )
+
+
+def to_uint8(pixels: np.ndarray) -> np.ndarray:
+    """Reduce to 8 bits for formats that hold no more (rounded, not truncated)."""
+    if pixels.dtype == np.uint8:
+        return pixels
+    if pixels.dtype == np.uint16:
+        return np.rint(pixels / 257.0).astype(np.uint8)
+    return np.clip(np.rint(pixels * 255.0), 0, 255).astype(np.uint8)
+
+
+def _write_pillow(photo: Photo, tmp: Path, kind: str) -> None:
+    from PIL import Image
+
+    pixels = to_uint8(photo.pixels)
+    mode = {1: "L", 2: "LA", 3: "RGB", 4: "RGBA"}[photo.channels]
+    if kind == "jpeg" and photo.has_alpha:
+        pixels, mode = (pixels[:, :, 0], "L") if photo.channels == 2 else (pixels[:, :, :3], "RGB")
+    image = Image.fromarray(np.ascontiguousarray(pixels), mode)
+    options: dict[str, object] = {}
+    if photo.icc_profile and kind in ("jpeg", "webp"):
+        options["icc_profile"] = photo.icc_profile
+    if kind == "jpeg":
+        options.update(quality=95, subsampling=0)
+    if kind == "webp":
+        options.update(lossless=True)
+    image.save(tmp, {"jpeg": "JPEG", "webp": "WEBP", "bmp": "BMP"}[kind], **options)
