@@ -139,3 +139,21 @@ def test_request_round_trips_through_json() -> None:
     assert RestorationRequest.from_json(request.to_json()) == request
     with pytest.raises(RequestError, match="unknown request fields: colour"):
         RestorationRequest.from_dict({"colour": 1})
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize("dtype", [np.uint8, np.uint16, np.float32])
+def test_engines_change_only_masked_pixels_of_their_crop(engine: str, dtype: type) -> None:
+    from tratteggio.core.engines import FillContext, get_engine
+
+    crop = coffee()[:60, :80].astype(dtype)
+    if dtype == np.uint16:
+        crop = crop * 257
+    elif dtype == np.float32:
+        crop = crop / 255.0
+    mask = square_mask(60, 80, 30, 20, 9).bits
+    ctx = FillContext(report=lambda *a: None, check=lambda: None)
+    out = get_engine(engine).fill(crop, mask, RestorationRequest(engine=engine), ctx)
+    assert out.dtype == crop.dtype
+    assert np.array_equal(out[~mask], crop[~mask])
+    assert not np.array_equal(out[mask], crop[mask])

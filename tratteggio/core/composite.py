@@ -14,12 +14,24 @@ def blend_alpha(mask: np.ndarray, blend: int) -> np.ndarray:
 
 
 def paste(original: np.ndarray, fill: np.ndarray, alpha: np.ndarray) -> np.ndarray:
-    """`alpha * fill + (1 - alpha) * original`, in `original`'s dtype.
+    """`alpha * fill + (1 - alpha) * original`, in `original`'s dtype, as a new array."""
+    out = original.copy()
+    paste_into(out, fill, alpha)
+    return out
 
-    Where alpha is 0 the original values are copied, not recomputed, so they stay bit-identical;
-    where alpha is 1 the fill is copied as is.
+
+def paste_into(target: np.ndarray, fill: np.ndarray, alpha: np.ndarray) -> None:
+    """Blend `fill` into `target` (which holds the original) in place.
+
+    Where alpha is 0 nothing is written, so those values stay bit-identical; where alpha is 1
+    the fill is copied as is. Only the blend band is computed in floating point.
     """
-    a = alpha[:, :, None] if original.ndim == 3 else alpha
-    mixed = to_dtype(a * fill.astype(np.float32) + (1.0 - a) * original.astype(np.float32), original.dtype)
-    mixed = np.where(a >= 1.0, fill, mixed)
-    return np.where(a > 0.0, mixed, original)
+    inside = alpha >= 1.0
+    target[inside] = fill[inside]
+    band = (alpha > 0.0) & ~inside
+    if band.any():
+        a = alpha[band]
+        if target.ndim == 3:
+            a = a[:, None]
+        mixed = a * fill[band].astype(np.float32) + (1.0 - a) * target[band].astype(np.float32)
+        target[band] = to_dtype(mixed, target.dtype)

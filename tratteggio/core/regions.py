@@ -33,18 +33,24 @@ def _coarse_boxes(bits: np.ndarray) -> list[Box]:
     import cv2
 
     height, width = bits.shape
-    rows = np.logical_or.reduceat(bits, np.arange(0, height, CELL), axis=0)
-    cells = np.logical_or.reduceat(rows, np.arange(0, width, CELL), axis=1)
+    cells = coarse_cells(bits)
     count, _, stats, _ = cv2.connectedComponentsWithStats(cells.view(np.uint8), connectivity=8)
     return [
-        Box(
-            int(x) * CELL,
-            int(y) * CELL,
-            min(width, int(x + w) * CELL),
-            min(height, int(y + h) * CELL),
-        )
+        Box(int(x) * CELL, int(y) * CELL, min(width, int(x + w) * CELL), min(height, int(y + h) * CELL))
         for x, y, w, h, _ in stats[1:count]
     ]
+
+
+def coarse_cells(bits: np.ndarray) -> np.ndarray:
+    """One boolean per CELL x CELL block: does it hold any damage? Only damaged row bands are read."""
+    height, width = bits.shape
+    bands = np.logical_or.reduceat(bits.any(axis=1), np.arange(0, height, CELL))
+    col_starts = np.arange(0, width, CELL)
+    cells = np.zeros((len(bands), len(col_starts)), dtype=bool)
+    for band in np.flatnonzero(bands):
+        columns = bits[band * CELL : (band + 1) * CELL].any(axis=0)
+        cells[band] = np.logical_or.reduceat(columns, col_starts)
+    return cells
 
 
 def merge_overlapping(boxes: list[Box]) -> list[Box]:

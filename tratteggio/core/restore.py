@@ -9,11 +9,11 @@ from typing import Any
 
 import numpy as np
 
-from tratteggio.core.composite import blend_alpha, paste
+from tratteggio.core.composite import blend_alpha, paste_into
 from tratteggio.core.engines import Engine, FillContext, get_engine
 from tratteggio.core.errors import Cancelled, MaskError
 from tratteggio.core.geometry import Box
-from tratteggio.core.mask import Mask, check_mask_shape
+from tratteggio.core.mask import Mask, check_mask_shape, grow_bits
 from tratteggio.core.photo import Photo, color_view
 from tratteggio.core.regions import plan_regions
 from tratteggio.core.request import RestorationRequest
@@ -37,15 +37,52 @@ class StepPreview:
 
 
 @dataclass(frozen=True, eq=False)
-class Result:
+class Patch:
+    """The restored pixels of one region (all channels, the photo's dtype)."""
+
+    box: Box
     pixels: np.ndarray
-    effective_mask: Mask
+
+
+@dataclass(frozen=True, eq=False)
+class Result:
+    """A restoration: the changed regions as patches over the untouched `source` photo.
+
+    Keeping patches rather than a full copy makes a run's cost follow the damage; `pixels`
+    composes the whole restored photo on first use (for saving).
+    """
+
+    source: np.ndarray
+    patches: tuple[Patch, ...]
+    mask: Mask
     request: RestorationRequest
     regions: tuple[Box, ...]
     previews: tuple[StepPreview, ...]
     engine_info: dict[str, Any] = field(default_factory=dict)
     generative: bool = False
     seconds: float = 0.0
+
+    @property
+    def effective_mask(self) -> Mask:
+        """The mask grown by the blend band: outside it, `pixels` equals the input bit for bit."""
+        cached = self.__dict__.get("_effective")
+        if cached is None:
+            bits = np.zeros(self.mask.shape, dtype=bool)
+            for box in self.regions:  # each region is padded by more than the blend radius
+                bits[box.slices] = grow_bits(self.mask.bits[box.slices], self.request.blend)
+            cached = Mask(bits)
+            object.__setattr__(self, "_effective", cached)
+        return cached
+
+    @property
+    def pixels(self) -> np.ndarray:
+        cached = self.__dict__.get("_pixels")
+        if cached is None:
+            cached = self.source.copy()
+            for patch in self.patches:
+                cached[patch.box.slices] = patch.pixels
+            object.__setattr__(self, "_pixels", cached)
+        return cached
 
 
 StepCallback = Callable[[StepPreview], None]
@@ -78,8 +115,9 @@ def restore(
     for index, box in enumerate(regions):
         run.fill_region(index, box)
     return Result(
-        pixels=run.out,
-        effective_mask=Mask(run.effective),
+        source=photo.pixels,
+        patches=tuple(run.patches),
+        mask=mask,
         request=request,
         regions=tuple(regions),
         previews=tuple(run.previews),
@@ -102,8 +140,7 @@ class _Run:
     ) -> None:
         self.photo, self.mask, self.request, self.engine = photo, mask, request, engine
         self.on_step, self.cancel = on_step, cancel
-        self.out = photo.pixels.copy()
-        self.effective = np.zeros(photo.shape2d, dtype=bool)
+        self.patches: list[Patch] = []
         self.per_region = engine.preview_steps(request) + 1
         self.total = len(regions) * self.per_region
         self.previews: list[StepPreview] = []
@@ -114,32 +151,25 @@ class _Run:
 
     def fill_region(self, index: int, box: Box) -> None:
         self.check()
-        crop = color_view(self.photo.pixels[box.slices])
+        source = self.photo.pixels[box.slices]
         mask = self.mask.bits[box.slices]
-        alpha = blend_alpha(mask, self.request.blend)
+        blender = _Blender(source, mask, self.request.blend)
 
         def report(step: int, fill: np.ndarray, timestep: float | None) -> None:
-            self._emit(index, box, step, paste(crop, fill, alpha), timestep, final=False)
+            self._emit(index, box, step, blender.blended(fill), timestep, final=False)
 
         ctx = FillContext(report=report, check=self.check)
-        fill = self.engine.fill(crop, mask, self.request, ctx)
+        fill = self.engine.fill(color_view(source), mask, self.request, ctx)
         self.check()
-        pasted = paste(crop, fill, alpha)
-        color_view(self.out[box.slices])[...] = pasted
-        self.effective[box.slices] |= alpha > 0
-        self._emit(index, box, self.per_region - 1, pasted, None, final=True)
+        # Engines that leave unmasked pixels as they are have nothing to blend (the band would
+        # mix equal values); taking their fill as is keeps cost on the damage, not the crop.
+        pixels = blender.with_color(fill) if self.engine.exact_outside_mask else blender.blended(fill)
+        self.patches.append(Patch(box, pixels))
+        self._emit(index, box, self.per_region - 1, pixels, None, final=True)
 
     def _emit(
-        self,
-        index: int,
-        box: Box,
-        step: int,
-        color: np.ndarray,
-        timestep: float | None,
-        final: bool,
+        self, index: int, box: Box, step: int, pixels: np.ndarray, timestep: float | None, final: bool
     ) -> None:
-        pixels = self.photo.pixels[box.slices].copy()
-        color_view(pixels)[...] = color
         preview = StepPreview(
             step=index * self.per_region + step,
             total=self.total,
@@ -152,3 +182,25 @@ class _Run:
         self.previews.append(preview)
         if self.on_step is not None:
             self.on_step(preview)
+
+
+class _Blender:
+    """Pastes fills of one crop back over the source crop; the blend alpha is computed once, on demand."""
+
+    def __init__(self, source: np.ndarray, mask: np.ndarray, blend: int) -> None:
+        self.source, self.mask, self.blend = source, mask, blend
+        self._alpha: np.ndarray | None = None
+
+    def blended(self, fill: np.ndarray) -> np.ndarray:
+        if self._alpha is None:
+            self._alpha = blend_alpha(self.mask, self.blend)
+        pixels = self.source.copy()
+        paste_into(color_view(pixels), fill, self._alpha)
+        return pixels
+
+    def with_color(self, fill: np.ndarray) -> np.ndarray:
+        if fill.shape == self.source.shape:
+            return fill
+        pixels = self.source.copy()
+        color_view(pixels)[...] = fill
+        return pixels

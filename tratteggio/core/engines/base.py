@@ -25,8 +25,15 @@ class FillContext:
 
 
 class Engine(Protocol):
+    """A fill method.
+
+    `generative`: its pixels come from a trained generative model (decides the IPTC source type).
+    `exact_outside_mask`: `fill` returns unmasked pixels unchanged, so there is nothing to blend.
+    """
+
     name: str
     generative: bool
+    exact_outside_mask: bool
 
     def preview_steps(self, request: RestorationRequest) -> int:
         """How many intermediate previews `fill` reports for each crop (0 for one-shot methods)."""

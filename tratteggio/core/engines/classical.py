@@ -21,6 +21,7 @@ class OpenCVEngine:
     """cv2.inpaint; 16-bit and float images are filled one channel at a time (OpenCV's limit)."""
 
     generative = False
+    exact_outside_mask = True
 
     def __init__(self, name: str, flag_name: str) -> None:
         self.name = name
@@ -47,7 +48,7 @@ class OpenCVEngine:
                 for c in range(image.shape[2])
             ]
             out = np.stack(planes, axis=-1)
-        return np.where(_expand(mask, image), out, image)
+        return out
 
     def describe(self, request: RestorationRequest) -> dict[str, Any]:
         import cv2
@@ -64,6 +65,7 @@ class BiharmonicEngine:
 
     name = "biharmonic"
     generative = False
+    exact_outside_mask = True
 
     def preview_steps(self, request: RestorationRequest) -> int:
         return 0
@@ -79,8 +81,7 @@ class BiharmonicEngine:
         top = dtype_max(image.dtype)
         scaled = image.astype(np.float64) / top
         filled = inpaint_biharmonic(scaled, mask, channel_axis=-1 if image.ndim == 3 else None)
-        out = to_dtype(filled * top, image.dtype)
-        return np.where(_expand(mask, image), out, image)
+        return to_dtype(filled * top, image.dtype)
 
     def describe(self, request: RestorationRequest) -> dict[str, Any]:
         import skimage
@@ -89,7 +90,3 @@ class BiharmonicEngine:
             "method": "skimage.restoration.inpaint_biharmonic",
             "scikit-image": str(getattr(skimage, "__version__", "?")),
         }
-
-
-def _expand(mask: np.ndarray, image: np.ndarray) -> np.ndarray:
-    return mask[:, :, None] if image.ndim == 3 else mask
