@@ -9,7 +9,10 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from tratteggio import __version__
+from tratteggio.cli_models import add_models_parser, cmd_models
 from tratteggio.core import (
+    Mask,
+    Photo,
     RestorationRequest,
     TratteggioError,
     load_mask,
@@ -18,6 +21,7 @@ from tratteggio.core import (
     write_result,
 )
 from tratteggio.core.export import check_output
+from tratteggio.core.layers import write_animation, write_png_sequence
 from tratteggio.core.request import ENGINE_NAMES
 from tratteggio.core.restore import StepPreview
 from tratteggio.progress import ProgressBar
@@ -34,6 +38,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     _add_restore(commands)
     _add_rerun(commands)
+    add_models_parser(commands)
     return parser
 
 
@@ -88,6 +93,80 @@ def _add_restore(commands: argparse._SubParsersAction) -> None:
         metavar="N",
         help="random seed; the same seed gives the same bytes (default: 0)",
     )
+    _add_diffusion_options(p)
+    _add_preview_options(p)
+
+
+def _add_diffusion_options(p: argparse.ArgumentParser) -> None:
+    d = p.add_argument_group("diffusion (--engine diffusion)")
+    d.add_argument(
+        "--model",
+        metavar="M",
+        help="hub model id, local diffusers folder, or .safetensors file (see `tratteggio models list`)",
+    )
+    d.add_argument(
+        "--model-config",
+        metavar="DIR",
+        help="diffusers folder with the configs of a single-file .safetensors model",
+    )
+    d.add_argument(
+        "--allow-pickle",
+        action="store_true",
+        help="allow .ckpt/.bin/.pt checkpoints, which "
+        "can run arbitrary code when loaded: only for files you trust",
+    )
+    d.add_argument("--prompt", default="", metavar="P", help="what the restored area shows")
+    d.add_argument("--negative-prompt", default="", metavar="P", help="what it must not show")
+    d.add_argument("--steps", type=int, default=20, metavar="N", help="denoising steps (default: 20)")
+    d.add_argument(
+        "--guidance",
+        type=float,
+        default=7.5,
+        metavar="G",
+        help="classifier-free guidance scale (default: 7.5)",
+    )
+    d.add_argument(
+        "--strength",
+        type=float,
+        default=1.0,
+        metavar="S",
+        help="how far from the original the fill may go, (0, 1] (default: 1.0)",
+    )
+    d.add_argument(
+        "--scheduler",
+        metavar="NAME",
+        help="diffusers scheduler class, e.g. DDIMScheduler, EulerDiscreteScheduler (default: the model's)",
+    )
+    d.add_argument(
+        "--device",
+        default="auto",
+        metavar="D",
+        help="auto (cuda, then mps, then cpu), cuda, cuda:1, mps or cpu",
+    )
+    d.add_argument(
+        "--dtype",
+        default="auto",
+        choices=["auto", "float32", "bfloat16", "float16"],
+        help="auto: float16 on GPUs, bfloat16 on CPUs that support it, else float32",
+    )
+    d.add_argument(
+        "--no-color-match",
+        dest="color_match",
+        action="store_false",
+        help="do not match the fill's colour to the pixels around the loss",
+    )
+
+
+def _add_preview_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--previews", type=Path, metavar="DIR", help="write every step as a numbered PNG (the layers of time)"
+    )
+    p.add_argument(
+        "--previews-gif",
+        type=Path,
+        metavar="F",
+        help="write the steps as an animated GIF (or WebP, from the extension)",
+    )
 
 
 def _add_rerun(commands: argparse._SubParsersAction) -> None:
@@ -106,10 +185,28 @@ def _add_rerun(commands: argparse._SubParsersAction) -> None:
         metavar="OUT2",
         help="where to write the reproduced photo",
     )
+    _add_preview_options(p)
 
 
 def request_from_args(args: argparse.Namespace) -> RestorationRequest:
-    return RestorationRequest(engine=args.engine, padding=args.padding, blend=args.blend, seed=args.seed)
+    return RestorationRequest(
+        engine=args.engine,
+        padding=args.padding,
+        blend=args.blend,
+        seed=args.seed,
+        model=args.model,
+        model_config=args.model_config,
+        allow_pickle=args.allow_pickle,
+        prompt=args.prompt,
+        negative_prompt=args.negative_prompt,
+        steps=args.steps,
+        guidance=args.guidance,
+        strength=args.strength,
+        scheduler=args.scheduler,
+        device=args.device,
+        dtype=args.dtype,
+        color_match=args.color_match,
+    )
 
 
 def cmd_restore(args: argparse.Namespace) -> int:
@@ -117,7 +214,7 @@ def cmd_restore(args: argparse.Namespace) -> int:
     check_output(args.output, args.photo)
     photo = load_photo(args.photo)
     mask = load_mask(args.mask, photo.shape2d)
-    return _run_and_write(photo, args.photo, mask, request, args.output)
+    return _run_and_write(photo, args.photo, mask, request, args.output, args)
 
 
 def cmd_rerun(args: argparse.Namespace) -> int:
@@ -125,10 +222,17 @@ def cmd_rerun(args: argparse.Namespace) -> int:
 
     photo, master, mask, request = inputs_from_record(args.record)
     check_output(args.output, master)
-    return _run_and_write(photo, master, mask, request, args.output)
+    return _run_and_write(photo, master, mask, request, args.output, args)
 
 
-def _run_and_write(photo, master: Path, mask, request: RestorationRequest, output: Path) -> int:  # type: ignore[no-untyped-def]
+def _run_and_write(
+    photo: Photo,
+    master: Path,
+    mask: Mask,
+    request: RestorationRequest,
+    output: Path,
+    args: argparse.Namespace,
+) -> int:
     bar = ProgressBar(f"restoring ({request.engine})")
 
     def on_step(step: StepPreview) -> None:
@@ -139,6 +243,12 @@ def _run_and_write(photo, master: Path, mask, request: RestorationRequest, outpu
     finally:
         bar.close()
     files = write_result(result, photo, mask, output, master)
+    if args.previews:
+        count = write_png_sequence(args.previews, photo.pixels, result.previews)
+        print(f"wrote {count} layers to {args.previews}")
+    if args.previews_gif:
+        write_animation(args.previews_gif, photo.pixels, result.previews)
+        print(f"wrote {args.previews_gif}")
     print(
         f"wrote {files['output']} ({result.seconds:.2f} s, "
         f"{result.effective_mask.pixel_count} pixels restored); record: {files['record'].name}"
@@ -146,7 +256,7 @@ def _run_and_write(photo, master: Path, mask, request: RestorationRequest, outpu
     return EXIT_OK
 
 
-COMMANDS = {"restore": cmd_restore, "rerun": cmd_rerun}
+COMMANDS = {"restore": cmd_restore, "rerun": cmd_rerun, "models": cmd_models}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -36,6 +36,8 @@ class RestorationRequest:
     scheduler: str | None = None
     color_match: bool = True
     dtype: str = "auto"
+    model_config: str | None = None
+    allow_pickle: bool = False
 
     def __post_init__(self) -> None:
         self.validate()

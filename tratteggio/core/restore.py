@@ -158,7 +158,7 @@ class _Run:
         def report(step: int, fill: np.ndarray, timestep: float | None) -> None:
             self._emit(index, box, step, blender.blended(fill), timestep, final=False)
 
-        ctx = FillContext(report=report, check=self.check)
+        ctx = FillContext(report=report, check=self.check, icc_profile=self.photo.icc_profile)
         fill = self.engine.fill(color_view(source), mask, self.request, ctx)
         self.check()
         # Engines that leave unmasked pixels as they are have nothing to blend (the band would

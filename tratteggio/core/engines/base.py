@@ -17,11 +17,13 @@ class FillContext:
 
     `report(step, fill, timestep)` hands over an intermediate fill of the crop (same shape and dtype
     as the crop) for step `step` (0-based) of `Engine.preview_steps`; `check()` raises `Cancelled`
-    when the user has cancelled. Both run on the engine's (worker) thread.
+    when the user has cancelled. Both run on the engine's (worker) thread. `icc_profile` is the
+    photo's colour profile, for engines that must convert to sRGB.
     """
 
     report: Callable[[int, np.ndarray, float | None], None]
     check: Callable[[], None]
+    icc_profile: bytes | None = None
 
 
 class Engine(Protocol):

@@ -1,0 +1,71 @@
+"""The layers of time: every step of a restoration as a picture of the whole photo.
+
+Frames start from the photo and paste each StepPreview's region over it, so a run with several
+regions plays region after region. They are 8-bit RGB, downscaled to `max_side`, for the
+`--previews` PNG sequence, the animated GIF and the studio's timeline thumbnails.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+import numpy as np
+
+from tratteggio.core.atomic import write_bytes_atomic, write_with
+from tratteggio.core.restore import StepPreview
+from tratteggio.core.saving import encode_png, to_uint8
+
+
+def rgb8(pixels: np.ndarray) -> np.ndarray:
+    """Any photo pixels as 8-bit RGB (alpha dropped, gray repeated)."""
+    values = to_uint8(pixels)
+    if values.ndim == 2:
+        return np.repeat(values[:, :, None], 3, axis=2)
+    if values.shape[2] in (1, 2):
+        return np.repeat(values[:, :, :1], 3, axis=2)
+    return np.ascontiguousarray(values[:, :, :3])
+
+
+def frames(source: np.ndarray, previews: Sequence[StepPreview], max_side: int = 1024) -> Iterator[np.ndarray]:
+    """The photo before the run, then one frame per step."""
+    import cv2
+
+    height, width = source.shape[:2]
+    scale = min(1.0, max_side / max(height, width))
+    size = (max(1, round(width * scale)), max(1, round(height * scale)))
+    canvas = cv2.resize(rgb8(source), size, interpolation=cv2.INTER_AREA) if scale < 1 else rgb8(source)
+    yield canvas.copy()
+    for preview in previews:
+        box = preview.box
+        x0, y0 = round(box.x0 * scale), round(box.y0 * scale)
+        x1, y1 = max(x0 + 1, round(box.x1 * scale)), max(y0 + 1, round(box.y1 * scale))
+        region = rgb8(preview.pixels)
+        if (x1 - x0, y1 - y0) != (box.width, box.height):
+            region = cv2.resize(region, (x1 - x0, y1 - y0), interpolation=cv2.INTER_AREA)
+        canvas[y0:y1, x0:x1] = region
+        yield canvas.copy()
+
+
+def write_png_sequence(folder: Path, source: np.ndarray, previews: Sequence[StepPreview]) -> int:
+    """`folder/step-000.png` (the photo before), `step-001.png`, ...; returns the count written."""
+    folder.mkdir(parents=True, exist_ok=True)
+    count = 0
+    for count, frame in enumerate(frames(source, previews, max_side=2048), start=1):
+        write_bytes_atomic(folder / f"step-{count - 1:03d}.png", encode_png(frame))
+    return count
+
+
+def write_animation(path: Path, source: np.ndarray, previews: Sequence[StepPreview], ms: int = 150) -> None:
+    """An animated GIF or WebP (from the extension), holding the last frame a little longer."""
+    from PIL import Image
+
+    images = [Image.fromarray(frame) for frame in frames(source, previews, max_side=768)]
+    durations = [ms] * (len(images) - 1) + [ms * 8]
+    kind = "WEBP" if path.suffix.lower() == ".webp" else "GIF"
+    write_with(
+        path,
+        lambda tmp: images[0].save(
+            tmp, kind, save_all=True, append_images=images[1:], duration=durations, loop=0
+        ),
+    )
