@@ -149,3 +149,40 @@ def build_sdxl_inpaint(folder: Path, seed: int = 0) -> Path:
     )
     pipe.save_pretrained(folder, safe_serialization=True)
     return folder
+
+
+def build_flux_fill(folder: Path, seed: int = 0) -> Path:
+    """A FLUX.1 Fill-style pipeline (FluxFillPipeline: transformer, CLIP + T5 encoders)."""
+    from diffusers import FlowMatchEulerDiscreteScheduler, FluxFillPipeline, FluxTransformer2DModel
+    from transformers import T5Config, T5EncoderModel
+
+    torch.manual_seed(seed)
+    latent_channels = 4
+    packed = latent_channels * 4  # 2x2 patches
+    transformer = FluxTransformer2DModel(
+        patch_size=1,
+        in_channels=packed * 2 + 8 * 8 * 4,  # noisy latents, masked-image latents, packed 8x8 mask
+        out_channels=packed,
+        num_layers=1,
+        num_single_layers=1,
+        attention_head_dim=16,
+        num_attention_heads=2,
+        joint_attention_dim=32,
+        pooled_projection_dim=32,
+        axes_dims_rope=[4, 4, 8],
+    )
+    t5 = T5EncoderModel(T5Config(vocab_size=514, d_model=32, d_ff=37, d_kv=8, num_layers=2, num_heads=4))
+    tokenizer = clip_tokenizer()
+    vae = tiny_vae(latent_channels)
+    vae.register_to_config(shift_factor=0.0609, scaling_factor=1.5035, use_quant_conv=False)
+    pipe = FluxFillPipeline(
+        scheduler=FlowMatchEulerDiscreteScheduler(),
+        text_encoder=tiny_text_encoder(),
+        text_encoder_2=t5,
+        tokenizer=tokenizer,
+        tokenizer_2=tokenizer,
+        transformer=transformer,
+        vae=vae,
+    )
+    pipe.save_pretrained(folder, safe_serialization=True)
+    return folder

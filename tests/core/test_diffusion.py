@@ -227,3 +227,23 @@ def test_cli_diffusion_run_writes_layers_and_reruns_bit_for_bit(sd_model: str, t
     assert record["request"]["prompt"] == "plaster"
     assert main(["rerun", str(tmp_path / "o.record.json"), "-o", str(tmp_path / "o2.png")]) == 0
     assert (tmp_path / "o2.png").read_bytes() == out.read_bytes()
+
+
+@pytest.fixture(scope="session")
+def flux_model(tmp_path_factory: pytest.TempPathFactory) -> str:
+    from tiny_models import build_flux_fill
+
+    return str(build_flux_fill(tmp_path_factory.mktemp("models") / "tiny-flux-fill"))
+
+
+def test_flux_fill_through_the_generic_loader(flux_model: str) -> None:
+    photo = Photo(coffee()[:120, :160])
+    bits = np.zeros((120, 160), bool)
+    bits[40:70, 50:90] = True
+    seen: list[StepPreview] = []
+    result = restore(photo, Mask(bits), request(flux_model, steps=3, guidance=3.5), on_step=seen.append)
+    assert result.engine_info["pipeline"] == "FluxFillPipeline" and result.engine_info["family"] == "flux"
+    assert [s.step for s in seen] == [0, 1, 2, 3] and seen[-1].final
+    assert all(s.pixels.shape == (120, 160, 3) for s in seen)
+    outside = ~result.effective_mask.bits
+    assert np.array_equal(result.pixels[outside], photo.pixels[outside])

@@ -63,10 +63,9 @@ class StepCapture:
 
         @functools.wraps(original)
         def step(model_output: Any, timestep: Any, sample: Any, *args: Any, **kwargs: Any) -> Any:
-            sigma = self._sigma()
             want_dict = kwargs.pop("return_dict", True)
             out = original(model_output, timestep, sample, *args, return_dict=True, **kwargs)
-            self.latest = self._x0(out, model_output, timestep, sample, sigma)
+            self.latest = self._x0(out, model_output, timestep, sample, self._sigma_of_last_step())
             return out if want_dict else out.to_tuple()
 
         scheduler.step = step
@@ -74,13 +73,14 @@ class StepCapture:
     def remove(self) -> None:
         self.scheduler.__dict__.pop("step", None)
 
-    def _sigma(self) -> Any:
+    def _sigma_of_last_step(self) -> Any:
+        """The sigma the step just taken started from (the scheduler has moved its index on)."""
         sched = self.scheduler
         index = getattr(sched, "step_index", None)
         sigmas = getattr(sched, "sigmas", None)
-        if index is None or sigmas is None:
+        if index is None or sigmas is None or index < 1:
             return None
-        return sigmas[index]
+        return sigmas[index - 1]
 
     def _x0(self, out: Any, model_output: Any, timestep: Any, sample: Any, sigma: Any) -> Any:
         for name in ("pred_original_sample", "denoised"):
