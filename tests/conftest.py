@@ -21,3 +21,14 @@ def _isolated_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest
     monkeypatch.setenv("XDG_DATA_HOME", str(home / "data"))
     if "torch" in sys.modules:
         sys.modules["torch"].set_num_threads(1)
+
+
+@pytest.fixture(scope="session")
+def sd_model(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A tiny random-weight SD inpainting pipeline saved to disk, loaded back like a user's model."""
+    import torch
+
+    from tests.tiny_models import build_sd_inpaint
+
+    torch.set_num_threads(1)
+    return str(build_sd_inpaint(tmp_path_factory.mktemp("models") / "tiny-sd-inpaint"))

@@ -35,11 +35,27 @@ def build_parser() -> argparse.ArgumentParser:
         description="Restore photographs of cultural artifacts and document every intervention.",
     )
     parser.add_argument("--version", action="version", version=f"tratteggio {__version__}")
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    _add_open(commands)
     _add_restore(commands)
     _add_rerun(commands)
     add_models_parser(commands)
     return parser
+
+
+def _add_open(commands: argparse._SubParsersAction) -> None:
+    p = commands.add_parser(
+        "open",
+        help="open the studio (also: tratteggio with no command)",
+        description="Open the studio window, optionally with a photo and its damage mask.",
+    )
+    p.add_argument("photo", nargs="?", metavar="PHOTO", help="photo to open")
+    p.add_argument("--mask", metavar="MASK", help="damage mask to load with it (the photo's size)")
+    p.add_argument(
+        "--snapshot",
+        metavar="PNG",
+        help="save a picture of the canvas once it has painted, then quit (for documentation and tests)",
+    )
 
 
 def _add_restore(commands: argparse._SubParsersAction) -> None:
@@ -256,11 +272,26 @@ def _run_and_write(
     return EXIT_OK
 
 
-COMMANDS = {"restore": cmd_restore, "rerun": cmd_rerun, "models": cmd_models}
+def cmd_open(args: argparse.Namespace) -> int:
+    from tratteggio.gui.app import run_studio  # Qt loads only for the studio
+
+    return run_studio(
+        getattr(args, "photo", None), getattr(args, "mask", None), getattr(args, "snapshot", None)
+    )
+
+
+def studio_main() -> int:
+    """The `tratteggio-studio` gui-script (no console window on Windows)."""
+    return main(["open", *sys.argv[1:2]])
+
+
+COMMANDS = {"open": cmd_open, "restore": cmd_restore, "rerun": cmd_rerun, "models": cmd_models}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if args.command is None:
+        args.command = "open"
     try:
         return COMMANDS[args.command](args)
     except TratteggioError as exc:

@@ -29,15 +29,9 @@ from .helpers import coffee
 
 torch = pytest.importorskip("torch")
 sys.path.insert(0, str(Path(__file__).parents[1]))
-from tiny_models import build_sd_inpaint, build_sdxl_inpaint  # noqa: E402
+from tiny_models import build_sdxl_inpaint  # noqa: E402
 
 STEPS = 5
-
-
-@pytest.fixture(scope="session")
-def sd_model(tmp_path_factory: pytest.TempPathFactory) -> str:
-    torch.set_num_threads(1)
-    return str(build_sd_inpaint(tmp_path_factory.mktemp("models") / "tiny-sd-inpaint"))
 
 
 @pytest.fixture(scope="session")

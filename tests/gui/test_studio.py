@@ -1,0 +1,169 @@
+"""The studio driven as a user would: drop a photo, paint, undo, restore, scrub, accept, export."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
+from PySide6.QtGui import QDropEvent
+from PySide6.QtWidgets import QApplication
+
+from tratteggio.core import load_photo
+from tratteggio.gui.canvas import Tool
+from tratteggio.gui.main_window import MainWindow
+
+
+def drop(window: MainWindow, path: Path) -> None:
+    data = QMimeData()
+    data.setUrls([QUrl.fromLocalFile(str(path))])
+    event = QDropEvent(
+        QPointF(50, 50),
+        Qt.DropAction.CopyAction,
+        data,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
+    window.dropEvent(event)
+
+
+def widget_point(window: MainWindow, x: float, y: float) -> QPoint:
+    canvas = window.canvas
+    return QPoint(round((x - canvas.origin.x()) * canvas.zoom), round((y - canvas.origin.y()) * canvas.zoom))
+
+
+def stroke(qtbot: object, window: MainWindow, points: list[tuple[float, float]]) -> None:
+    canvas = window.canvas
+    qtbot.mousePress(canvas, Qt.MouseButton.LeftButton, pos=widget_point(window, *points[0]))  # type: ignore[attr-defined]
+    for x, y in points[1:]:
+        qtbot.mouseMove(canvas, widget_point(window, x, y))  # type: ignore[attr-defined]
+    qtbot.mouseRelease(canvas, Qt.MouseButton.LeftButton, pos=widget_point(window, *points[-1]))  # type: ignore[attr-defined]
+
+
+def test_drop_a_photo_then_its_mask(window: MainWindow, photo_file: Path, mask_file: Path) -> None:
+    drop(window, photo_file)
+    assert window.doc is not None and window.doc.photo.shape2d == (400, 600)
+    assert "600x400 RGB 8-bit" in window.size_label.text()
+    drop(window, mask_file)  # same size, two values: taken as the mask
+    assert window.doc.mask.sum() == 40 * 80
+
+
+def test_a_corrupt_file_leaves_the_document_untouched(
+    window: MainWindow, photo_file: Path, tmp_path: Path
+) -> None:
+    window.open_path(photo_file)
+    doc = window.doc
+    bad = tmp_path / "bad.jpg"
+    bad.write_bytes(b"\xff\xd8\xff\xe0 broken")
+    assert not window.open_path(bad)
+    assert window.doc is doc and "bad.jpg" in window.last_warning
+
+
+def test_brush_stroke_is_one_undo_step(qtbot: object, window: MainWindow, photo_file: Path) -> None:
+    window.open_path(photo_file)
+    window.canvas.brush_radius = 6
+    stroke(qtbot, window, [(100, 100), (150, 100), (200, 120)])
+    doc = window.doc
+    assert doc is not None and doc.mask[100, 125] and doc.mask[110, 175] and not doc.mask[300, 300]
+    painted = doc.mask.sum()
+    window.set_tool(Tool.ERASER)
+    stroke(qtbot, window, [(125, 90), (125, 110)])
+    assert not doc.mask[100, 125] and doc.mask.sum() < painted
+    window.menus.actions["undo"].trigger()
+    assert doc.mask.sum() == painted
+    window.menus.actions["undo"].trigger()
+    assert doc.mask.sum() == 0
+    window.menus.actions["redo"].trigger()
+    assert doc.mask.sum() == painted
+
+
+def test_rectangle_tool_and_mask_operations(qtbot: object, window: MainWindow, photo_file: Path) -> None:
+    window.open_path(photo_file)
+    window.set_tool(Tool.RECT)
+    stroke(qtbot, window, [(300, 200), (330, 220), (340, 240)])
+    doc = window.doc
+    assert doc is not None and doc.mask[220, 320] and doc.mask.sum() > 30 * 30
+    count = doc.mask.sum()
+    window.menus.resize_mask(3)
+    assert doc.mask.sum() > count
+    window.menus.actions["invert"].trigger()
+    assert doc.mask[0, 0]
+    window.menus.actions["clear"].trigger()
+    assert doc.mask.sum() == 0
+
+
+def test_classical_run_scrub_accept_and_export(
+    qtbot: object, window: MainWindow, photo_file: Path, mask_file: Path, tmp_path: Path
+) -> None:
+    window.open_path(photo_file, mask_file)
+    runner = window.controller.runner
+    with qtbot.waitSignal(runner.finished, timeout=30_000):  # type: ignore[attr-defined]
+        window.menus.actions["restore"].trigger()
+    assert window.timeline.strip.count() == 2  # before, final
+    window.timeline.slider.setValue(0)
+    assert window.canvas.preview == []
+    window.timeline.slider.setValue(1)
+    assert len(window.canvas.preview) == 1
+    original = window.doc.photo.pixels.copy()  # type: ignore[union-attr]
+    window.menus.actions["accept"].trigger()
+    doc = window.doc
+    assert doc is not None and len(doc.interventions) == 1 and not doc.mask.any()
+    assert window.history.list.count() == 1
+    assert not np.array_equal(doc.composite()[160, 280], original[160, 280])
+    assert np.array_equal(doc.photo.pixels, original)  # the master is never modified
+    assert window.export_to(tmp_path / "restored.tif", documentation=True)
+    record = json.loads((tmp_path / "restored.record.json").read_text())
+    assert record["interventions"][0]["request"]["engine"] == "biharmonic"
+    assert np.array_equal(load_photo(tmp_path / "restored.tif").pixels, doc.composite())
+    assert (tmp_path / "restored.tratteggio.png").exists() and (tmp_path / "restored.lossmap.png").exists()
+    window.menus.actions["undo"].trigger()  # accepting is undoable
+    assert doc.interventions == [] and doc.mask.any()
+
+
+def test_settings_persist_brush_and_recent_files(window: MainWindow, photo_file: Path) -> None:
+    window.open_path(photo_file)
+    window.canvas.brush_radius = 33
+    window.save_settings()
+    again = MainWindow()
+    try:
+        assert again.canvas.brush_radius == 33
+        assert str(photo_file.resolve()) in [a.text() for a in again.menus.recent.actions()]
+    finally:
+        again.close()
+
+
+def test_torch_is_not_imported_when_the_window_first_shows(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    script = (
+        "import sys\n"
+        "from PySide6.QtWidgets import QApplication\n"
+        "app = QApplication([])\n"
+        "from tratteggio.gui.main_window import MainWindow\n"
+        "w = MainWindow(); w.show(); app.processEvents()\n"
+        "print('torch' in sys.modules, 'diffusers' in sys.modules)\n"
+        "w.close()\n"
+    )
+    env = {"QT_QPA_PLATFORM": "offscreen", "PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, timeout=60)
+    assert done.stdout.strip() == "False False", done.stdout + done.stderr
+
+
+def test_an_unexpected_error_becomes_a_dialog_and_a_log(
+    window: MainWindow, photo_file: Path, tmp_path: Path, monkeypatch: object
+) -> None:
+    from tratteggio.gui import crash
+
+    window.open_path(photo_file)
+    window.doc.mask[10:20, 10:20] = True  # type: ignore[union-attr]
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))  # type: ignore[attr-defined]
+    try:
+        raise RuntimeError("boom")
+    except RuntimeError as exc:
+        crash.handle(RuntimeError, exc, exc.__traceback__)
+    assert "boom" in (tmp_path / "cache" / "tratteggio" / "crash.log").read_text()
+    assert crash.handle.last_box.isVisible()  # type: ignore[attr-defined]
+    assert window.doc is not None and window.doc.mask.sum() == 100  # the document survives
+    QApplication.processEvents()

@@ -1,0 +1,195 @@
+"""The studio's document, without Qt: the master photo, the damage mask being painted, the accepted
+interventions, and one undo history for all of them.
+
+The master is never modified. What the user sees is the master with the visible interventions'
+patches applied in order; it is kept up to date box by box, never recomputed whole.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from tratteggio.core.geometry import Box
+from tratteggio.core.history import History
+from tratteggio.core.mask import Mask
+from tratteggio.core.maskedit import MaskChange, replace_all
+from tratteggio.core.photo import Photo
+from tratteggio.core.restore import Result
+
+Listener = Callable[[str, Box | None], None]
+_ids = itertools.count(1)
+
+
+@dataclass(eq=False)
+class Intervention:
+    """One accepted restoration: its result (patches, request, engine) and the mask it used."""
+
+    result: Result
+    mask: Mask
+    visible: bool = True
+    id: int = field(default_factory=lambda: next(_ids))
+
+    @property
+    def label(self) -> str:
+        request = self.result.request
+        what = request.engine if request.engine != "diffusion" else f"diffusion ({request.model})"
+        return f"#{self.id} {what}, {self.mask.pixel_count} px"
+
+    def bounds(self) -> Box | None:
+        boxes = [p.box for p in self.result.patches]
+        if not boxes:
+            return None
+        out = boxes[0]
+        for box in boxes[1:]:
+            out = out.union(box)
+        return out
+
+
+class Document:
+    """Listeners get `(kind, box)`: kind is "mask", "image" or "interventions"; box the changed area."""
+
+    def __init__(self, photo: Photo, path: Path | None = None) -> None:
+        self.photo = photo
+        self.path = path
+        self.mask = np.zeros(photo.shape2d, dtype=bool)
+        self.history = History()
+        self.interventions: list[Intervention] = []
+        self.listeners: list[Listener] = []
+        self._composite: np.ndarray | None = None
+
+    # -- notifications -------------------------------------------------------------------------
+    def notify(self, kind: str, box: Box | None = None) -> None:
+        for listener in list(self.listeners):
+            listener(kind, box)
+
+    # -- mask ----------------------------------------------------------------------------------
+    def record_mask_change(self, change: MaskChange | None) -> None:
+        """Push a mask edit already applied to `self.mask` (one stroke, one rectangle, ...)."""
+        if change is not None:
+            self.history.push(_MaskCommand(self, change))
+            self.notify("mask", change.box)
+
+    def set_mask(self, new: np.ndarray, label: str) -> None:
+        self.record_mask_change(replace_all(self.mask, new, label))
+
+    def mask_object(self) -> Mask:
+        return Mask(self.mask.copy())
+
+    # -- interventions -------------------------------------------------------------------------
+    def accept(self, result: Result, mask: Mask) -> Intervention:
+        """Add a restoration as an intervention and clear the mask it filled: one undoable step."""
+        intervention = Intervention(result, mask)
+        command = _AcceptCommand(
+            self, intervention, replace_all(self.mask, np.zeros_like(self.mask), "clear")
+        )
+        command.apply_intervention(add=True)
+        self.history.push(command)
+        self.notify("mask", None)
+        return intervention
+
+    def set_visible(self, intervention: Intervention, visible: bool) -> None:
+        intervention.visible = visible
+        self.refresh(intervention.bounds())
+        self.notify("interventions")
+
+    def remove(self, intervention: Intervention) -> None:
+        command = _RemoveCommand(self, intervention, self.interventions.index(intervention))
+        command.redo()
+        self.history.push(command)
+
+    def composite(self) -> np.ndarray:
+        """The photo as restored so far (the master itself while nothing is visible)."""
+        return self._composite if self._composite is not None else self.photo.pixels
+
+    def refresh(self, box: Box | None) -> None:
+        """Recompose `box` from the master and the visible interventions, in order."""
+        if box is None:
+            return
+        if self._composite is None:
+            self._composite = self.photo.pixels.copy()
+        out = self._composite
+        out[box.slices] = self.photo.pixels[box.slices]
+        for intervention in self.interventions:
+            if intervention.visible:
+                for patch in intervention.result.patches:
+                    _paste_clipped(out, patch.pixels, patch.box, box)
+        self.notify("image", box)
+
+    # -- undo ----------------------------------------------------------------------------------
+    def undo(self) -> bool:
+        return self.history.undo() is not None
+
+    def redo(self) -> bool:
+        return self.history.redo() is not None
+
+    def generative_visible(self) -> bool:
+        return any(i.visible and i.result.generative for i in self.interventions)
+
+
+def _paste_clipped(out: np.ndarray, pixels: np.ndarray, at: Box, clip: Box) -> None:
+    x0, y0 = max(at.x0, clip.x0), max(at.y0, clip.y0)
+    x1, y1 = min(at.x1, clip.x1), min(at.y1, clip.y1)
+    if x1 > x0 and y1 > y0:
+        out[y0:y1, x0:x1] = pixels[y0 - at.y0 : y1 - at.y0, x0 - at.x0 : x1 - at.x0]
+
+
+class _MaskCommand:
+    def __init__(self, doc: Document, change: MaskChange) -> None:
+        self.doc, self.change, self.label = doc, change, change.label
+
+    def undo(self) -> None:
+        self.change.undo()
+        self.doc.notify("mask", self.change.box)
+
+    def redo(self) -> None:
+        self.change.redo()
+        self.doc.notify("mask", self.change.box)
+
+
+class _AcceptCommand:
+    label = "accept restoration"
+
+    def __init__(self, doc: Document, intervention: Intervention, cleared: MaskChange | None) -> None:
+        self.doc, self.intervention, self.cleared = doc, intervention, cleared
+
+    def apply_intervention(self, add: bool) -> None:
+        if add:
+            self.doc.interventions.append(self.intervention)
+        else:
+            self.doc.interventions.remove(self.intervention)
+        self.doc.refresh(self.intervention.bounds())
+        self.doc.notify("interventions")
+
+    def undo(self) -> None:
+        if self.cleared is not None:
+            self.cleared.undo()
+        self.apply_intervention(add=False)
+        self.doc.notify("mask", None)
+
+    def redo(self) -> None:
+        if self.cleared is not None:
+            self.cleared.redo()
+        self.apply_intervention(add=True)
+        self.doc.notify("mask", None)
+
+
+class _RemoveCommand:
+    label = "remove intervention"
+
+    def __init__(self, doc: Document, intervention: Intervention, index: int) -> None:
+        self.doc, self.intervention, self.index = doc, intervention, index
+
+    def undo(self) -> None:
+        self.doc.interventions.insert(self.index, self.intervention)
+        self.doc.refresh(self.intervention.bounds())
+        self.doc.notify("interventions")
+
+    def redo(self) -> None:
+        self.doc.interventions.remove(self.intervention)
+        self.doc.refresh(self.intervention.bounds())
+        self.doc.notify("interventions")

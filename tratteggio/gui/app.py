@@ -1,0 +1,46 @@
+"""Starting the studio: `tratteggio`, `tratteggio open PHOTO [--mask MASK]`, `tratteggio-studio`."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+
+from tratteggio.gui import crash, settings
+from tratteggio.gui.main_window import MainWindow
+
+
+def make_window(photo: str | None = None, mask: str | None = None) -> MainWindow:
+    window = MainWindow()
+    window.show()
+    if photo:
+        window.open_path(photo, mask)
+    return window
+
+
+def run_studio(photo: str | None = None, mask: str | None = None, snapshot: str | None = None) -> int:
+    """Open the studio; with `snapshot`, save a picture of the canvas once it has painted and quit."""
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setOrganizationName(settings.ORGANIZATION)
+    app.setApplicationName(settings.APPLICATION)
+    crash.install()
+    window = make_window(photo, mask)
+    window.raise_()
+    if snapshot:
+        window.resize(1200, 800)
+        QTimer.singleShot(500, lambda: _snapshot_and_quit(window, snapshot))
+    return int(app.exec())
+
+
+def _snapshot_and_quit(window: MainWindow, path: str) -> None:
+    window.canvas.fit()
+    window.canvas.grab().save(path)
+    window.close()
+    QApplication.quit()
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    return run_studio(args[0] if args else None, args[1] if len(args) > 1 else None)

@@ -1,0 +1,288 @@
+"""The canvas: the photo with its damage mask, painted with brush, eraser, rectangle and lasso.
+
+It draws the document (through display proxies when zoomed out), never owns it: mask edits go into
+the document's history. Zoom around the cursor with the wheel; pan with the middle button or
+space-drag; hold backslash to compare with the original.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+
+import numpy as np
+from PySide6.QtCore import QPointF, QRect, QRectF, Qt, Signal
+from PySide6.QtGui import QColor, QImage, QKeyEvent, QMouseEvent, QPainter, QPainterPath, QPen, QWheelEvent
+from PySide6.QtWidgets import QWidget
+
+from tratteggio.core.document import Document
+from tratteggio.core.geometry import Box
+from tratteggio.core.maskedit import Stroke, fill_polygon
+from tratteggio.gui.imageconv import mask_overlay, to_qimage
+from tratteggio.gui.proxies import MaskProxy, PhotoProxy
+
+
+class Tool(Enum):
+    BRUSH = "brush"
+    ERASER = "eraser"
+    RECT = "rectangle"
+    LASSO = "lasso"
+
+
+class Canvas(QWidget):
+    hovered = Signal(int, int)  # photo pixel under the cursor
+    zoomChanged = Signal(float)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setMouseTracking(True)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.setMinimumSize(320, 240)
+        self.doc: Document | None = None
+        self.tool = Tool.BRUSH
+        self.brush_radius = 12.0
+        self.mask_rgba = (230, 40, 60, 120)
+        self.mask_visible = True
+        self.zoom = 1.0
+        self.origin = QPointF(0, 0)  # photo coordinate at the widget's top-left corner
+        self.comparing = False
+        self.preview: list[tuple[Box, QImage]] = []
+        self._photo: PhotoProxy | None = None
+        self._mask: MaskProxy | None = None
+        self._stroke: Stroke | None = None
+        self._shape: list[QPointF] = []
+        self._pan_from: QPointF | None = None
+        self._space = False
+        self._cursor = QPointF(-1, -1)
+
+    # -- document ------------------------------------------------------------------------------
+    def set_document(self, doc: Document) -> None:
+        self.doc = doc
+        self._photo = PhotoProxy(doc.composite())
+        self._original: PhotoProxy | None = None
+        self._mask = MaskProxy(doc.mask, self.mask_rgba)
+        doc.listeners.append(self._on_document)
+        self.preview = []
+        self.fit()
+
+    def _on_document(self, kind: str, box: Box | None) -> None:
+        doc = self.doc
+        if doc is None or self._photo is None or self._mask is None:
+            return
+        whole = Box(0, 0, doc.photo.width, doc.photo.height)
+        if kind == "mask":
+            self._mask.update(doc.mask, box or whole)
+        elif kind == "image":
+            self._photo.update(doc.composite(), box or whole)
+        self.update()
+
+    def set_mask_color(self, rgba: tuple[int, int, int, int]) -> None:
+        self.mask_rgba = rgba
+        if self.doc is not None and self._mask is not None:
+            self._mask.set_color(self.doc.mask, rgba)
+        self.update()
+
+    def show_preview(self, layers: list[tuple[Box, np.ndarray]]) -> None:
+        """Show regions of a running or finished restoration over the photo ([] clears them)."""
+        self.preview = [(box, to_qimage(pixels)) for box, pixels in layers]
+        self.update()
+
+    # -- view ----------------------------------------------------------------------------------
+    def to_photo(self, point: QPointF) -> QPointF:
+        return QPointF(self.origin.x() + point.x() / self.zoom, self.origin.y() + point.y() / self.zoom)
+
+    def fit(self) -> None:
+        if self.doc is None:
+            return
+        width, height = self.doc.photo.width, self.doc.photo.height
+        self.zoom = max(1e-3, min(self.width() / width, self.height() / height) * 0.98)
+        self.origin = QPointF(
+            (width - self.width() / self.zoom) / 2, (height - self.height() / self.zoom) / 2
+        )
+        self.zoomChanged.emit(self.zoom)
+        self.update()
+
+    def set_zoom(self, zoom: float, anchor: QPointF | None = None) -> None:
+        anchor = anchor if anchor is not None else QPointF(self.width() / 2, self.height() / 2)
+        fixed = self.to_photo(anchor)
+        self.zoom = float(np.clip(zoom, 0.01, 64.0))
+        self.origin = QPointF(fixed.x() - anchor.x() / self.zoom, fixed.y() - anchor.y() / self.zoom)
+        self.zoomChanged.emit(self.zoom)
+        self.update()
+
+    def wheelEvent(self, event: QWheelEvent) -> None:
+        steps = event.angleDelta().y() / 120.0
+        self.set_zoom(self.zoom * (1.25**steps), event.position())
+
+    # -- painting ------------------------------------------------------------------------------
+    def paintEvent(self, event: object) -> None:
+        painter = QPainter(self)
+        painter.fillRect(self.rect(), QColor(38, 38, 42))
+        if self.doc is None or self._photo is None or self._mask is None:
+            painter.setPen(QColor(170, 170, 175))
+            painter.drawText(
+                self.rect(), Qt.AlignmentFlag.AlignCenter, "Drop a photo here, or File ▸ Open (Ctrl+O)"
+            )
+            return
+        painter.scale(self.zoom, self.zoom)
+        painter.translate(-self.origin)
+        self._draw_photo(painter)
+        if not self.comparing:
+            for box, image in self.preview:
+                painter.drawImage(QRectF(box.x0, box.y0, box.width, box.height), image)
+        if self.mask_visible and not self.comparing:
+            self._draw_mask(painter)
+        self._draw_tool(painter)
+
+    def _visible_box(self) -> Box | None:
+        assert self.doc is not None
+        top_left = self.origin
+        x0, y0 = max(0, int(top_left.x())), max(0, int(top_left.y()))
+        x1 = min(self.doc.photo.width, int(top_left.x() + self.width() / self.zoom) + 2)
+        y1 = min(self.doc.photo.height, int(top_left.y() + self.height() / self.zoom) + 2)
+        return Box(x0, y0, x1, y1) if x1 > x0 and y1 > y0 else None
+
+    def _draw_photo(self, painter: QPainter) -> None:
+        assert self.doc is not None and self._photo is not None
+        source = self.doc.photo.pixels if self.comparing else self.doc.composite()
+        proxy = self._photo
+        if self.comparing and self.doc.interventions:
+            if self._original is None:
+                self._original = PhotoProxy(self.doc.photo.pixels)
+            proxy = self._original
+        painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, self.zoom < proxy.scale)
+        if self.zoom <= proxy.scale * 1.01:
+            painter.drawImage(QRectF(0, 0, self.doc.photo.width, self.doc.photo.height), proxy.image)
+            return
+        box = self._visible_box()
+        if box is not None:  # zoomed in past the proxy: draw the visible full-resolution pixels
+            painter.drawImage(QRectF(box.x0, box.y0, box.width, box.height), to_qimage(source[box.slices]))
+
+    def _draw_mask(self, painter: QPainter) -> None:
+        assert self.doc is not None and self._mask is not None
+        if self.zoom <= self._mask.scale * 1.01:
+            painter.drawImage(QRectF(0, 0, self.doc.photo.width, self.doc.photo.height), self._mask.image)
+            return
+        box = self._visible_box()
+        if box is not None:
+            overlay = mask_overlay(self.doc.mask[box.slices], self.mask_rgba)
+            painter.drawImage(QRectF(box.x0, box.y0, box.width, box.height), overlay)
+
+    def _draw_tool(self, painter: QPainter) -> None:
+        pen = QPen(QColor(255, 255, 255, 200))
+        pen.setCosmetic(True)
+        painter.setPen(pen)
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        if self.tool in (Tool.BRUSH, Tool.ERASER) and self._cursor.x() >= 0:
+            center = self.to_photo(self._cursor)
+            painter.drawEllipse(center, self.brush_radius, self.brush_radius)
+        if len(self._shape) >= 2:
+            path = QPainterPath(self._shape[0])
+            for point in self._shape[1:]:
+                path.lineTo(point)
+            if self.tool == Tool.RECT:
+                painter.drawRect(QRectF(self._shape[0], self._shape[-1]))
+            else:
+                painter.drawPath(path)
+
+    # -- mouse ---------------------------------------------------------------------------------
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        pos = event.position()
+        if event.button() == Qt.MouseButton.MiddleButton or (
+            self._space and event.button() == Qt.MouseButton.LeftButton
+        ):
+            self._pan_from = pos
+            return
+        if self.doc is None or event.button() != Qt.MouseButton.LeftButton:
+            return
+        point = self.to_photo(pos)
+        if self.tool in (Tool.BRUSH, Tool.ERASER):
+            self._stroke = Stroke(self.doc.mask, self.brush_radius, self.tool == Tool.BRUSH)
+            self._dab(point)
+        else:
+            self._shape = [point, point] if self.tool == Tool.RECT else [point]
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        pos = event.position()
+        previous = self._cursor
+        self._cursor = pos
+        point = self.to_photo(pos)
+        self.hovered.emit(int(point.x()), int(point.y()))
+        if self._pan_from is not None:
+            delta = (pos - self._pan_from) / self.zoom
+            self.origin -= delta
+            self._pan_from = pos
+            self.update()
+        elif self._stroke is not None:
+            self._dab(point)
+        elif self._shape:
+            if self.tool == Tool.RECT:
+                self._shape[-1] = point
+            else:
+                self._shape.append(point)
+            self.update()
+        elif self.tool in (Tool.BRUSH, Tool.ERASER):
+            self._update_cursor(previous, pos)
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        if self._pan_from is not None:
+            self._pan_from = None
+            return
+        if self.doc is None:
+            return
+        if self._stroke is not None:
+            change = self._stroke.finish(self.tool.value)
+            self._stroke = None
+            self.doc.record_mask_change(change)
+        elif self._shape:
+            erase = bool(event.modifiers() & Qt.KeyboardModifier.AltModifier)
+            points = self._shape
+            if self.tool == Tool.RECT:
+                a, b = points[0], points[-1]
+                points = [a, QPointF(b.x(), a.y()), b, QPointF(a.x(), b.y())]
+            self._shape = []
+            coords = [(p.x(), p.y()) for p in points]
+            self.doc.record_mask_change(fill_polygon(self.doc.mask, coords, not erase, self.tool.value))
+            self.update()
+
+    def _dab(self, point: QPointF) -> None:
+        assert self._stroke is not None and self.doc is not None and self._mask is not None
+        box = self._stroke.to(point.x(), point.y())
+        if box is not None:
+            self._mask.update(self.doc.mask, box)
+            self.update(self._widget_rect(box))
+
+    def _widget_rect(self, box: Box) -> QRect:
+        pad = self.brush_radius + 2
+        x = (box.x0 - pad - self.origin.x()) * self.zoom
+        y = (box.y0 - pad - self.origin.y()) * self.zoom
+        return QRectF(
+            x, y, (box.width + 2 * pad) * self.zoom, (box.height + 2 * pad) * self.zoom
+        ).toAlignedRect()
+
+    def _update_cursor(self, previous: QPointF, now: QPointF) -> None:
+        r = self.brush_radius * self.zoom + 3
+        for p in (previous, now):
+            self.update(QRectF(p.x() - r, p.y() - r, 2 * r, 2 * r).toAlignedRect())
+
+    # -- keys ----------------------------------------------------------------------------------
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.isAutoRepeat():
+            return
+        if event.key() == Qt.Key.Key_Space:
+            self._space = True
+        elif event.key() == Qt.Key.Key_Backslash:
+            self.comparing = True
+            self.update()
+        else:
+            super().keyPressEvent(event)
+
+    def keyReleaseEvent(self, event: QKeyEvent) -> None:
+        if event.isAutoRepeat():
+            return
+        if event.key() == Qt.Key.Key_Space:
+            self._space = False
+        elif event.key() == Qt.Key.Key_Backslash:
+            self.comparing = False
+            self.update()
+        else:
+            super().keyReleaseEvent(event)

@@ -1,0 +1,177 @@
+"""Runs restorations for the window: submits one job per candidate to the job runner, streams
+their steps to the canvas and the timeline, and accepts or discards the result."""
+
+from __future__ import annotations
+
+import threading
+import time
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Signal
+
+from tratteggio.core.document import Document
+from tratteggio.core.layers import write_animation, write_png_sequence
+from tratteggio.core.restore import Result, StepPreview
+from tratteggio.gui.canvas import Canvas
+from tratteggio.gui.job_runner import Job, JobRunner
+from tratteggio.gui.restore_panel import RestorePanel
+from tratteggio.gui.timeline import Timeline, layers_at
+
+
+class RestorationController(QObject):
+    message = Signal(str)  # for the status bar
+    problem = Signal(str)  # for a warning dialog
+    progressChanged = Signal(int, int, float)  # done, total, seconds left (-1: unknown)
+    runningChanged = Signal(bool)
+
+    def __init__(
+        self, canvas: Canvas, panel: RestorePanel, timeline: Timeline, parent: QObject | None = None
+    ):
+        super().__init__(parent)
+        self.canvas, self.panel, self.timeline = canvas, panel, timeline
+        self.runner = JobRunner(self)
+        self.doc: Document | None = None
+        self.jobs: list[Job] = []
+        self.results: dict[int, Result] = {}
+        self._started = 0.0
+        self.runner.progress.connect(self._on_progress)
+        self.runner.finished.connect(self._on_finished)
+        self.runner.cancelled.connect(self._on_cancelled)
+        self.runner.failed.connect(self._on_failed)
+        timeline.stepSelected.connect(self._on_scrub)
+        timeline.candidateChanged.connect(lambda _: self._show_candidate())
+        timeline.acceptRequested.connect(self.accept)
+        timeline.discardRequested.connect(self.discard)
+        panel.restoreRequested.connect(self.start)
+        panel.cancelRequested.connect(self.cancel)
+        panel.engine.currentIndexChanged.connect(self._warm_up)
+
+    def set_document(self, doc: Document) -> None:
+        self.cancel()
+        self.doc = doc
+        self._reset()
+
+    def _reset(self) -> None:
+        self.jobs, self.results = [], {}
+        self.timeline.clear()
+        self.canvas.show_preview([])
+
+    def _warm_up(self) -> None:
+        """Import torch and diffusers in the background as soon as a diffusion engine is chosen."""
+        if self.panel.engine.currentData()[0] == "diffusion":
+            threading.Thread(target=_import_diffusion, name="warm-up", daemon=True).start()
+
+    # -- running -------------------------------------------------------------------------------
+    def start(self) -> None:
+        if self.doc is None:
+            self.problem.emit("Open a photo first.")
+            return
+        if self.runner.busy():
+            return
+        if not self.doc.mask.any():
+            self.problem.emit("The mask is empty: paint over the damage first (brush: B).")
+            return
+        self._reset()
+        mask = self.doc.mask_object()
+        self._started = time.monotonic()
+        for k in range(self.panel.candidates.value()):
+            self.jobs.append(self.runner.submit(self.doc.photo, mask, self.panel.request(k)))
+        self.panel.set_running(True)
+        self.runningChanged.emit(True)
+        self.message.emit(f"Restoring with {self.jobs[0].request.engine}…")
+
+    def cancel(self) -> None:
+        if self.runner.busy():
+            self.runner.cancel()
+
+    def _on_progress(self, job: Job, preview: StepPreview) -> None:
+        current = next((j for j in self.jobs if j.id not in self.results), None)
+        if job is current:
+            self.canvas.show_preview(layers_at(job.previews, len(job.previews)))
+        done = len(self.results) * preview.total + preview.step + 1
+        total = len(self.jobs) * preview.total
+        elapsed = time.monotonic() - self._started
+        left = elapsed / done * (total - done) if done else -1.0
+        self.progressChanged.emit(done, total, left)
+
+    def _on_finished(self, job: Job, result: Result) -> None:
+        self.results[job.id] = result
+        if len(self.results) == len(self.jobs):
+            self.panel.set_running(False)
+            self.runningChanged.emit(False)
+            labels = [f"candidate {i + 1} (seed {j.request.seed})" for i, j in enumerate(self.jobs)]
+            self.timeline.set_candidates(labels)
+            self._show_candidate()
+            self.message.emit(
+                f"Done in {time.monotonic() - self._started:.1f} s: scrub the layers, then "
+                "Accept (Ctrl+Shift+A) or Discard"
+            )
+
+    def _on_cancelled(self, job: Job) -> None:
+        self._finish_abnormally("Cancelled: the photo is as it was before the run.")
+
+    def _on_failed(self, job: Job, message: str) -> None:
+        self._finish_abnormally(f"Restoration failed: {message}")
+        self.problem.emit(message)
+
+    def _finish_abnormally(self, text: str) -> None:
+        if self.runner.busy():
+            self.runner.cancel()
+            return
+        self._reset()
+        self.panel.set_running(False)
+        self.runningChanged.emit(False)
+        self.progressChanged.emit(0, 0, -1.0)
+        self.message.emit(text)
+
+    # -- results -------------------------------------------------------------------------------
+    def chosen(self) -> tuple[Job, Result] | None:
+        if not self.jobs or len(self.results) != len(self.jobs):
+            return None
+        job = self.jobs[max(0, self.timeline.candidates.currentIndex())]
+        return job, self.results[job.id]
+
+    def _show_candidate(self) -> None:
+        chosen = self.chosen()
+        if chosen is not None and self.doc is not None:
+            job, result = chosen
+            title = f"{job.request.engine}, seed {job.request.seed}: {len(job.previews)} layers"
+            self.timeline.show_layers(self.doc.composite(), job.previews, title)
+
+    def _on_scrub(self, position: int) -> None:
+        chosen = self.chosen()
+        if chosen is not None:
+            self.canvas.show_preview(layers_at(chosen[0].previews, position))
+
+    def accept(self) -> None:
+        chosen = self.chosen()
+        if chosen is None or self.doc is None:
+            return
+        job, result = chosen
+        self.doc.accept(result, job.mask)
+        self._reset()
+        self.message.emit("Accepted: the restoration is an intervention now (Ctrl+Z undoes it).")
+
+    def discard(self) -> None:
+        self._reset()
+        self.message.emit("Discarded.")
+
+    def export_layers(self, folder: Path, animation: Path | None) -> int:
+        chosen = self.chosen()
+        if chosen is None or self.doc is None:
+            return 0
+        count = write_png_sequence(folder, self.doc.composite(), chosen[0].previews)
+        if animation is not None:
+            write_animation(animation, self.doc.composite(), chosen[0].previews)
+        return count
+
+    def shutdown(self) -> None:
+        self.runner.shutdown()
+
+
+def _import_diffusion() -> None:
+    try:
+        import diffusers  # noqa: F401
+        import torch  # noqa: F401
+    except Exception:  # reported when a diffusion run is actually started
+        pass

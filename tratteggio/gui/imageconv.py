@@ -1,0 +1,31 @@
+"""The one place where numpy pixels become QImages (and nothing else converts them)."""
+
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtGui import QImage
+
+from tratteggio.core.layers import rgb8
+
+
+def to_qimage(pixels: np.ndarray) -> QImage:
+    """Any photo pixels (gray/RGB/RGBA, 8/16-bit/float) as an RGB888 QImage owning its memory."""
+    rgb = np.ascontiguousarray(rgb8(pixels))
+    height, width = rgb.shape[:2]
+    image = QImage(rgb.data, width, height, 3 * width, QImage.Format.Format_RGB888)
+    return image.copy()  # detach from the numpy buffer
+
+
+def mask_overlay(bits: np.ndarray, rgba: tuple[int, int, int, int]) -> QImage:
+    """A translucent ARGB32 image: `rgba` where `bits` is set, transparent elsewhere."""
+    height, width = bits.shape
+    argb = np.zeros((height, width, 4), np.uint8)
+    r, g, b, a = premultiplied(rgba)
+    argb[bits] = (b, g, r, a)  # premultiplied ARGB32 is BGRA in memory on little-endian machines
+    image = QImage(argb.data, width, height, 4 * width, QImage.Format.Format_ARGB32_Premultiplied)
+    return image.copy()
+
+
+def premultiplied(rgba: tuple[int, int, int, int]) -> tuple[int, int, int, int]:
+    r, g, b, a = rgba
+    return (r * a // 255, g * a // 255, b * a // 255, a)

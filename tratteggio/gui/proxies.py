@@ -1,0 +1,88 @@
+"""Downsampled display proxies of the photo and the mask, updated only where something changed.
+
+A 50 MP 16-bit master is shown zoomed out through an 8-bit proxy of at most PROXY_SIDE pixels;
+zoomed in past the proxy's resolution, the canvas reads the visible part of the full image instead.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from PySide6.QtGui import QImage
+
+from tratteggio.core.geometry import Box
+from tratteggio.core.layers import rgb8
+
+PROXY_SIDE = 4096
+
+
+def proxy_scale(height: int, width: int) -> float:
+    return min(1.0, PROXY_SIDE / max(height, width))
+
+
+class Proxy:
+    """A numpy buffer and a QImage sharing its memory, at `scale` of the photo."""
+
+    def __init__(self, height: int, width: int, channels: int, fmt: QImage.Format) -> None:
+        self.scale = proxy_scale(height, width)
+        self.full = (height, width)
+        self.height = max(1, round(height * self.scale))
+        self.width = max(1, round(width * self.scale))
+        self.buffer = np.zeros((self.height, self.width, channels), np.uint8)
+        self.image = QImage(self.buffer.data, self.width, self.height, channels * self.width, fmt)
+
+    def region(self, box: Box) -> tuple[Box, Box]:
+        """The proxy box covering `box`, and the photo box that proxy box samples."""
+        s = self.scale
+        px0, py0 = math.floor(box.x0 * s), math.floor(box.y0 * s)
+        px1, py1 = min(self.width, math.ceil(box.x1 * s)), min(self.height, math.ceil(box.y1 * s))
+        height, width = self.full
+        photo = Box(
+            min(width - 1, math.floor(px0 / s)),
+            min(height - 1, math.floor(py0 / s)),
+            min(width, math.ceil(px1 / s)),
+            min(height, math.ceil(py1 / s)),
+        )
+        return Box(px0, py0, max(px0 + 1, px1), max(py0 + 1, py1)), photo
+
+
+def _resized(values: np.ndarray, width: int, height: int) -> np.ndarray:
+    import cv2
+
+    if values.shape[1] == width and values.shape[0] == height:
+        return values
+    return cv2.resize(values, (width, height), interpolation=cv2.INTER_AREA)
+
+
+class PhotoProxy(Proxy):
+    def __init__(self, pixels: np.ndarray) -> None:
+        super().__init__(pixels.shape[0], pixels.shape[1], 3, QImage.Format.Format_RGB888)
+        self.update(pixels, Box(0, 0, pixels.shape[1], pixels.shape[0]))
+
+    def update(self, pixels: np.ndarray, box: Box) -> None:
+        target, source = self.region(box)
+        crop = rgb8(pixels[source.slices])
+        self.buffer[target.slices] = _resized(crop, target.width, target.height)
+
+
+class MaskProxy(Proxy):
+    def __init__(self, bits: np.ndarray, rgba: tuple[int, int, int, int]) -> None:
+        super().__init__(bits.shape[0], bits.shape[1], 4, QImage.Format.Format_ARGB32_Premultiplied)
+        self.rgba = rgba
+        self.update(bits, Box(0, 0, bits.shape[1], bits.shape[0]))
+
+    def set_color(self, bits: np.ndarray, rgba: tuple[int, int, int, int]) -> None:
+        self.rgba = rgba
+        self.update(bits, Box(0, 0, bits.shape[1], bits.shape[0]))
+
+    def update(self, bits: np.ndarray, box: Box) -> None:
+        target, source = self.region(box)
+        coverage = _resized(bits[source.slices].view(np.uint8) * np.uint8(255), target.width, target.height)
+        r, g, b, a = self.rgba
+        alpha = (coverage.astype(np.uint16) * a // 255).astype(np.uint16)
+        out = self.buffer[target.slices]
+        out[..., 0] = (alpha * b // 255).astype(np.uint8)
+        out[..., 1] = (alpha * g // 255).astype(np.uint8)
+        out[..., 2] = (alpha * r // 255).astype(np.uint8)
+        out[..., 3] = alpha.astype(np.uint8)

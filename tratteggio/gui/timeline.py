@@ -1,0 +1,139 @@
+"""The layers of time: a strip with one thumbnail per step, from before the run to the final fill.
+
+A slider scrubs through them (the canvas shows that step), Play animates them, Export writes the
+sequence. With several candidates, a chooser picks which one the strip shows and Accept takes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QIcon, QPixmap
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QSlider,
+    QVBoxLayout,
+    QWidget,
+)
+
+from tratteggio.core.geometry import Box
+from tratteggio.core.layers import frames
+from tratteggio.core.restore import StepPreview
+from tratteggio.gui.imageconv import to_qimage
+
+THUMB = 96
+
+
+def layers_at(previews: Sequence[StepPreview], index: int) -> list[tuple[Box, np.ndarray]]:
+    """What the canvas shows at timeline position `index` (0 = before the run)."""
+    latest: dict[int, StepPreview] = {}
+    for preview in previews[:index]:
+        latest[preview.region] = preview
+    return [(p.box, p.pixels) for p in latest.values()]
+
+
+class Timeline(QWidget):
+    stepSelected = Signal(int)  # timeline position, 0 = before
+    candidateChanged = Signal(int)
+    acceptRequested = Signal()
+    discardRequested = Signal()
+    exportRequested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.title = QLabel("Layers of time — run a restoration to watch it emerge step by step")
+        self.candidates = QComboBox()
+        self.candidates.setVisible(False)
+        self.play_button = QPushButton("▶ Play")
+        self.export_button = QPushButton("Export layers…")
+        self.accept_button = QPushButton("Accept")
+        self.discard_button = QPushButton("Discard")
+        self.strip = QListWidget()
+        self.strip.setViewMode(QListWidget.ViewMode.IconMode)
+        self.strip.setFlow(QListWidget.Flow.LeftToRight)
+        self.strip.setWrapping(False)
+        self.strip.setIconSize(QSize(THUMB, THUMB))
+        self.strip.setFixedHeight(THUMB + 44)
+        self.strip.setMovement(QListWidget.Movement.Static)
+        self.slider = QSlider(Qt.Orientation.Horizontal)
+        self.slider.setRange(0, 0)
+        header = QHBoxLayout()
+        header.addWidget(self.title)
+        header.addWidget(self.candidates)
+        header.addStretch(1)
+        for button in (self.play_button, self.export_button, self.accept_button, self.discard_button):
+            header.addWidget(button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 2, 6, 2)
+        layout.addLayout(header)
+        layout.addWidget(self.strip)
+        layout.addWidget(self.slider)
+        self._timer = QTimer(self)
+        self._timer.setInterval(150)
+        self._timer.timeout.connect(self._advance)
+        self.slider.valueChanged.connect(self._slid)
+        self.strip.currentRowChanged.connect(self.slider.setValue)
+        self.play_button.clicked.connect(self.play)
+        self.accept_button.clicked.connect(self.acceptRequested)
+        self.discard_button.clicked.connect(self.discardRequested)
+        self.export_button.clicked.connect(self.exportRequested)
+        self.candidates.currentIndexChanged.connect(self.candidateChanged)
+        self.set_actions_enabled(False)
+
+    def set_actions_enabled(self, enabled: bool) -> None:
+        for button in (self.play_button, self.export_button, self.accept_button, self.discard_button):
+            button.setEnabled(enabled)
+
+    def set_candidates(self, labels: list[str]) -> None:
+        self.candidates.blockSignals(True)
+        self.candidates.clear()
+        self.candidates.addItems(labels)
+        self.candidates.blockSignals(False)
+        self.candidates.setVisible(len(labels) > 1)
+
+    def show_layers(self, source: np.ndarray, previews: Sequence[StepPreview], title: str) -> None:
+        """Rebuild the strip: the photo before, then one thumbnail per step; select the last."""
+        self.strip.clear()
+        for index, frame in enumerate(frames(source, previews, max_side=THUMB * 2)):
+            label = "before" if index == 0 else f"step {index}"
+            if index and previews[index - 1].final:
+                label = "final"
+            pixmap = QPixmap.fromImage(to_qimage(frame))
+            icon = QIcon(pixmap)
+            icon.addPixmap(pixmap, QIcon.Mode.Selected)  # no highlight tint over the picture
+            item = QListWidgetItem(icon, label)
+            self.strip.addItem(item)
+        self.title.setText(title)
+        self.slider.setRange(0, len(previews))
+        self.slider.setValue(len(previews))
+        self.set_actions_enabled(bool(previews))
+
+    def clear(self) -> None:
+        self._timer.stop()
+        self.strip.clear()
+        self.slider.setRange(0, 0)
+        self.set_candidates([])
+        self.set_actions_enabled(False)
+
+    def play(self) -> None:
+        if self.slider.maximum() > 0:
+            self.slider.setValue(0)
+            self._timer.start()
+
+    def _advance(self) -> None:
+        if self.slider.value() >= self.slider.maximum():
+            self._timer.stop()
+        else:
+            self.slider.setValue(self.slider.value() + 1)
+
+    def _slid(self, value: int) -> None:
+        if self.strip.currentRow() != value:
+            self.strip.setCurrentRow(value)
+        self.stepSelected.emit(value)
