@@ -80,10 +80,12 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--steps", type=int, default=3)
     parser.add_argument("--repeats", type=int, default=2)
+    parser.add_argument("--keep", type=Path, help="build the model here (or reuse it) instead of a temp dir")
     args = parser.parse_args()
     torch.set_num_threads(2)
     with tempfile.TemporaryDirectory() as tmp:
-        model = str(build_sd15_size(Path(tmp) / "sd15-size"))
+        folder = args.keep or Path(tmp) / "sd15-size"
+        model = str(folder if (folder / "model_index.json").exists() else build_sd15_size(folder))
         image = np.ascontiguousarray(skimage.data.astronaut()[:512, :512])
         bits = np.zeros((512, 512), bool)
         bits[200:320, 180:330] = True

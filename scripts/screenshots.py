@@ -11,7 +11,7 @@ from pathlib import Path
 
 import numpy as np
 import skimage.data
-from PySide6.QtCore import QEventLoop, QPoint, Qt, QTimer
+from PySide6.QtCore import QEventLoop, QPoint, QSettings, Qt, QTimer
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
@@ -44,6 +44,7 @@ def main() -> None:
     out.mkdir(parents=True, exist_ok=True)
     app = QApplication.instance() or QApplication([])
     tmp = Path(tempfile.mkdtemp())
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp / "settings"))
     photo = damaged_photo(tmp)
     window = make_window(str(photo), str(tmp / "cracks-mask.png"))
     window.resize(1400, 900)

@@ -167,3 +167,55 @@ def test_an_unexpected_error_becomes_a_dialog_and_a_log(
     assert crash.handle.last_box.isVisible()  # type: ignore[attr-defined]
     assert window.doc is not None and window.doc.mask.sum() == 100  # the document survives
     QApplication.processEvents()
+
+
+def test_before_after_split_shows_the_original_on_the_left(
+    qtbot: object, window: MainWindow, photo_file: Path, tmp_path: Path
+) -> None:
+    window.open_path(photo_file)
+    doc = window.doc
+    assert doc is not None
+    doc.mask[:, :] = False
+    doc.mask[100:300, 50:550] = True  # a wide loss, crossing the divider
+    with qtbot.waitSignal(window.controller.runner.finished, timeout=30_000):  # type: ignore[attr-defined]
+        window.controller.start()
+    window.controller.accept()
+    window.canvas.mask_visible = False
+    window.menus.actions["split"].trigger()
+    assert window.canvas.split == 0.5
+    shot = window.canvas.grab().toImage()
+    canvas = window.canvas
+
+    def pixel_at(x: float, y: float) -> tuple[int, int, int]:
+        color = shot.pixelColor(widget_point(window, x, y))
+        return color.red(), color.green(), color.blue()
+
+    left_x = canvas.to_photo(QPointF(canvas.width() * 0.25, 0)).x()
+    right_x = canvas.to_photo(QPointF(canvas.width() * 0.75, 0)).x()
+    original, restored = doc.photo.pixels, doc.composite()
+    for x, pixels in ((left_x, original), (right_x, restored)):
+        expected = pixels[200, int(x)]
+        assert np.abs(np.array(pixel_at(x, 200)) - expected).max() < 40, (x, pixel_at(x, 200), expected)
+
+
+def test_model_manager_offline_download_and_adding_a_folder(window: MainWindow, sd_model: str,
+                                                            monkeypatch: object) -> None:
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")  # type: ignore[attr-defined]
+    window.panel.open_model_manager()
+    manager = window.panel.manager
+    assert manager.table.rowCount() == 4 and manager.table.item(0, 4).text() == "no"
+    manager.table.selectRow(0)
+    manager.download_selected()
+    assert "HF_HUB_OFFLINE" in manager.status.text()
+    manager.modelChosen.emit(sd_model)
+    assert window.panel.request().model == sd_model and window.panel.request().engine == "diffusion"
+    manager.close()
+
+
+def test_random_seed_is_drawn_anew_for_each_run(window: MainWindow) -> None:
+    window.panel.random_seed.setChecked(True)
+    seeds = set()
+    for _ in range(5):
+        window.panel.prepare_run()
+        seeds.add(window.panel.request().seed)
+    assert len(seeds) > 1

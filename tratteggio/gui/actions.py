@@ -54,6 +54,7 @@ class Menus:
         self._add(view, "actual", "&100%", "Ctrl+1", lambda: c.set_zoom(1.0))
         self._add(view, "toggle_mask", "Show &Mask", "M", self._toggle_mask)
         self._add(view, "mask_color", "Mask &Colour…", None, self._mask_color)
+        self._add(view, "split", "Before/After &Split (Shift+move: divider)", "Ctrl+Shift+S", self._split)
         tools = bar.addMenu("&Tools")
         for key, tool, shortcut in (
             ("brush", Tool.BRUSH, "B"),
@@ -65,6 +66,7 @@ class Menus:
         self._add(tools, "bigger", "Bigger Brush", "]", lambda: self._brush(1.25))
         self._add(tools, "smaller", "Smaller Brush", "[", lambda: self._brush(0.8))
         run = bar.addMenu("&Restore")
+        self._add(run, "models", "&Models…", None, w.panel.open_model_manager)
         self._add(run, "restore", "&Restore", "Ctrl+Return", w.controller.start)
         self._add(run, "cancel", "&Cancel", "Esc", w.controller.cancel)
         self._add(run, "accept", "&Accept", "Ctrl+Shift+A", w.controller.accept)
@@ -114,6 +116,11 @@ class Menus:
     def _toggle_mask(self) -> None:
         self.window.canvas.mask_visible = not self.window.canvas.mask_visible
         self.window.canvas.update()
+
+    def _split(self) -> None:
+        canvas = self.window.canvas
+        canvas.split = None if canvas.split is not None else 0.5
+        canvas.update()
 
     def _mask_color(self) -> None:
         r, g, b, a = self.window.canvas.mask_rgba

@@ -45,6 +45,7 @@ class Canvas(QWidget):
         self.zoom = 1.0
         self.origin = QPointF(0, 0)  # photo coordinate at the widget's top-left corner
         self.comparing = False
+        self.split: float | None = None  # before/after divider, as a fraction of the width
         self.preview: list[tuple[Box, QImage]] = []
         self._photo: PhotoProxy | None = None
         self._mask: MaskProxy | None = None
@@ -123,15 +124,38 @@ class Canvas(QWidget):
                 self.rect(), Qt.AlignmentFlag.AlignCenter, "Drop a photo here, or File ▸ Open (Ctrl+O)"
             )
             return
+        painter.save()
         painter.scale(self.zoom, self.zoom)
         painter.translate(-self.origin)
         self._draw_photo(painter)
         if not self.comparing:
             for box, image in self.preview:
                 painter.drawImage(QRectF(box.x0, box.y0, box.width, box.height), image)
+        if self.split is not None and not self.comparing:
+            self._draw_before(painter)
         if self.mask_visible and not self.comparing:
             self._draw_mask(painter)
         self._draw_tool(painter)
+        painter.restore()
+        if self.split is not None:
+            x = int(self.split * self.width())
+            painter.setPen(QPen(QColor(255, 255, 255, 220), 2))
+            painter.drawLine(x, 0, x, self.height())
+            painter.drawText(8, 20, "before")
+            painter.drawText(x + 8, 20, "after")
+
+    def _draw_before(self, painter: QPainter) -> None:
+        """The original photo left of the split divider."""
+        assert self.doc is not None and self.split is not None
+        left = self.to_photo(QPointF(self.split * self.width(), 0)).x()
+        painter.save()
+        painter.setClipRect(
+            QRectF(self.origin.x(), self.origin.y(), left - self.origin.x(), self.height() / self.zoom)
+        )
+        comparing, self.comparing = self.comparing, True
+        self._draw_photo(painter)
+        self.comparing = comparing
+        painter.restore()
 
     def _visible_box(self) -> Box | None:
         assert self.doc is not None
@@ -219,6 +243,9 @@ class Canvas(QWidget):
                 self._shape[-1] = point
             else:
                 self._shape.append(point)
+            self.update()
+        elif self.split is not None and event.modifiers() & Qt.KeyboardModifier.ShiftModifier:
+            self.split = min(1.0, max(0.0, pos.x() / max(1, self.width())))
             self.update()
         elif self.tool in (Tool.BRUSH, Tool.ERASER):
             self._update_cursor(previous, pos)

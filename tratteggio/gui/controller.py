@@ -72,6 +72,7 @@ class RestorationController(QObject):
             self.problem.emit("The mask is empty: paint over the damage first (brush: B).")
             return
         self._reset()
+        self.panel.prepare_run()
         mask = self.doc.mask_object()
         self._started = time.monotonic()
         for k in range(self.panel.candidates.value()):

@@ -18,7 +18,7 @@ import traceback
 from dataclasses import dataclass, field
 from enum import Enum
 
-from PySide6.QtCore import QObject, QThread, QTimer, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QObject, QThread, QTimer, Signal, Slot
 
 from tratteggio.core import Cancelled, Mask, Photo, RestorationRequest, Result, TratteggioError, restore
 from tratteggio.core.restore import StepPreview
@@ -101,6 +101,9 @@ class JobRunner(QObject):
         self._timer = QTimer(self)
         self._timer.setInterval(PREVIEW_MS)
         self._timer.timeout.connect(self._flush_preview)
+        app = QCoreApplication.instance()
+        if app is not None:  # a QThread destroyed while running aborts the process
+            app.aboutToQuit.connect(self.shutdown)
 
     def submit(self, photo: Photo, mask: Mask, request: RestorationRequest) -> Job:
         job = Job(photo, mask, request, id=next(self._ids))
@@ -162,6 +165,8 @@ class JobRunner(QObject):
 
     def shutdown(self) -> None:
         """Cancel what runs and stop the thread (call before the application quits)."""
+        if not self._thread.isRunning():
+            return
         self.cancel()
         self._timer.stop()
         self._thread.quit()

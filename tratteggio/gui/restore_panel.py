@@ -4,13 +4,13 @@ candidates; Restore and Cancel. It builds the RestorationRequest; it runs nothin
 from __future__ import annotations
 
 import random
+from pathlib import Path
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDoubleSpinBox,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLineEdit,
@@ -41,9 +41,9 @@ class RestorePanel(QWidget):
             self.engine.addItem(CLASSICAL_LABELS[name], ("classical", name))
         for entry in CATALOG:
             self.engine.addItem(f"Diffusion — {entry.id}", ("diffusion", entry.id))
-        add_model = QPushButton("Add model…")
-        add_model.setToolTip("Use a local diffusers folder or a .safetensors checkpoint")
-        add_model.clicked.connect(self._add_model)
+        add_model = QPushButton("Models…")
+        add_model.setToolTip("The catalog, downloads, and local diffusers folders or .safetensors files")
+        add_model.clicked.connect(self.open_model_manager)
         self.prompt = QLineEdit()
         self.prompt.setPlaceholderText("what the restored area shows, e.g. plaster, sky, fresco")
         self.negative = QLineEdit()
@@ -88,10 +88,12 @@ class RestorePanel(QWidget):
         for widget in self._diffusion_widgets:
             widget.setEnabled(diffusion)
 
-    def _add_model(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, "Diffusers model folder")
-        if folder:
-            self.add_model(folder)
+    def open_model_manager(self) -> None:
+        from tratteggio.gui.model_manager import ModelManager
+
+        self.manager = ModelManager(self)
+        self.manager.modelChosen.connect(self.add_model)
+        self.manager.show()
 
     def add_model(self, location: str) -> None:
         index = self.engine.findData(("diffusion", location))
@@ -99,6 +101,11 @@ class RestorePanel(QWidget):
             self.engine.addItem(f"Diffusion — {location}", ("diffusion", location))
             index = self.engine.count() - 1
         self.engine.setCurrentIndex(index)
+
+    def prepare_run(self) -> None:
+        """Called as a run starts: a random seed is drawn anew each time."""
+        if self.random_seed.isChecked():
+            self.reroll()
 
     def reroll(self) -> None:
         self.seed.setValue(random.randrange(0, 2**31 - 1))
@@ -131,7 +138,7 @@ class RestorePanel(QWidget):
     def select_engine(self, engine: str, model: str | None) -> None:
         key = ("classical", engine) if engine != "diffusion" else ("diffusion", model)
         index = self.engine.findData(key)
-        if index < 0 and model:
+        if index < 0 and model and Path(model).expanduser().exists():  # a local model still there
             self.add_model(model)
         elif index >= 0:
             self.engine.setCurrentIndex(index)
