@@ -241,3 +241,45 @@ def test_flux_fill_through_the_generic_loader(flux_model: str) -> None:
     assert all(s.pixels.shape == (120, 160, 3) for s in seen)
     outside = ~result.effective_mask.bits
     assert np.array_equal(result.pixels[outside], photo.pixels[outside])
+
+
+def test_single_safetensors_file_with_a_local_config_matches_the_folder(
+    sd_model: str, tmp_path: Path
+) -> None:
+    from tests.ldm_checkpoint import write_ldm_checkpoint
+
+    checkpoint = write_ldm_checkpoint(Path(sd_model), tmp_path / "tiny-inpainting.safetensors")
+    photo, mask = Photo(coffee()[:200, :300]), loss_mask()
+    from_folder = restore(photo, mask, request(sd_model))
+    single = restore(photo, mask, request(str(checkpoint), model_config=sd_model))
+    assert single.engine_info["model_source"] == "single_file"
+    assert single.pixels.tobytes() == from_folder.pixels.tobytes()
+    with pytest.raises(ModelError, match="needs a local diffusers folder"):
+        restore(photo, mask, request(str(checkpoint)))
+
+
+def test_taesd_previews_when_its_weights_are_on_disk(
+    sd_model: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from diffusers import AutoencoderTiny
+
+    from tratteggio.core.engines.diffusion import diffusion_engine
+
+    torch.manual_seed(0)
+    AutoencoderTiny(
+        encoder_block_out_channels=(8, 8, 8, 8),
+        decoder_block_out_channels=(8, 8, 8, 8),
+        num_encoder_blocks=(1, 1, 1, 1),
+        num_decoder_blocks=(1, 1, 1, 1),
+        latent_channels=4,
+    ).save_pretrained(tmp_path / "taesd")
+    monkeypatch.setenv("TRATTEGGIO_TAESD", str(tmp_path / "taesd"))
+    monkeypatch.setenv("TRATTEGGIO_PREVIEWS", "taesd")
+    diffusion_engine()._previewers.clear()
+    seen: list[StepPreview] = []
+    try:
+        result = restore(Photo(coffee()[:200, :300]), loss_mask(), request(sd_model), on_step=seen.append)
+    finally:
+        diffusion_engine()._previewers.clear()
+    assert result.engine_info["previews"] == "taesd"
+    assert len(seen) == STEPS + 1 and all(s.pixels.shape == seen[0].pixels.shape for s in seen)

@@ -198,8 +198,9 @@ def test_before_after_split_shows_the_original_on_the_left(
         assert np.abs(np.array(pixel_at(x, 200)) - expected).max() < 40, (x, pixel_at(x, 200), expected)
 
 
-def test_model_manager_offline_download_and_adding_a_folder(window: MainWindow, sd_model: str,
-                                                            monkeypatch: object) -> None:
+def test_model_manager_offline_download_and_adding_a_folder(
+    window: MainWindow, sd_model: str, monkeypatch: object
+) -> None:
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")  # type: ignore[attr-defined]
     window.panel.open_model_manager()
     manager = window.panel.manager

@@ -25,7 +25,7 @@ from tratteggio.core.engines.pipelines import (
     pick_device,
     pick_dtype,
 )
-from tratteggio.core.engines.previews import LatentPreviewer, StepCapture, previewer_for
+from tratteggio.core.engines.previews import LatentPreviewer, StepCapture, TaesdPreviewer, previewer_for
 from tratteggio.core.errors import Cancelled, ModelError
 from tratteggio.core.models import resolve_model
 from tratteggio.core.photo import dtype_max, to_dtype
@@ -40,7 +40,7 @@ class DiffusionEngine:
 
     def __init__(self) -> None:
         self.cache = PipelineCache()
-        self._previewers: dict[int, LatentPreviewer | None] = {}
+        self._previewers: dict[int, LatentPreviewer | TaesdPreviewer | None] = {}
 
     def loaded(self, request: RestorationRequest) -> LoadedPipeline:
         source = resolve_model(request.model or "", request.model_config, request.allow_pickle)
@@ -133,10 +133,10 @@ class DiffusionEngine:
             capture.remove()
         return np.asarray(result.images[0], dtype=np.float32)
 
-    def _previewer(self, loaded: LoadedPipeline) -> LatentPreviewer | None:
+    def _previewer(self, loaded: LoadedPipeline) -> LatentPreviewer | TaesdPreviewer | None:
         key = id(loaded.pipe)
         if key not in self._previewers:
-            self._previewers = {key: previewer_for(loaded.pipe, loaded.family)}
+            self._previewers = {key: previewer_for(loaded.pipe, loaded.family, loaded.device)}
         return self._previewers[key]
 
     def describe(self, request: RestorationRequest) -> dict[str, Any]:

@@ -123,8 +123,60 @@ class LatentPreviewer:
         return np.clip((rgb + 1.0) / 2.0, 0.0, 1.0).astype(np.float32)
 
 
-def previewer_for(pipe: Any, family: str) -> LatentPreviewer | None:
-    """Published coefficients for real latent spaces, else a projection fitted from the VAE."""
+class TaesdPreviewer:
+    """x0 latents decoded by a tiny autoencoder (TAESD): sharper than the projection, ~10 ms on a GPU
+    but 0.4-0.8 s at 512 px on a 2-core CPU, so it is used on GPUs or when asked for."""
+
+    source = "taesd"
+
+    def __init__(self, decoder: Any) -> None:
+        self.decoder = decoder
+
+    def to_rgb(self, latents: Any) -> np.ndarray:
+        import torch
+
+        param = next(self.decoder.parameters())
+        with torch.no_grad():
+            image = self.decoder.decode(latents.to(param.device, param.dtype)).sample[0]
+        rgb = image.float().clamp(-1, 1).add(1).div(2).permute(1, 2, 0).cpu().numpy()
+        return np.ascontiguousarray(rgb, dtype=np.float32)
+
+
+TAESD_IDS = {"sd": "madebyollin/taesd", "sdxl": "madebyollin/taesdxl", "flux": "madebyollin/taef1"}
+
+
+def taesd_for(pipe: Any, family: str, device: str) -> TaesdPreviewer | None:
+    """TAESD when its weights are on disk (TRATTEGGIO_TAESD folder, or the hub cache) and it is cheap
+    here (a GPU) or asked for (TRATTEGGIO_PREVIEWS=taesd)."""
+    import os
+
+    wanted = os.environ.get("TRATTEGGIO_PREVIEWS", "")
+    if wanted == "linear" or (device == "cpu" and wanted != "taesd"):
+        return None
+    folder = os.environ.get("TRATTEGGIO_TAESD")
+    if not folder and family in TAESD_IDS:
+        from tratteggio.core.models import cached_snapshot
+
+        snapshot = cached_snapshot(TAESD_IDS[family])
+        folder = str(snapshot) if snapshot else None
+    if not folder:
+        return None
+    try:
+        from diffusers import AutoencoderTiny
+
+        param = next(pipe.vae.parameters())
+        decoder = AutoencoderTiny.from_pretrained(folder, torch_dtype=param.dtype).to(param.device)
+    except Exception:
+        return None
+    return TaesdPreviewer(decoder)
+
+
+def previewer_for(pipe: Any, family: str, device: str = "cpu") -> LatentPreviewer | TaesdPreviewer | None:
+    """TAESD where it is available and affordable; else published coefficients for real latent
+    spaces; else a projection fitted from the VAE."""
+    taesd = taesd_for(pipe, family, device)
+    if taesd is not None:
+        return taesd
     vae = getattr(pipe, "vae", None)
     config = getattr(vae, "config", None)
     if config is None:
