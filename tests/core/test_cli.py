@@ -126,4 +126,4 @@ def test_progress_bar_draws_on_stderr(
     photo, mask = inputs
     assert main(["restore", str(photo), "--mask", str(mask), "-o", str(tmp_path / "o.png")]) == 0
     err = capsys.readouterr().err
-    assert "restoring (biharmonic) [" in err and "#" in err
+    assert "restoring (hybrid) [" in err and "#" in err

@@ -21,7 +21,7 @@ from tratteggio.core import (
 
 from .helpers import coffee, crack_mask, square_mask
 
-ENGINES = ["biharmonic", "telea", "navier-stokes"]
+ENGINES = ["hybrid", "biharmonic", "telea", "navier-stokes"]
 
 
 @st.composite
@@ -77,7 +77,7 @@ def test_fill_resembles_the_truth_and_is_deterministic(engine: str) -> None:
     assert error < damaged_error / 4, (error, damaged_error)
 
 
-def test_biharmonic_beats_telea_on_thin_cracks() -> None:
+def test_default_and_biharmonic_beat_telea_on_thin_cracks() -> None:
     truth = coffee()
     mask = crack_mask(*truth.shape[:2], seed=11, count=6)
     damaged = truth.copy()
@@ -88,6 +88,7 @@ def test_biharmonic_beats_telea_on_thin_cracks() -> None:
         return float(((out.astype(float) - truth) ** 2)[mask.bits].mean())
 
     assert in_mask_mse("biharmonic") < in_mask_mse("telea")
+    assert in_mask_mse(RestorationRequest().engine) < in_mask_mse("telea")
 
 
 def test_sixteen_bit_fill_uses_the_full_range() -> None:

@@ -114,7 +114,7 @@ def test_classical_run_scrub_accept_and_export(
     assert np.array_equal(doc.photo.pixels, original)  # the master is never modified
     assert window.export_to(tmp_path / "restored.tif", documentation=True)
     record = json.loads((tmp_path / "restored.record.json").read_text())
-    assert record["interventions"][0]["request"]["engine"] == "biharmonic"
+    assert record["interventions"][0]["request"]["engine"] == "hybrid"
     assert np.array_equal(load_photo(tmp_path / "restored.tif").pixels, doc.composite())
     assert (tmp_path / "restored.tratteggio.png").exists() and (tmp_path / "restored.lossmap.png").exists()
     window.menus.actions["undo"].trigger()  # accepting is undoable

@@ -13,7 +13,7 @@ from typing import Any
 
 from tratteggio.core.errors import RequestError
 
-CLASSICAL_ENGINES = ("biharmonic", "telea", "navier-stokes")
+CLASSICAL_ENGINES = ("hybrid", "biharmonic", "telea", "navier-stokes")
 DIFFUSION_ENGINE = "diffusion"
 ENGINE_NAMES = (*CLASSICAL_ENGINES, DIFFUSION_ENGINE)
 
@@ -22,7 +22,7 @@ ENGINE_NAMES = (*CLASSICAL_ENGINES, DIFFUSION_ENGINE)
 class RestorationRequest:
     """Everything that decides a result besides the photo and the mask."""
 
-    engine: str = "biharmonic"
+    engine: str = "hybrid"
     model: str | None = None
     prompt: str = ""
     negative_prompt: str = ""

@@ -24,7 +24,8 @@ from tratteggio.core.models import CATALOG
 from tratteggio.core.request import CLASSICAL_ENGINES, RestorationRequest
 
 CLASSICAL_LABELS = {
-    "biharmonic": "Biharmonic — thin cracks (classical)",
+    "hybrid": "Hybrid — thin cracks, the default (classical)",
+    "biharmonic": "Biharmonic — smooth (classical)",
     "telea": "Telea — fast (classical)",
     "navier-stokes": "Navier-Stokes (classical)",
 }

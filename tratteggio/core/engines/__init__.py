@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from tratteggio.core.engines.base import Engine, FillContext
-from tratteggio.core.engines.classical import BiharmonicEngine, OpenCVEngine
+from tratteggio.core.engines.classical import BiharmonicEngine, HybridEngine, OpenCVEngine
 from tratteggio.core.errors import RequestError
 from tratteggio.core.request import DIFFUSION_ENGINE, ENGINE_NAMES
 
 _CLASSICAL: dict[str, Engine] = {
+    "hybrid": HybridEngine(),
     "biharmonic": BiharmonicEngine(),
     "telea": OpenCVEngine("telea", "INPAINT_TELEA"),
     "navier-stokes": OpenCVEngine("navier-stokes", "INPAINT_NS"),

@@ -90,3 +90,65 @@ class BiharmonicEngine:
             "method": "skimage.restoration.inpaint_biharmonic",
             "scikit-image": str(getattr(skimage, "__version__", "?")),
         }
+
+
+CLIP_WINDOW = 9
+
+
+class HybridEngine:
+    """The default for thin damage: biharmonic, clipped to the range of the known pixels around each
+    filled pixel (no overshoot where a crack crosses a strong edge), averaged with Telea.
+
+    Measured on aged photos (benchmarks/RESULTS.md): it beats Telea's in-mask PSNR on 31 of 32
+    held-out cases, where plain biharmonic loses on 7, at 1.1 dB mean gain.
+    """
+
+    name = "hybrid"
+    generative = False
+    exact_outside_mask = True
+
+    def __init__(self) -> None:
+        self._biharmonic = BiharmonicEngine()
+        self._telea = OpenCVEngine("telea", "INPAINT_TELEA")
+
+    def preview_steps(self, request: RestorationRequest) -> int:
+        return 0
+
+    def context_size(self, request: RestorationRequest) -> int:
+        return 0
+
+    def fill(
+        self, image: np.ndarray, mask: np.ndarray, request: RestorationRequest, ctx: FillContext
+    ) -> np.ndarray:
+        smooth = clip_to_known_range(self._biharmonic.fill(image, mask, request, ctx), image, mask)
+        fast = self._telea.fill(image, mask, request, ctx).astype(np.float32)
+        mixed = to_dtype((smooth + fast) / 2.0, image.dtype)
+        out = image.copy()
+        out[mask] = mixed[mask]
+        return out
+
+    def describe(self, request: RestorationRequest) -> dict[str, Any]:
+        return {
+            "method": "mean of range-clipped biharmonic and Telea",
+            "clip_window": CLIP_WINDOW,
+            **{f"biharmonic_{k}": v for k, v in self._biharmonic.describe(request).items()},
+            **{f"telea_{k}": v for k, v in self._telea.describe(request).items()},
+        }
+
+
+def clip_to_known_range(filled: np.ndarray, image: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """Float32 `filled`, with masked pixels clipped to the min..max of known pixels within CLIP_WINDOW."""
+    import cv2
+
+    kernel = np.ones((CLIP_WINDOW, CLIP_WINDOW), np.uint8)
+    out = filled.astype(np.float32)
+    planes = out[:, :, None] if out.ndim == 2 else out
+    source = image[:, :, None] if image.ndim == 2 else image
+    for c in range(planes.shape[2]):
+        known = source[:, :, c].astype(np.float32)
+        high = cv2.dilate(np.where(mask, -np.inf, known).astype(np.float32), kernel)
+        low = cv2.erode(np.where(mask, np.inf, known).astype(np.float32), kernel)
+        reachable = mask & np.isfinite(high)
+        plane = planes[:, :, c]
+        plane[reachable] = np.clip(plane[reachable], low[reachable], high[reachable])
+    return out
