@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from tratteggio import __version__
+from tratteggio.cli_lab import LAB_COMMANDS, add_lab_parsers
 from tratteggio.cli_models import add_models_parser, cmd_models
 from tratteggio.core import (
     Mask,
@@ -40,6 +41,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_restore(commands)
     _add_rerun(commands)
     add_models_parser(commands)
+    add_lab_parsers(commands)
     return parser
 
 
@@ -285,7 +287,13 @@ def studio_main() -> int:
     return main(["open", *sys.argv[1:2]])
 
 
-COMMANDS = {"open": cmd_open, "restore": cmd_restore, "rerun": cmd_rerun, "models": cmd_models}
+COMMANDS = {
+    "open": cmd_open,
+    "restore": cmd_restore,
+    "rerun": cmd_rerun,
+    "models": cmd_models,
+    **LAB_COMMANDS,
+}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -1,0 +1,171 @@
+"""`tratteggio age | evaluate | detect`: the forward process, fidelity measurement, damage proposals."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+import numpy as np
+
+from tratteggio.core import Mask, Photo, load_photo, save_photo
+from tratteggio.core.aging import DEFAULT_KINDS, KINDS, AgingRequest, age
+from tratteggio.core.detect import DETECT_KINDS, DetectRequest, detect
+from tratteggio.core.errors import RequestError
+from tratteggio.core.geometry import Box
+from tratteggio.core.saving import output_format
+from tratteggio.progress import ProgressBar
+
+
+def add_lab_parsers(commands: argparse._SubParsersAction) -> None:
+    a = commands.add_parser(
+        "age",
+        help="damage a photo synthetically, with its ground-truth mask",
+        description="Layer seeded, realistic damage onto PHOTO (the forward process) and "
+        "write the damaged photo and the mask of every pixel the damage changed.",
+    )
+    a.add_argument("photo", type=Path, metavar="PHOTO")
+    a.add_argument("-o", "--output", type=Path, required=True, metavar="DAMAGED", help="the damaged photo")
+    a.add_argument("--mask-out", type=Path, required=True, metavar="MASK", help="the ground-truth mask (PNG)")
+    _aging_options(a)
+    a.add_argument("--layers", type=Path, metavar="DIR", help="write the photo after each layer")
+    e = commands.add_parser(
+        "evaluate",
+        help="age photos, restore them, and measure fidelity",
+        description="Age each PHOTO, restore it with each engine using the true mask, and "
+        "report PSNR, SSIM and MAE in the mask, whole-photo PSNR, pixels changed outside "
+        "the effective mask and time.",
+    )
+    e.add_argument("photos", type=Path, nargs="+", metavar="PHOTO")
+    e.add_argument(
+        "--engines",
+        default="hybrid,biharmonic,telea,navier-stokes",
+        metavar="LIST",
+        help="comma-separated: hybrid, biharmonic, telea, navier-stokes, diffusion:MODEL",
+    )
+    _aging_options(e)
+    e.add_argument(
+        "--report", type=Path, metavar="DIR", help="write report.md/.csv/.json and contact-sheet.png"
+    )
+    d = commands.add_parser(
+        "detect",
+        help="propose a damage mask for review",
+        description="Propose a mask of damage of one KIND with a classical detector. The "
+        "proposal is for review in the studio, never a fill.",
+    )
+    d.add_argument("photo", type=Path, metavar="PHOTO")
+    d.add_argument("-o", "--output", type=Path, required=True, metavar="MASK", help="the proposed mask (PNG)")
+    d.add_argument(
+        "--kind", default="cracks", choices=DETECT_KINDS, help="damage to look for (default: cracks)"
+    )
+    d.add_argument(
+        "--sensitivity", type=float, default=0.5, metavar="0..1", help="higher finds more (default 0.5)"
+    )
+    d.add_argument(
+        "--max-width", type=int, default=4, metavar="PX", help="widest crack or scratch (default 4)"
+    )
+    d.add_argument(
+        "--min-length",
+        type=int,
+        default=60,
+        metavar="PX",
+        help="shortest crack or scratch, smallest loss area (default 60)",
+    )
+    d.add_argument("--roi", metavar="x,y,w,h", help="only look inside this rectangle")
+    d.add_argument(
+        "--support", metavar="R,G,B", help="losses: the ground colour (0-255), estimated if omitted"
+    )
+
+
+def _aging_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--seed", type=int, default=0, metavar="N", help="same seed, same bytes (default: 0)")
+    p.add_argument(
+        "--kinds",
+        default=",".join(DEFAULT_KINDS),
+        metavar="LIST",
+        help=f"comma-separated damage kinds from {', '.join(KINDS)} (default: {','.join(DEFAULT_KINDS)})",
+    )
+    p.add_argument(
+        "--severity", type=float, default=0.5, metavar="0..1", help="how much damage (default 0.5)"
+    )
+
+
+def _aging(args: argparse.Namespace) -> AgingRequest:
+    return AgingRequest(
+        kinds=tuple(k.strip() for k in args.kinds.split(",") if k.strip()),
+        severity=args.severity,
+        seed=args.seed,
+    )
+
+
+def cmd_age(args: argparse.Namespace) -> int:
+    request = _aging(args)
+    output_format(args.output)
+    photo = load_photo(args.photo)
+    aged = age(photo, request)
+    save_photo(Photo(aged.pixels, photo.icc_profile), args.output)
+    save_photo(Photo(Mask(aged.mask).to_image()), args.mask_out)
+    if args.layers:
+        args.layers.mkdir(parents=True, exist_ok=True)
+        for index, (kind, pixels) in enumerate(aged.layers, start=1):
+            save_photo(Photo(pixels, photo.icc_profile), args.layers / f"layer-{index:02d}-{kind}.png")
+    print(f"wrote {args.output} and {args.mask_out} ({aged.mask.mean() * 100:.2f}% damaged)")
+    return 0
+
+
+def cmd_evaluate(args: argparse.Namespace) -> int:
+    from tratteggio.core.evaluate import evaluate, markdown, parse_engines, write_report
+
+    engines = parse_engines(args.engines)
+    aging = _aging(args)
+    photos = [(path.stem, load_photo(path)) for path in args.photos]
+    bar = ProgressBar("evaluating")
+    try:
+        rows, strips = evaluate(photos, engines, aging, progress=lambda d, t, note: bar.update(d, t, note))
+    finally:
+        bar.close()
+    print(markdown(rows), end="")
+    if args.report:
+        write_report(args.report, rows, strips, aging)
+        print(f"wrote {args.report}/report.md, report.csv, report.json and contact-sheet.png")
+    return 0
+
+
+def _numbers(text: str, count: int, what: str) -> list[int]:
+    try:
+        values = [int(v) for v in text.split(",")]
+    except ValueError:
+        values = []
+    if len(values) != count:
+        raise RequestError(f"{what} must be {count} comma-separated integers, got '{text}'")
+    return values
+
+
+def cmd_detect(args: argparse.Namespace) -> int:
+    roi = None
+    if args.roi:
+        x, y, w, h = _numbers(args.roi, 4, "--roi")
+        roi = Box(x, y, x + w, y + h)
+    support: tuple[float, float, float] | None = None
+    if args.support:
+        r, g, b = _numbers(args.support, 3, "--support")
+        support = (r / 255.0, g / 255.0, b / 255.0)
+    request = DetectRequest(
+        kind=args.kind,
+        sensitivity=args.sensitivity,
+        max_width=args.max_width,
+        min_length=args.min_length,
+        roi=roi,
+        support=support,
+    )
+    output_format(args.output)
+    photo = load_photo(args.photo)
+    found = detect(photo.pixels, request)
+    save_photo(Photo(found.astype(np.uint8) * 255), args.output)
+    print(
+        f"wrote {args.output}: {found.mean() * 100:.2f}% of pixels proposed as {args.kind}; "
+        "review it in the studio"
+    )
+    return 0
+
+
+LAB_COMMANDS = {"age": cmd_age, "evaluate": cmd_evaluate, "detect": cmd_detect}

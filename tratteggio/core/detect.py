@@ -1,0 +1,170 @@
+"""Damage proposals: classical detectors that suggest a mask for the user to review, never a fill.
+
+Dark cracks: relative black-hat on luminance with hysteresis and a thin-and-long component filter;
+bright scratches: the same on the top-hat; dust: small compact specks; losses: pixels close to the
+support colour that shows through. See ../shared/NOTES-restoration.md for the measured trade-offs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from tratteggio.core.errors import RequestError
+from tratteggio.core.geometry import Box
+from tratteggio.core.photo import color_view, dtype_max
+
+DETECT_KINDS = ("cracks", "scratches", "losses", "dust")
+FRINGE = 0.06
+
+
+@dataclass(frozen=True)
+class DetectRequest:
+    kind: str = "cracks"
+    sensitivity: float = 0.5
+    max_width: int = 4
+    min_length: int = 60
+    roi: Box | None = None
+    support: tuple[float, float, float] | None = None  # 0..1 RGB, for losses; estimated when None
+
+    def __post_init__(self) -> None:
+        if self.kind not in DETECT_KINDS:
+            raise RequestError(f"unknown damage kind '{self.kind}' (choose from {', '.join(DETECT_KINDS)})")
+        if not 0.0 <= self.sensitivity <= 1.0:
+            raise RequestError(f"sensitivity must be between 0 and 1, got {self.sensitivity}")
+        if self.max_width < 1 or self.min_length < 1:
+            raise RequestError("max width and min length must be at least 1 pixel")
+
+
+def luminance(pixels: np.ndarray) -> np.ndarray:
+    """Luminance in 0..255 (float32), whatever the dtype."""
+    color = color_view(pixels).astype(np.float32) * (255.0 / dtype_max(pixels.dtype))
+    if color.ndim == 2:
+        return color
+    return color @ np.array([0.299, 0.587, 0.114], np.float32)
+
+
+def detect(pixels: np.ndarray, request: DetectRequest) -> np.ndarray:
+    """A proposed damage mask (bool, the photo's size); False outside the ROI."""
+    height, width = pixels.shape[:2]
+    box = request.roi or Box(0, 0, width, height)
+    box = Box(max(0, box.x0), max(0, box.y0), min(width, box.x1), min(height, box.y1))
+    if box.width <= 0 or box.height <= 0:
+        raise RequestError(f"the region {box.to_list()} lies outside the {width}x{height} photo")
+    crop = pixels[box.slices]
+    found = {"cracks": _lines, "scratches": _lines, "dust": _dust, "losses": _losses}[request.kind](
+        crop, request
+    )
+    out = np.zeros((height, width), bool)
+    out[box.slices] = found
+    return out
+
+
+def _thresholds(sensitivity: float, low: float, high: float) -> tuple[float, float]:
+    scale = 1.6 - 1.2 * sensitivity  # 0.5 -> 1.0; 1.0 -> 0.4 (finds more); 0.0 -> 1.6
+    return low * scale, high * scale
+
+
+def _hysteresis(strength: np.ndarray, low: float, high: float) -> np.ndarray:
+    from skimage.filters import apply_hysteresis_threshold
+
+    return apply_hysteresis_threshold(strength, low, high)
+
+
+def _lines(crop: np.ndarray, request: DetectRequest) -> np.ndarray:
+    """Thin, long, dark (cracks) or bright (scratches) structures."""
+    import cv2
+
+    lum = luminance(crop)
+    size = 2 * request.max_width + 1
+    kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (size, size))
+    if request.kind == "cracks":
+        closed = cv2.morphologyEx(lum, cv2.MORPH_CLOSE, kernel)
+        strength = (closed - lum) / (closed + 10.0)
+    else:
+        opened = cv2.morphologyEx(lum, cv2.MORPH_OPEN, kernel)
+        strength = (lum - opened) / (255.0 - opened + 10.0)
+    low, high = _thresholds(request.sensitivity, 0.30, 0.55)
+    candidates = _hysteresis(strength, low, high)
+    kept = thin_and_long(candidates, request.min_length, max_ratio=float(request.max_width)).astype(np.uint8)
+    # cracks darken a soft fringe beside their core: take it where it is measurably darker too
+    near = cv2.dilate(kept, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (7, 7))).astype(bool)
+    core = cv2.dilate(kept, np.ones((3, 3), np.uint8)).astype(bool)
+    return core | (near & (strength > FRINGE))
+
+
+def thin_and_long(bits: np.ndarray, min_length: int, max_ratio: float) -> np.ndarray:
+    """Components whose skeleton is at least `min_length` px and whose area/length is at most `max_ratio`."""
+    import cv2
+    from skimage.morphology import skeletonize
+
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(bits.astype(np.uint8), connectivity=8)
+    if count <= 1:
+        return np.zeros_like(bits, bool)
+    skeleton = skeletonize(bits)
+    lengths = np.bincount(labels[skeleton], minlength=count)
+    areas = stats[:, cv2.CC_STAT_AREA]
+    keep = (lengths >= min_length) & (areas <= max_ratio * np.maximum(lengths, 1))
+    keep[0] = False
+    return keep[labels]
+
+
+def _dust(crop: np.ndarray, request: DetectRequest) -> np.ndarray:
+    """Small compact specks, dark or bright, much different from their surroundings."""
+    import cv2
+
+    lum = luminance(crop)
+    kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (7, 7))
+    dark = cv2.morphologyEx(lum, cv2.MORPH_CLOSE, kernel) - lum
+    bright = lum - cv2.morphologyEx(lum, cv2.MORPH_OPEN, kernel)
+    low, high = _thresholds(request.sensitivity, 25.0, 50.0)
+    candidates = _hysteresis(np.maximum(dark, bright), low, high)
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(candidates.astype(np.uint8), connectivity=8)
+    w, h, area = stats[:, cv2.CC_STAT_WIDTH], stats[:, cv2.CC_STAT_HEIGHT], stats[:, cv2.CC_STAT_AREA]
+    keep = (area <= 40) & (np.maximum(w, h) <= 8) & (area >= 0.4 * w * h)
+    keep[0] = False
+    return cv2.dilate(keep[labels].astype(np.uint8), np.ones((3, 3), np.uint8)).astype(bool)
+
+
+def estimate_support(crop: np.ndarray) -> np.ndarray:
+    """The most common colour among smooth, light pixels: the ground showing through losses."""
+    import cv2
+
+    color = color_view(crop).astype(np.float32) / dtype_max(crop.dtype)
+    rgb = color if color.ndim == 3 else np.repeat(color[:, :, None], 3, axis=2)
+    lum = rgb.mean(axis=2)
+    texture = np.abs(lum - cv2.blur(lum, (5, 5)))
+    smooth = (texture < 0.01) & (lum > 0.5)
+    if smooth.sum() < 50:
+        return np.array([0.86, 0.80, 0.69], np.float32)
+    quantized = np.round(rgb[smooth] * 16).astype(np.int32)
+    keys, counts = np.unique(
+        quantized[:, 0] * 289 + quantized[:, 1] * 17 + quantized[:, 2], return_counts=True
+    )
+    key = keys[np.argmax(counts)]
+    return np.array([key // 289, (key // 17) % 17, key % 17], np.float32) / 16
+
+
+def _losses(crop: np.ndarray, request: DetectRequest) -> np.ndarray:
+    """Areas close in colour to the support, larger than specks."""
+    import cv2
+
+    color = color_view(crop).astype(np.float32) / dtype_max(crop.dtype)
+    rgb = color if color.ndim == 3 else np.repeat(color[:, :, None], 3, axis=2)
+    support = np.array(request.support, np.float32) if request.support else estimate_support(crop)
+    distance = np.linalg.norm(cv2.blur(rgb, (3, 3)) - support, axis=2)
+    limit = 0.05 + 0.12 * request.sensitivity
+    near = (distance < limit).astype(np.uint8)
+    near = cv2.morphologyEx(near, cv2.MORPH_OPEN, np.ones((3, 3), np.uint8))
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(near, connectivity=8)
+    keep = stats[:, cv2.CC_STAT_AREA] >= max(16, request.min_length)
+    keep[0] = False
+    return cv2.dilate(keep[labels].astype(np.uint8), np.ones((3, 3), np.uint8)).astype(bool)
+
+
+def precision_recall(found: np.ndarray, truth: np.ndarray) -> tuple[float, float]:
+    hits = int(np.count_nonzero(found & truth))
+    precision = hits / max(1, int(np.count_nonzero(found)))
+    recall = hits / max(1, int(np.count_nonzero(truth)))
+    return float(precision), float(recall)
