@@ -158,3 +158,16 @@ def test_engines_change_only_masked_pixels_of_their_crop(engine: str, dtype: typ
     assert out.dtype == crop.dtype
     assert np.array_equal(out[~mask], crop[~mask])
     assert not np.array_equal(out[mask], crop[mask])
+
+
+def test_hybrid_handles_losses_at_the_photo_border() -> None:
+    truth = coffee()[:120, :160, 0]
+    bits = np.zeros((120, 160), bool)
+    bits[0:30, 0:40] = True  # a loss in the corner: windows see only the mask and the border
+    damaged = truth.copy()
+    damaged[bits] = 255
+    out = restore(Photo(damaged), Mask(bits), RestorationRequest(engine="hybrid")).pixels
+    telea = restore(Photo(damaged), Mask(bits), RestorationRequest(engine="telea")).pixels
+    error = np.abs(out.astype(int) - truth)[bits].mean()
+    assert error < np.abs(telea.astype(int) - truth)[bits].mean() + 10
+    assert out[bits].min() > 0  # no pixel dragged to the dtype's floor by the border padding

@@ -148,7 +148,8 @@ def clip_to_known_range(filled: np.ndarray, image: np.ndarray, mask: np.ndarray)
         known = source[:, :, c].astype(np.float32)
         high = cv2.dilate(np.where(mask, -np.inf, known).astype(np.float32), kernel)
         low = cv2.erode(np.where(mask, np.inf, known).astype(np.float32), kernel)
-        reachable = mask & np.isfinite(high)
+        # cv2 pads with -FLT_MAX / +FLT_MAX, so "no known pixel in the window" is not always infinite
+        reachable = mask & (high > -1e30) & (low < 1e30)
         plane = planes[:, :, c]
         plane[reachable] = np.clip(plane[reachable], low[reachable], high[reachable])
     return out
