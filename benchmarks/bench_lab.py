@@ -30,8 +30,10 @@ def photos() -> list[tuple[str, Photo]]:
 
 def fidelity_tables() -> None:
     engines = parse_engines("hybrid,biharmonic,telea,navier-stokes")
-    for kinds, title in ((("cracks", "scratches", "dust"), "thin damage: cracks, scratches, dust"),
-                         (("losses",), "losses")):
+    for kinds, title in (
+        (("cracks", "scratches", "dust"), "thin damage: cracks, scratches, dust"),
+        (("losses",), "losses"),
+    ):
         rows, _ = evaluate(photos(), engines, AgingRequest(kinds=kinds, seed=0))
         print(f"\n### {title} (seed 0, severity 0.5)\n")
         print(markdown(rows))
@@ -39,8 +41,10 @@ def fidelity_tables() -> None:
         for r in rows:
             by_photo.setdefault(r.photo, {})[r.engine] = r.psnr_mask
         wins = sum(v["hybrid"] > v["telea"] for v in by_photo.values())
-        print(f"hybrid (the default) beats Telea's in-mask PSNR on {wins} of {len(by_photo)} photos; "
-              f"changed pixels outside the effective mask: {sum(r.changed_outside for r in rows)}")
+        print(
+            f"hybrid (the default) beats Telea's in-mask PSNR on {wins} of {len(by_photo)} photos; "
+            f"changed pixels outside the effective mask: {sum(r.changed_outside for r in rows)}"
+        )
 
 
 def held_out_default_vs_telea() -> None:
@@ -57,8 +61,10 @@ def held_out_default_vs_telea() -> None:
     print("\n### Held-out seeds 100-104, thin damage: in-mask PSNR minus Telea's\n")
     print("| engine | cases | wins | worst (dB) | mean (dB) |\n|---|---|---|---|---|")
     for engine, values in margins.items():
-        print(f"| {engine} | {len(values)} | {sum(v > 0 for v in values)} | {min(values):.2f} | "
-              f"{np.mean(values):.2f} |")
+        print(
+            f"| {engine} | {len(values)} | {sum(v > 0 for v in values)} | {min(values):.2f} | "
+            f"{np.mean(values):.2f} |"
+        )
 
 
 def detector_sweep() -> None:
@@ -71,7 +77,9 @@ def detector_sweep() -> None:
         scores = [precision_recall(detect(a.pixels, request), a.kind_masks["cracks"]) for a, _ in aged]
         clean = [detect(p.pixels, request).mean() * 100 for _, p in images]
         precision, recall = np.mean([s[0] for s in scores]), np.mean([s[1] for s in scores])
-        print(f"| {sensitivity} | {precision:.2f} | {recall:.2f} | {np.mean(clean):.2f}% / {max(clean):.2f}% |")
+        print(
+            f"| {sensitivity} | {precision:.2f} | {recall:.2f} | {np.mean(clean):.2f}% / {max(clean):.2f}% |"
+        )
 
 
 if __name__ == "__main__":
