@@ -171,7 +171,8 @@ def main() -> None:
         "gap between ticks of a 5 ms timer; target <= 50 ms):\n"
     )
     print("| run | longest stall (ms) | layers | seconds |\n|---|---|---|---|")
-    for label, (stall, previews, seconds) in zip(("first (loads the model)", "second (model warm)"), runs, strict=True):
+    labels = ("first (loads the model)", "second (model warm)")
+    for label, (stall, previews, seconds) in zip(labels, runs, strict=True):
         print(f"| {label} | {stall:.1f} | {previews} | {seconds:.1f} |")
 
 
