@@ -61,6 +61,9 @@ class Document:
         self.interventions: list[Intervention] = []
         self.listeners: list[Listener] = []
         self._composite: np.ndarray | None = None
+        # set when the photo was aged in the studio: the truth a restoration is compared with
+        self.reference: np.ndarray | None = None
+        self.truth: np.ndarray | None = None
 
     # -- notifications -------------------------------------------------------------------------
     def notify(self, kind: str, box: Box | None = None) -> None:

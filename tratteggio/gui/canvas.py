@@ -31,6 +31,7 @@ class Tool(Enum):
 class Canvas(QWidget):
     hovered = Signal(int, int)  # photo pixel under the cursor
     zoomChanged = Signal(float)
+    reviewClicked = Signal(int, int)  # a click on the photo while a damage proposal is reviewed
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -49,6 +50,9 @@ class Canvas(QWidget):
         self.preview: list[tuple[Box, QImage]] = []
         self._photo: PhotoProxy | None = None
         self._mask: MaskProxy | None = None
+        self._proposal: MaskProxy | None = None
+        self.proposal_bits: np.ndarray | None = None
+        self.reviewing = False
         self._stroke: Stroke | None = None
         self._shape: list[QPointF] = []
         self._pan_from: QPointF | None = None
@@ -80,6 +84,12 @@ class Canvas(QWidget):
         self.mask_rgba = rgba
         if self.doc is not None and self._mask is not None:
             self._mask.set_color(self.doc.mask, rgba)
+        self.update()
+
+    def set_proposal(self, bits: np.ndarray | None) -> None:
+        """Show a damage proposal in its own colour (None hides it)."""
+        self.proposal_bits = bits
+        self._proposal = None if bits is None else MaskProxy(bits, (40, 200, 230, 150))
         self.update()
 
     def show_preview(self, layers: list[tuple[Box, np.ndarray]]) -> None:
@@ -135,6 +145,8 @@ class Canvas(QWidget):
             self._draw_before(painter)
         if self.mask_visible and not self.comparing:
             self._draw_mask(painter)
+        if self._proposal is not None and not self.comparing:
+            painter.drawImage(QRectF(0, 0, self.doc.photo.width, self.doc.photo.height), self._proposal.image)
         self._draw_tool(painter)
         painter.restore()
         if self.split is not None:
@@ -219,6 +231,9 @@ class Canvas(QWidget):
         if self.doc is None or event.button() != Qt.MouseButton.LeftButton:
             return
         point = self.to_photo(pos)
+        if self.reviewing and self.proposal_bits is not None:
+            self.reviewClicked.emit(int(point.x()), int(point.y()))
+            return
         if self.tool in (Tool.BRUSH, Tool.ERASER):
             self._stroke = Stroke(self.doc.mask, self.brush_radius, self.tool == Tool.BRUSH)
             self._dab(point)

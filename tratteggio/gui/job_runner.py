@@ -15,8 +15,10 @@ from __future__ import annotations
 import itertools
 import threading
 import traceback
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import Enum
+from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QObject, QThread, QTimer, Signal, Slot
 
@@ -45,11 +47,34 @@ class Job:
     cancel_event: threading.Event = field(default_factory=threading.Event)
 
 
+@dataclass(eq=False)
+class Task:
+    """A short piece of work other than a restoration (damage detection, aging) for the worker."""
+
+    label: str
+    run: Callable[[], Any]
+    id: int = 0
+
+
 class _Worker(QObject):
     step = Signal(int, object)  # job id, StepPreview
     done = Signal(int, object)  # job id, Result
     cancelled = Signal(int)
     failed = Signal(int, str)
+    task_done = Signal(object, object)  # Task, its return value
+    task_failed = Signal(object, str)
+
+    @Slot(object)
+    def run_task(self, task: Task) -> None:
+        try:
+            value = task.run()
+        except TratteggioError as exc:
+            self.task_failed.emit(task, str(exc))
+        except Exception as exc:  # a bug: report it instead of killing the thread
+            traceback.print_exc()
+            self.task_failed.emit(task, f"unexpected error: {type(exc).__name__}: {exc}")
+        else:
+            self.task_done.emit(task, value)
 
     @Slot(object)
     def run(self, job: Job) -> None:
@@ -81,7 +106,10 @@ class JobRunner(QObject):
     finished = Signal(object, object)  # Job, Result
     cancelled = Signal(object)  # Job
     failed = Signal(object, str)  # Job, message
+    taskFinished = Signal(object, object)  # Task, value
+    taskFailed = Signal(object, str)  # Task, message
     _submit = Signal(object)
+    _submit_task = Signal(object)
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -92,6 +120,9 @@ class JobRunner(QObject):
         self._worker = _Worker()
         self._worker.moveToThread(self._thread)
         self._submit.connect(self._worker.run)
+        self._submit_task.connect(self._worker.run_task)
+        self._worker.task_done.connect(self.taskFinished)
+        self._worker.task_failed.connect(self.taskFailed)
         self._worker.step.connect(self._on_step)
         self._worker.done.connect(self._on_done)
         self._worker.cancelled.connect(self._on_cancelled)
@@ -113,6 +144,12 @@ class JobRunner(QObject):
         self._submit.emit(job)
         self._timer.start()
         return job
+
+    def run_task(self, label: str, fn: Callable[[], Any]) -> Task:
+        """Run `fn` on the worker thread after what is queued; the result arrives by taskFinished."""
+        task = Task(label, fn, next(self._ids))
+        self._submit_task.emit(task)
+        return task
 
     def cancel(self, job: Job | None = None) -> None:
         for each in [job] if job else list(self._jobs.values()):

@@ -23,9 +23,12 @@ from tratteggio.core.docexport import export_document
 from tratteggio.core.document import Document
 from tratteggio.gui import settings as prefs
 from tratteggio.gui.actions import build_menus
+from tratteggio.gui.age_panel import AgePanel
 from tratteggio.gui.canvas import Canvas, Tool
 from tratteggio.gui.controller import RestorationController
+from tratteggio.gui.detect_panel import DetectPanel
 from tratteggio.gui.history_panel import HistoryPanel
+from tratteggio.gui.lab_controller import LabController
 from tratteggio.gui.restore_panel import RestorePanel
 from tratteggio.gui.timeline import Timeline
 
@@ -44,9 +47,14 @@ class MainWindow(QMainWindow):
         self.panel = RestorePanel()
         self.history = HistoryPanel()
         self.history.removeRequested.connect(lambda i: self.doc.remove(i) if self.doc else None)
+        self.detect_panel = DetectPanel()
+        self.age_panel = AgePanel()
         tabs = QTabWidget()
         tabs.addTab(self.panel, "Restore")
+        tabs.addTab(self.detect_panel, "Detect")
         tabs.addTab(self.history, "Interventions")
+        tabs.addTab(self.age_panel, "Age")
+        self.tabs = tabs
         self._dock("Restoration", tabs, Qt.DockWidgetArea.RightDockWidgetArea)
         self.timeline = Timeline()
         self._dock("Layers of time", self.timeline, Qt.DockWidgetArea.BottomDockWidgetArea)
@@ -55,6 +63,8 @@ class MainWindow(QMainWindow):
         self.controller.problem.connect(self.warn)
         self.controller.progressChanged.connect(self._progress)
         self.timeline.exportRequested.connect(self.export_layers)
+        self.lab = LabController(self, self.detect_panel, self.age_panel)
+        self.lab.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
         self._build_status_bar()
         self.menus = build_menus(self)
         self._restore_settings()
@@ -110,6 +120,8 @@ class MainWindow(QMainWindow):
         self.canvas.set_document(doc)
         self.history.set_document(doc)
         self.controller.set_document(doc)
+        self.canvas.set_proposal(None)
+        self.canvas.reviewing = False
         name = doc.path.name if doc.path else "pasted image"
         self.setWindowTitle(f"{name} — Tratteggio")
         self.size_label.setText(doc.photo.describe())

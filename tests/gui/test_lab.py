@@ -1,0 +1,72 @@
+"""Detect damage and review the proposal; age a photo, restore it, compare with the original."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+from PySide6.QtCore import Qt
+
+from tratteggio.core import Photo, save_photo
+from tratteggio.gui.main_window import MainWindow
+
+from .test_studio import widget_point
+
+
+def cracked_photo(tmp_path: Path) -> Path:
+    import cv2
+
+    pixels = np.full((240, 320, 3), 185, np.uint8)
+    cv2.polylines(pixels, [np.array([[10, 20], [150, 90], [300, 60]], np.int32)], False, (50, 45, 40), 2)
+    cv2.polylines(pixels, [np.array([[20, 220], [160, 170], [310, 200]], np.int32)], False, (50, 45, 40), 2)
+    path = tmp_path / "cracked.png"
+    save_photo(Photo(pixels), path)
+    return path
+
+
+def test_detect_review_and_merge_is_undoable(qtbot: object, window: MainWindow, tmp_path: Path) -> None:
+    window.open_path(cracked_photo(tmp_path))
+    runner = window.controller.runner
+    with qtbot.waitSignal(runner.taskFinished, timeout=20_000):  # type: ignore[attr-defined]
+        window.detect_panel.detect_button.click()
+    proposal = window.canvas.proposal_bits
+    assert proposal is not None and proposal[90, 150] and proposal[170, 160]
+    # reject the lower crack by clicking on it
+    qtbot.mouseClick(window.canvas, Qt.MouseButton.LeftButton, pos=widget_point(window, 160, 170))  # type: ignore[attr-defined]
+    kept = window.canvas.proposal_bits
+    assert kept is not None and kept[90, 150] and not kept[170, 160]
+    window.detect_panel.merge_button.click()
+    doc = window.doc
+    assert doc is not None and doc.mask[90, 150] and not doc.mask[170, 160]
+    assert window.canvas.proposal_bits is None
+    window.menus.actions["undo"].trigger()
+    assert not doc.mask.any()
+
+
+def test_age_restore_and_compare_with_the_original(
+    qtbot: object, window: MainWindow, photo_file: Path
+) -> None:
+    window.open_path(photo_file)
+    original = window.doc.photo.pixels.copy()  # type: ignore[union-attr]
+    for kind, box in window.age_panel.kinds.items():
+        box.setChecked(kind in ("cracks", "dust"))
+    runner = window.controller.runner
+    with qtbot.waitSignal(runner.taskFinished, timeout=20_000):  # type: ignore[attr-defined]
+        window.age_panel.age_button.click()
+    doc = window.doc
+    assert doc is not None and doc.truth is not None and np.array_equal(doc.reference, original)
+    assert doc.mask.any() and np.array_equal(doc.mask, doc.truth)
+    assert window.timeline.strip.count() == 3  # before, cracks, dust
+    window.timeline.slider.setValue(0)
+    ((box, shown),) = window.canvas.preview
+    assert (box.width, box.height) == (600, 400)
+    ys, xs = np.nonzero(doc.truth)
+    color = shown.pixelColor(int(xs[0]), int(ys[0]))  # a damaged pixel, shown as it was before
+    assert (color.red(), color.green(), color.blue()) == tuple(original[ys[0], xs[0]])
+    with qtbot.waitSignal(runner.finished, timeout=30_000):  # type: ignore[attr-defined]
+        window.controller.start()
+    window.age_panel.compare_button.click()
+    text = window.age_panel.figures.text()
+    assert "PSNR" in text and "SSIM" in text
+    psnr = float(text.split("PSNR ")[1].split(" dB")[0])
+    assert 20 < psnr < 80
