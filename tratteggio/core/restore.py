@@ -104,13 +104,16 @@ def restore(
     """
     started = time.perf_counter()
     check_mask_shape(mask.shape, photo.shape2d, "mask")
-    if mask.is_empty():
-        raise MaskError("the mask is empty: paint or load the damage to restore first")
-    if mask.bits.all():
-        raise MaskError("the mask covers the whole photo: no undamaged pixels are left to restore from")
     engine = get_engine(request.engine)
     pad = max(request.padding, request.blend + 1)
-    regions = plan_regions(mask.bits, pad, engine.context_size(request))
+    regions = plan_regions(mask.bits, pad)  # the checks below come before any model loads
+    if not regions:
+        raise MaskError("the mask is empty: paint or load the damage to restore first")
+    if regions == [Box(0, 0, photo.width, photo.height)] and mask.bits.all():
+        raise MaskError("the mask covers the whole photo: no undamaged pixels are left to restore from")
+    context = engine.context_size(request)
+    if context:
+        regions = plan_regions(mask.bits, pad, context)
     run = _Run(photo, mask, request, engine, regions, on_step, cancel)
     for index, box in enumerate(regions):
         run.fill_region(index, box)
