@@ -17,6 +17,19 @@ def setup(window: MainWindow, photo: Path, mask: Path, model: str, steps: int, c
     window.panel.candidates.setValue(candidates)
 
 
+def test_choosing_a_model_loads_it_in_the_background(
+    qtbot: object, window: MainWindow, photo_file: Path, sd_model: str, tmp_path: Path
+) -> None:
+    window.open_path(photo_file)
+    runner = window.controller.runner
+    with qtbot.waitSignal(runner.taskFinished, timeout=60_000):  # type: ignore[attr-defined]
+        window.panel.add_model(sd_model)
+    assert "is loaded" in window.statusBar().currentMessage()
+    with qtbot.waitSignal(runner.taskFailed, timeout=10_000):  # type: ignore[attr-defined]
+        window.panel.add_model(str(tmp_path / "no-such-model"))
+    assert "no-such-model" in window.statusBar().currentMessage()
+
+
 def test_tiny_diffusion_run_streams_layers_to_the_timeline(
     qtbot: object, window: MainWindow, photo_file: Path, mask_file: Path, sd_model: str
 ) -> None:

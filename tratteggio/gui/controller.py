@@ -3,7 +3,6 @@ their steps to the canvas and the timeline, and accepts or discards the result."
 
 from __future__ import annotations
 
-import threading
 import time
 from pathlib import Path
 
@@ -11,9 +10,10 @@ from PySide6.QtCore import QObject, Signal
 
 from tratteggio.core.document import Document
 from tratteggio.core.layers import write_animation, write_png_sequence
+from tratteggio.core.request import RestorationRequest
 from tratteggio.core.restore import Result, StepPreview
 from tratteggio.gui.canvas import Canvas
-from tratteggio.gui.job_runner import Job, JobRunner
+from tratteggio.gui.job_runner import Job, JobRunner, Task
 from tratteggio.gui.restore_panel import RestorePanel
 from tratteggio.gui.timeline import Timeline, layers_at
 
@@ -34,6 +34,9 @@ class RestorationController(QObject):
         self.jobs: list[Job] = []
         self.results: dict[int, Result] = {}
         self._started = 0.0
+        self._loading: dict[int, str] = {}
+        self.runner.taskFinished.connect(self._on_task_done)
+        self.runner.taskFailed.connect(self._on_task_failed)
         self.runner.progress.connect(self._on_progress)
         self.runner.finished.connect(self._on_finished)
         self.runner.cancelled.connect(self._on_cancelled)
@@ -57,9 +60,26 @@ class RestorationController(QObject):
         self.canvas.show_preview([])
 
     def _warm_up(self) -> None:
-        """Import torch and diffusers in the background as soon as a diffusion engine is chosen."""
-        if self.panel.engine.currentData()[0] == "diffusion":
-            threading.Thread(target=_import_diffusion, name="warm-up", daemon=True).start()
+        """Load a diffusion model on the worker as soon as it is chosen, so the first run starts warm.
+
+        A model that cannot be loaded (not downloaded, say) is reported in the status bar now,
+        and again, as a dialog, if a run is started with it.
+        """
+        if self.panel.engine.currentData()[0] != "diffusion":
+            return
+        request = self.panel.request()
+        task = self.runner.run_task("load model", lambda: _load(request))
+        self._loading[task.id] = request.model or ""
+        self.message.emit(f"Loading {request.model}…")
+
+    def _on_task_done(self, task: Task, value: object) -> None:
+        model = self._loading.pop(task.id, None)
+        if model is not None:
+            self.message.emit(f"{model} is loaded.")
+
+    def _on_task_failed(self, task: Task, text: str) -> None:
+        if self._loading.pop(task.id, None) is not None:
+            self.message.emit(text)
 
     # -- running -------------------------------------------------------------------------------
     def start(self) -> None:
@@ -164,15 +184,14 @@ class RestorationController(QObject):
         count = write_png_sequence(folder, self.doc.composite(), chosen[0].previews)
         if animation is not None:
             write_animation(animation, self.doc.composite(), chosen[0].previews)
+            write_animation(animation.with_suffix(".webp"), self.doc.composite(), chosen[0].previews)
         return count
 
     def shutdown(self) -> None:
         self.runner.shutdown()
 
 
-def _import_diffusion() -> None:
-    try:
-        import diffusers  # noqa: F401
-        import torch  # noqa: F401
-    except Exception:  # reported when a diffusion run is actually started
-        pass
+def _load(request: RestorationRequest) -> None:
+    from tratteggio.core.engines.diffusion import diffusion_engine
+
+    diffusion_engine().loaded(request)

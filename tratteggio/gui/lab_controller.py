@@ -33,7 +33,7 @@ class LabController(QObject):
         self._labels: np.ndarray | None = None
         self._pending: dict[int, str] = {}
         self.runner.taskFinished.connect(self._on_task)
-        self.runner.taskFailed.connect(lambda task, text: self.window.warn(text))
+        self.runner.taskFailed.connect(self._on_failed)
         detect_panel.detectRequested.connect(self.detect)
         detect_panel.mergeRequested.connect(self.merge)
         detect_panel.discardRequested.connect(self.discard)
@@ -153,6 +153,10 @@ class LabController(QObject):
         )
         self.age_panel.figures.setText(text)
         self.message.emit(text)
+
+    def _on_failed(self, task: Task, text: str) -> None:
+        if self._pending.pop(task.id, None) is not None:
+            self.window.warn(text)
 
     def _on_task(self, task: Task, value: Any) -> None:
         kind = self._pending.pop(task.id, None)

@@ -174,7 +174,9 @@ class MainWindow(QMainWindow):
         folder = QFileDialog.getExistingDirectory(self, "Folder for the numbered layers")
         if folder:
             count = self.controller.export_layers(Path(folder), Path(folder) / "layers.gif")
-            self.statusBar().showMessage(f"Wrote {count} layers and layers.gif to {folder}", 8000)
+            self.statusBar().showMessage(
+                f"Wrote {count} layers, layers.gif and layers.webp to {folder}", 8000
+            )
 
     # -- drag and drop -------------------------------------------------------------------------
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
