@@ -22,8 +22,8 @@ sys.path.insert(0, str(Path(__file__).parents[1] / "tests"))
 
 def build_sd15_size(folder: Path) -> Path:
     import torch
-    from diffusers import AutoencoderKL, DDIMScheduler, StableDiffusionInpaintPipeline, UNet2DConditionModel
-    from tiny_models import clip_tokenizer
+    from diffusers import AutoencoderKL, UNet2DConditionModel
+    from tiny_models import save_sd_inpaint
     from transformers import CLIPTextConfig, CLIPTextModel
 
     torch.manual_seed(0)
@@ -48,25 +48,7 @@ def build_sd15_size(folder: Path) -> Path:
             pad_token_id=513,
         )
     )
-    pipe = StableDiffusionInpaintPipeline(
-        vae=vae,
-        text_encoder=text,
-        tokenizer=clip_tokenizer(),
-        unet=unet,
-        scheduler=DDIMScheduler(
-            beta_schedule="scaled_linear",
-            beta_start=0.00085,
-            beta_end=0.012,
-            clip_sample=False,
-            set_alpha_to_one=False,
-            steps_offset=1,
-        ),
-        safety_checker=None,
-        feature_extractor=None,
-        requires_safety_checker=False,
-    )
-    pipe.save_pretrained(folder, safe_serialization=True)
-    return folder
+    return save_sd_inpaint(folder, unet, vae, text)
 
 
 def main() -> None:

@@ -72,7 +72,7 @@ def tiny_text_encoder(projection: bool = False) -> object:
 
 def build_sd_inpaint(folder: Path, seed: int = 0, sample_size: int = 32) -> Path:
     """A 9-channel SD-style inpainting pipeline (StableDiffusionInpaintPipeline)."""
-    from diffusers import DDIMScheduler, StableDiffusionInpaintPipeline, UNet2DConditionModel
+    from diffusers import UNet2DConditionModel
 
     torch.manual_seed(seed)
     unet = UNet2DConditionModel(
@@ -87,9 +87,16 @@ def build_sd_inpaint(folder: Path, seed: int = 0, sample_size: int = 32) -> Path
         norm_num_groups=8,
         attention_head_dim=4,
     )
+    return save_sd_inpaint(folder, unet, tiny_vae(), tiny_text_encoder())
+
+
+def save_sd_inpaint(folder: Path, unet: object, vae: object, text_encoder: object) -> Path:
+    """Assemble a StableDiffusionInpaintPipeline with SD's DDIM schedule and the offline tokenizer."""
+    from diffusers import DDIMScheduler, StableDiffusionInpaintPipeline
+
     pipe = StableDiffusionInpaintPipeline(
-        vae=tiny_vae(),
-        text_encoder=tiny_text_encoder(),
+        vae=vae,
+        text_encoder=text_encoder,
         tokenizer=clip_tokenizer(),
         unet=unet,
         scheduler=DDIMScheduler(

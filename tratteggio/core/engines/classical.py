@@ -1,4 +1,5 @@
-"""Classical fills: OpenCV's Telea and Navier-Stokes, scikit-image's biharmonic.
+"""Classical fills: OpenCV's Telea and Navier-Stokes, scikit-image's biharmonic, and the hybrid of
+range-clipped biharmonic and Telea that is the default for thin damage.
 
 They are local methods and run on padded crops. Each returns the crop with only masked pixels
 changed, at the crop's own dtype.
@@ -17,21 +18,27 @@ from tratteggio.core.request import RestorationRequest
 INPAINT_RADIUS = 3
 
 
-class OpenCVEngine:
-    """cv2.inpaint; 16-bit and float images are filled one channel at a time (OpenCV's limit)."""
+class OneShotEngine:
+    """What the classical engines share: no intermediate steps, no minimum context, and unmasked
+    pixels returned as they are."""
 
+    name = ""
     generative = False
     exact_outside_mask = True
-
-    def __init__(self, name: str, flag_name: str) -> None:
-        self.name = name
-        self._flag_name = flag_name
 
     def preview_steps(self, request: RestorationRequest) -> int:
         return 0
 
     def context_size(self, request: RestorationRequest) -> int:
         return 0
+
+
+class OpenCVEngine(OneShotEngine):
+    """cv2.inpaint; 16-bit and float images are filled one channel at a time (OpenCV's limit)."""
+
+    def __init__(self, name: str, flag_name: str) -> None:
+        self.name = name
+        self._flag_name = flag_name
 
     def fill(
         self, image: np.ndarray, mask: np.ndarray, request: RestorationRequest, ctx: FillContext
@@ -60,18 +67,10 @@ class OpenCVEngine:
         }
 
 
-class BiharmonicEngine:
-    """skimage.restoration.inpaint_biharmonic: smooth fills, best of the three on thin cracks."""
+class BiharmonicEngine(OneShotEngine):
+    """skimage.restoration.inpaint_biharmonic: smooth fills, at any bit depth."""
 
     name = "biharmonic"
-    generative = False
-    exact_outside_mask = True
-
-    def preview_steps(self, request: RestorationRequest) -> int:
-        return 0
-
-    def context_size(self, request: RestorationRequest) -> int:
-        return 0
 
     def fill(
         self, image: np.ndarray, mask: np.ndarray, request: RestorationRequest, ctx: FillContext
@@ -95,7 +94,7 @@ class BiharmonicEngine:
 CLIP_WINDOW = 9
 
 
-class HybridEngine:
+class HybridEngine(OneShotEngine):
     """The default for thin damage: biharmonic, clipped to the range of the known pixels around each
     filled pixel (no overshoot where a crack crosses a strong edge), averaged with Telea.
 
@@ -104,18 +103,10 @@ class HybridEngine:
     """
 
     name = "hybrid"
-    generative = False
-    exact_outside_mask = True
 
     def __init__(self) -> None:
         self._biharmonic = BiharmonicEngine()
         self._telea = OpenCVEngine("telea", "INPAINT_TELEA")
-
-    def preview_steps(self, request: RestorationRequest) -> int:
-        return 0
-
-    def context_size(self, request: RestorationRequest) -> int:
-        return 0
 
     def fill(
         self, image: np.ndarray, mask: np.ndarray, request: RestorationRequest, ctx: FillContext
