@@ -105,3 +105,18 @@ def test_export_writes_photo_record_lossmap_and_visible_copy(tmp_path: Path) -> 
             & ~np.roll(lossmap, -2, axis=0)
         ],
     )
+
+
+def test_a_soft_brush_dithers_its_edge_and_stays_one_undo_step() -> None:
+    doc = Document(Photo(coffee()))
+    stroke = Stroke(doc.mask, 20, True, hardness=0.5)
+    stroke.to(200, 200)
+    doc.record_mask_change(stroke.finish("soft brush"))
+    ys, xs = np.mgrid[0:400, 0:600]
+    distance = np.hypot(xs - 200, ys - 200)
+    assert doc.mask[distance <= 10].all()  # the hard core
+    assert not doc.mask[distance > 20.5].any()  # nothing beyond the radius
+    edge = doc.mask[(distance > 12) & (distance < 18)]
+    assert 0.2 < edge.mean() < 0.8  # partial coverage, dithered
+    doc.undo()
+    assert not doc.mask.any()

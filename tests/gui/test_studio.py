@@ -124,10 +124,12 @@ def test_classical_run_scrub_accept_and_export(
 def test_settings_persist_brush_and_recent_files(window: MainWindow, photo_file: Path) -> None:
     window.open_path(photo_file)
     window.canvas.brush_radius = 33
+    window.menus.actions["softer"].trigger()
+    assert window.canvas.brush_hardness == 0.75
     window.save_settings()
     again = MainWindow()
     try:
-        assert again.canvas.brush_radius == 33
+        assert again.canvas.brush_radius == 33 and again.canvas.brush_hardness == 0.75
         assert str(photo_file.resolve()) in [a.text() for a in again.menus.recent.actions()]
     finally:
         again.close()
@@ -220,3 +222,15 @@ def test_random_seed_is_drawn_anew_for_each_run(window: MainWindow) -> None:
         window.panel.prepare_run()
         seeds.add(window.panel.request().seed)
     assert len(seeds) > 1
+
+
+def test_paste_an_image_from_the_clipboard(window: MainWindow) -> None:
+    from PySide6.QtGui import QGuiApplication, QImage
+
+    image = QImage(64, 48, QImage.Format.Format_RGB888)
+    image.fill(0x336699)
+    QGuiApplication.clipboard().setImage(image)
+    window.menus.actions["paste"].trigger()
+    doc = window.doc
+    assert doc is not None and doc.photo.shape2d == (48, 64)
+    assert tuple(doc.photo.pixels[10, 10]) == (0x33, 0x66, 0x99)

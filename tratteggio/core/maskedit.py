@@ -42,11 +42,20 @@ class MaskChange:
         self._put(self.new)
 
 
-class Stroke:
-    """A brush or eraser stroke: dabs along the pointer path, undone as one step."""
+BAYER = (np.array([[0, 8, 2, 10], [12, 4, 14, 6], [3, 11, 1, 9], [15, 7, 13, 5]], np.float32) + 0.5) / 16
 
-    def __init__(self, bits: np.ndarray, radius: float, value: bool) -> None:
+
+class Stroke:
+    """A brush or eraser stroke: dabs along the pointer path, undone as one step.
+
+    `hardness` below 1 gives the brush a soft edge from `hardness * radius` out to `radius`. A mask
+    holds one bit per pixel, so the edge's partial coverage is drawn as an ordered (Bayer) dither
+    fixed to photo coordinates: overlapping dabs agree, and a soft edge thins out smoothly.
+    """
+
+    def __init__(self, bits: np.ndarray, radius: float, value: bool, hardness: float = 1.0) -> None:
         self.bits, self.radius, self.value = bits, max(0.5, radius), value
+        self.hardness = float(np.clip(hardness, 0.0, 1.0))
         self._saved: list[tuple[Box, np.ndarray]] = []
         self._last: tuple[float, float] | None = None
 
@@ -59,8 +68,17 @@ class Stroke:
             return None
         self._saved.append((box, self.bits[box.slices].copy()))
         region = self.bits[box.slices]
-        region[segment_disk(start, (x, y), self.radius, box)] = self.value
+        region[self._footprint(start, (x, y), box)] = self.value
         return box
+
+    def _footprint(self, a: tuple[float, float], b: tuple[float, float], box: Box) -> np.ndarray:
+        if self.hardness >= 1.0:
+            return segment_disk(a, b, self.radius, box)
+        distance = np.sqrt(segment_distance2(a, b, box))
+        inner = self.radius * self.hardness
+        coverage = np.clip((self.radius - distance) / max(self.radius - inner, 1e-6), 0.0, 1.0)
+        ys, xs = np.mgrid[box.y0 : box.y1, box.x0 : box.x1]
+        return coverage > BAYER[ys % 4, xs % 4]
 
     def finish(self, label: str) -> MaskChange | None:
         if not self._saved:
@@ -84,14 +102,19 @@ def segment_box(
     return Box(x0, y0, x1, y1) if x1 > x0 and y1 > y0 else None
 
 
-def segment_disk(a: tuple[float, float], b: tuple[float, float], r: float, box: Box) -> np.ndarray:
-    """Pixels of `box` whose centres lie within `r` of the segment a-b."""
+def segment_distance2(a: tuple[float, float], b: tuple[float, float], box: Box) -> np.ndarray:
+    """Squared distance from each pixel centre of `box` to the segment a-b."""
     ys, xs = np.mgrid[box.y0 : box.y1, box.x0 : box.x1].astype(np.float32)
     ax, ay = a
     dx, dy = b[0] - ax, b[1] - ay
     length2 = dx * dx + dy * dy
     t = np.zeros_like(xs) if length2 == 0 else np.clip(((xs - ax) * dx + (ys - ay) * dy) / length2, 0, 1)
-    return (xs - ax - t * dx) ** 2 + (ys - ay - t * dy) ** 2 <= r * r
+    return (xs - ax - t * dx) ** 2 + (ys - ay - t * dy) ** 2
+
+
+def segment_disk(a: tuple[float, float], b: tuple[float, float], r: float, box: Box) -> np.ndarray:
+    """Pixels of `box` whose centres lie within `r` of the segment a-b."""
+    return segment_distance2(a, b, box) <= r * r
 
 
 def fill_polygon(

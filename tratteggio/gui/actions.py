@@ -65,6 +65,8 @@ class Menus:
             self._add(tools, key, f"&{tool.value.title()}", shortcut, _tool_setter(w, tool))
         self._add(tools, "bigger", "Bigger Brush", "]", lambda: self._brush(1.25))
         self._add(tools, "smaller", "Smaller Brush", "[", lambda: self._brush(0.8))
+        self._add(tools, "harder", "Harder Brush", "Shift+]", lambda: self._hardness(0.25))
+        self._add(tools, "softer", "Softer Brush", "Shift+[", lambda: self._hardness(-0.25))
         run = bar.addMenu("&Restore")
         self._add(run, "models", "&Models…", None, w.panel.open_model_manager)
         self._add(run, "restore", "&Restore", "Ctrl+Return", w.controller.start)
@@ -129,6 +131,12 @@ class Menus:
         )
         if color.isValid():
             self.window.canvas.set_mask_color((color.red(), color.green(), color.blue(), color.alpha()))
+
+    def _hardness(self, step: float) -> None:
+        canvas = self.window.canvas
+        canvas.brush_hardness = float(min(1.0, max(0.0, canvas.brush_hardness + step)))
+        canvas.update()
+        self.window.statusBar().showMessage(f"Brush hardness {canvas.brush_hardness * 100:.0f}%", 2000)
 
     def _brush(self, factor: float) -> None:
         canvas = self.window.canvas

@@ -41,6 +41,7 @@ class Canvas(QWidget):
         self.doc: Document | None = None
         self.tool = Tool.BRUSH
         self.brush_radius = 12.0
+        self.brush_hardness = 1.0
         self.mask_rgba = (230, 40, 60, 120)
         self.mask_visible = True
         self.zoom = 1.0
@@ -211,6 +212,9 @@ class Canvas(QWidget):
         if self.tool in (Tool.BRUSH, Tool.ERASER) and self._cursor.x() >= 0:
             center = self.to_photo(self._cursor)
             painter.drawEllipse(center, self.brush_radius, self.brush_radius)
+            if self.brush_hardness < 1.0:  # the soft edge starts at the inner circle
+                inner = self.brush_radius * self.brush_hardness
+                painter.drawEllipse(center, inner, inner)
         if len(self._shape) >= 2:
             path = QPainterPath(self._shape[0])
             for point in self._shape[1:]:
@@ -235,7 +239,9 @@ class Canvas(QWidget):
             self.reviewClicked.emit(int(point.x()), int(point.y()))
             return
         if self.tool in (Tool.BRUSH, Tool.ERASER):
-            self._stroke = Stroke(self.doc.mask, self.brush_radius, self.tool == Tool.BRUSH)
+            self._stroke = Stroke(
+                self.doc.mask, self.brush_radius, self.tool == Tool.BRUSH, self.brush_hardness
+            )
             self._dab(point)
         else:
             self._shape = [point, point] if self.tool == Tool.RECT else [point]

@@ -223,6 +223,7 @@ class MainWindow(QMainWindow):
         if isinstance(state, QByteArray):
             self.restoreState(state)
         self.canvas.brush_radius = float(str(store.value("brush", 12.0)))
+        self.canvas.brush_hardness = float(str(store.value("hardness", 1.0)))
         engine = store.value("engine")
         if engine:
             self.panel.select_engine(str(engine), store.value("model") or None)
@@ -232,6 +233,7 @@ class MainWindow(QMainWindow):
         store.setValue("geometry", self.saveGeometry())
         store.setValue("state", self.saveState())
         store.setValue("brush", self.canvas.brush_radius)
+        store.setValue("hardness", self.canvas.brush_hardness)
         request = self.panel.request()
         store.setValue("engine", request.engine)
         store.setValue("model", request.model or "")
