@@ -67,7 +67,17 @@ def main() -> None:
     window.timeline.slider.setValue(window.timeline.slider.maximum())
     wait(200)
     window.grab().save(str(out / "studio-restored.png"))
-    print(f"wrote {out}/studio-mask.png and {out}/studio-restored.png")
+    window.controller.discard()
+    window.menus.actions["clear"].trigger()
+    window.tabs.setCurrentWidget(window.detect_panel)
+    window.detect_panel.detect_button.click()
+    for _ in range(100):
+        wait(100)
+        if window.canvas.proposal_bits is not None:
+            break
+    wait(300)
+    window.grab().save(str(out / "studio-detect.png"))
+    print(f"wrote {out}/studio-mask.png, studio-restored.png and studio-detect.png")
     window.close()
     app.quit()
 

@@ -156,7 +156,8 @@ class RestorationController(QObject):
         chosen = self.chosen()
         if chosen is not None and self.doc is not None:
             job, result = chosen
-            title = f"{job.request.engine}, seed {job.request.seed}: {len(job.previews)} layers"
+            count = len(job.previews)
+            title = f"{job.request.engine}, seed {job.request.seed}: {count} layer{'s' if count != 1 else ''}"
             self.timeline.show_layers(self.doc.composite(), job.previews, title)
 
     def _on_scrub(self, position: int) -> None:

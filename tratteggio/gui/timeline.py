@@ -29,6 +29,7 @@ from tratteggio.core.restore import StepPreview
 from tratteggio.gui.imageconv import to_qimage
 
 THUMB = 96
+IDLE_TITLE = "Layers of time — run a restoration to watch it emerge step by step"
 
 
 def layers_at(previews: Sequence[StepPreview], index: int) -> list[tuple[Box, np.ndarray]]:
@@ -48,7 +49,7 @@ class Timeline(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.title = QLabel("Layers of time — run a restoration to watch it emerge step by step")
+        self.title = QLabel(IDLE_TITLE)
         self.candidates = QComboBox()
         self.candidates.setVisible(False)
         self.play_button = QPushButton("▶ Play")
@@ -117,6 +118,7 @@ class Timeline(QWidget):
 
     def clear(self) -> None:
         self._timer.stop()
+        self.title.setText(IDLE_TITLE)
         self.strip.clear()
         self.slider.setRange(0, 0)
         self.set_candidates([])
