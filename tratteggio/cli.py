@@ -173,6 +173,14 @@ def _add_diffusion_options(p: argparse.ArgumentParser) -> None:
         action="store_false",
         help="do not match the fill's colour to the pixels around the loss",
     )
+    d.add_argument(
+        "--vae-tiling", action="store_true", help="decode in tiles: less memory for large contexts"
+    )
+    d.add_argument(
+        "--cpu-offload",
+        action="store_true",
+        help="keep the model in CPU memory and move each part to the GPU only while it runs",
+    )
 
 
 def _add_preview_options(p: argparse.ArgumentParser) -> None:
@@ -224,6 +232,8 @@ def request_from_args(args: argparse.Namespace) -> RestorationRequest:
         device=args.device,
         dtype=args.dtype,
         color_match=args.color_match,
+        vae_tiling=args.vae_tiling,
+        cpu_offload=args.cpu_offload,
     )
 
 

@@ -283,3 +283,11 @@ def test_taesd_previews_when_its_weights_are_on_disk(
         diffusion_engine()._previewers.clear()
     assert result.engine_info["previews"] == "taesd"
     assert len(seen) == STEPS + 1 and all(s.pixels.shape == seen[0].pixels.shape for s in seen)
+
+
+def test_memory_knobs_vae_tiling_runs_and_cpu_offload_says_it_needs_a_gpu(sd_model: str) -> None:
+    photo, mask = Photo(coffee()[:200, :300]), loss_mask()
+    tiled = restore(photo, mask, request(sd_model, vae_tiling=True))
+    assert tiled.pixels.shape == photo.pixels.shape
+    with pytest.raises(ModelError, match="CPU offload needs a GPU"):
+        restore(photo, mask, request(sd_model, cpu_offload=True, device="cpu"))

@@ -38,6 +38,8 @@ class RestorationRequest:
     dtype: str = "auto"
     model_config: str | None = None
     allow_pickle: bool = False
+    vae_tiling: bool = False
+    cpu_offload: bool = False
 
     def __post_init__(self) -> None:
         self.validate()

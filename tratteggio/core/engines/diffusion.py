@@ -45,7 +45,10 @@ class DiffusionEngine:
     def loaded(self, request: RestorationRequest) -> LoadedPipeline:
         source = resolve_model(request.model or "", request.model_config, request.allow_pickle)
         device = pick_device(request.device)
-        return self.cache.get(source, device, pick_dtype(request.dtype, device), request.scheduler)
+        dtype = pick_dtype(request.dtype, device)
+        return self.cache.get(
+            source, device, dtype, request.scheduler, request.vae_tiling, request.cpu_offload
+        )
 
     def preview_steps(self, request: RestorationRequest) -> int:
         return steps_run(self.loaded(request).pipe.scheduler, request.steps, request.strength)

@@ -72,15 +72,41 @@ class PipelineCache:
         self._lock = threading.Lock()
         self._loaded: LoadedPipeline | None = None
 
-    def get(self, source: ModelSource, device: str, dtype: str, scheduler: str | None) -> LoadedPipeline:
-        key = (source.kind, source.location, source.identity, device, dtype, scheduler or "")
+    def get(
+        self,
+        source: ModelSource,
+        device: str,
+        dtype: str,
+        scheduler: str | None,
+        vae_tiling: bool = False,
+        cpu_offload: bool = False,
+    ) -> LoadedPipeline:
+        key = (
+            source.kind,
+            source.location,
+            source.identity,
+            device,
+            dtype,
+            scheduler or "",
+            str(vae_tiling),
+            str(cpu_offload),
+        )
         with self._lock:
             if self._loaded is not None and self._loaded.key == key:
                 return self._loaded
             self.clear_locked()
+            if cpu_offload and device == "cpu":
+                raise ModelError(
+                    "CPU offload needs a GPU: it keeps the model in CPU memory and moves "
+                    "each part to the GPU only while it runs"
+                )
             pipe, family = load_pipeline(source, device, dtype)
             if scheduler:
                 set_scheduler(pipe, scheduler)
+            if vae_tiling:
+                pipe.vae.enable_tiling()  # the pipeline-level method is gone in diffusers 0.42
+            if cpu_offload:
+                pipe.enable_model_cpu_offload(device=device)
             self._loaded = LoadedPipeline(pipe, source, family, device, dtype, key)
             return self._loaded
 
@@ -179,5 +205,5 @@ def _is_oom(exc: BaseException) -> bool:
 def out_of_memory_message(device: str) -> str:
     return (
         f"out of memory on {device}: try a smaller context (--padding), fewer candidates, "
-        "VAE tiling, CPU offload, or --device cpu"
+        "--vae-tiling, --cpu-offload, or --device cpu"
     )
