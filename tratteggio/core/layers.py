@@ -29,22 +29,29 @@ def rgb8(pixels: np.ndarray) -> np.ndarray:
 
 def frames(source: np.ndarray, previews: Sequence[StepPreview], max_side: int = 1024) -> Iterator[np.ndarray]:
     """The photo before the run, then one frame per step."""
-    import cv2
 
     height, width = source.shape[:2]
     scale = min(1.0, max_side / max(height, width))
     size = (max(1, round(width * scale)), max(1, round(height * scale)))
-    canvas = cv2.resize(rgb8(source), size, interpolation=cv2.INTER_AREA) if scale < 1 else rgb8(source)
+    canvas = rgb8(_shrunk(source, size)) if scale < 1 else rgb8(source)  # shrink first: 50 MP stays cheap
     yield canvas.copy()
     for preview in previews:
         box = preview.box
         x0, y0 = round(box.x0 * scale), round(box.y0 * scale)
         x1, y1 = max(x0 + 1, round(box.x1 * scale)), max(y0 + 1, round(box.y1 * scale))
-        region = rgb8(preview.pixels)
+        pixels = preview.pixels
         if (x1 - x0, y1 - y0) != (box.width, box.height):
-            region = cv2.resize(region, (x1 - x0, y1 - y0), interpolation=cv2.INTER_AREA)
-        canvas[y0:y1, x0:x1] = region
+            pixels = _shrunk(pixels, (x1 - x0, y1 - y0))
+        canvas[y0:y1, x0:x1] = rgb8(pixels)
         yield canvas.copy()
+
+
+def _shrunk(pixels: np.ndarray, size: tuple[int, int]) -> np.ndarray:
+    """Area-resample any photo pixels (OpenCV keeps 8/16-bit and float, up to 4 channels)."""
+    import cv2
+
+    out = cv2.resize(np.ascontiguousarray(pixels), size, interpolation=cv2.INTER_AREA)
+    return out if out.ndim == pixels.ndim else out[:, :, None]
 
 
 def write_png_sequence(folder: Path, source: np.ndarray, previews: Sequence[StepPreview]) -> int:

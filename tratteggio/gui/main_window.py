@@ -194,13 +194,21 @@ class MainWindow(QMainWindow):
             self.open_path(urls[0])
 
     def _looks_like_mask(self, path: str) -> bool:
-        """A same-sized image with at most two distinct values is taken as the open photo's mask."""
+        """A same-sized image with at most two distinct values is taken as the open photo's mask.
+
+        The size is read from the header first, so dropping another big photo is not decoded twice.
+        """
         assert self.doc is not None
+        from PIL import Image
+
         try:
+            with Image.open(path) as image:
+                if (image.height, image.width) != self.doc.photo.shape2d:
+                    return False
             values = load_photo(path).pixels
-        except TratteggioError:
+        except (OSError, ValueError, TratteggioError):
             return False
-        return values.shape[:2] == self.doc.photo.shape2d and np.unique(values).size <= 2
+        return np.unique(values).size <= 2
 
     # -- misc ----------------------------------------------------------------------------------
     def warn(self, text: str) -> None:
