@@ -42,7 +42,7 @@ def test_tiny_diffusion_run_streams_layers_to_the_timeline(
     job = window.controller.jobs[0]
     assert job.state == JobState.FINISHED and len(job.previews) == 5  # 4 steps + the final fill
     assert seen and seen == sorted(seen)  # throttled, but in order
-    assert window.timeline.strip.count() == 6  # before + 5 layers
+    qtbot.waitUntil(lambda: window.timeline.strip.count() == 6, timeout=10_000)  # type: ignore[attr-defined]
     window.timeline.slider.setValue(2)
     ((box, shown),) = window.canvas.preview
     assert box == job.previews[1].box

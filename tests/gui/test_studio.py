@@ -100,7 +100,7 @@ def test_classical_run_scrub_accept_and_export(
     runner = window.controller.runner
     with qtbot.waitSignal(runner.finished, timeout=30_000):  # type: ignore[attr-defined]
         window.menus.actions["restore"].trigger()
-    assert window.timeline.strip.count() == 2  # before, final
+    qtbot.waitUntil(lambda: window.timeline.strip.count() == 2, timeout=10_000)  # type: ignore[attr-defined]
     window.timeline.slider.setValue(0)
     assert window.canvas.preview == []
     window.timeline.slider.setValue(1)

@@ -15,7 +15,7 @@ from tratteggio.core.restore import Result, StepPreview
 from tratteggio.gui.canvas import Canvas
 from tratteggio.gui.job_runner import Job, JobRunner, Task
 from tratteggio.gui.restore_panel import RestorePanel
-from tratteggio.gui.timeline import Timeline, layers_at
+from tratteggio.gui.timeline import Timeline, layers_at, thumbnails
 
 
 class RestorationController(QObject):
@@ -35,6 +35,7 @@ class RestorationController(QObject):
         self.results: dict[int, Result] = {}
         self._started = 0.0
         self._loading: dict[int, str] = {}
+        self._thumbs: dict[int, Job] = {}
         self.runner.taskFinished.connect(self._on_task_done)
         self.runner.taskFailed.connect(self._on_task_failed)
         self.runner.progress.connect(self._on_progress)
@@ -73,6 +74,10 @@ class RestorationController(QObject):
         self.message.emit(f"Loading {request.model}…")
 
     def _on_task_done(self, task: Task, value: object) -> None:
+        job = self._thumbs.pop(task.id, None)
+        if job is not None:
+            self._show_thumbnails(job, value)  # type: ignore[arg-type]
+            return
         model = self._loading.pop(task.id, None)
         if model is not None:
             self.message.emit(f"{model} is loaded.")
@@ -153,12 +158,21 @@ class RestorationController(QObject):
         return job, self.results[job.id]
 
     def _show_candidate(self) -> None:
+        """Make the chosen candidate's thumbnails on the worker; the strip fills when they arrive."""
         chosen = self.chosen()
         if chosen is not None and self.doc is not None:
-            job, result = chosen
-            count = len(job.previews)
-            title = f"{job.request.engine}, seed {job.request.seed}: {count} layer{'s' if count != 1 else ''}"
-            self.timeline.show_layers(self.doc.composite(), job.previews, title)
+            job, _ = chosen
+            source, previews = self.doc.composite(), list(job.previews)
+            task = self.runner.run_task("thumbnails", lambda: thumbnails(source, previews))
+            self._thumbs[task.id] = job
+
+    def _show_thumbnails(self, job: Job, pictures: list) -> None:  # type: ignore[type-arg]
+        chosen = self.chosen()
+        if chosen is None or chosen[0] is not job:
+            return  # the user picked another candidate meanwhile
+        count = len(job.previews)
+        title = f"{job.request.engine}, seed {job.request.seed}: {count} layer{'s' if count != 1 else ''}"
+        self.timeline.show_frames(pictures, [p.final for p in job.previews], title)
 
     def _on_scrub(self, position: int) -> None:
         chosen = self.chosen()

@@ -9,7 +9,7 @@ import numpy as np
 from PySide6.QtCore import QObject, Signal
 
 from tratteggio.core import Photo
-from tratteggio.core.aging import AgedPhoto, age
+from tratteggio.core.aging import AgedPhoto, AgingRequest, age
 from tratteggio.core.detect import detect
 from tratteggio.core.document import Document
 from tratteggio.core.geometry import Box
@@ -18,6 +18,7 @@ from tratteggio.core.restore import StepPreview
 from tratteggio.gui.age_panel import AgePanel
 from tratteggio.gui.detect_panel import DetectPanel
 from tratteggio.gui.job_runner import Task
+from tratteggio.gui.timeline import thumbnails
 
 if TYPE_CHECKING:
     from tratteggio.gui.main_window import MainWindow
@@ -98,11 +99,11 @@ class LabController(QObject):
         if doc is None:
             return
         request, photo = self.age_panel.request(), doc.photo
-        task = self.runner.run_task("age", lambda: age(photo, request))
+        task = self.runner.run_task("age", lambda: _aged_with_thumbnails(photo, request))
         self._pending[task.id] = "age"
         self.message.emit("Ageing the photo…")
 
-    def _show_aged(self, aged: AgedPhoto) -> None:
+    def _show_aged(self, aged: AgedPhoto, pictures: list[np.ndarray]) -> None:
         old = self.window.doc
         assert old is not None
         doc = Document(Photo(aged.pixels, old.photo.icc_profile), None)
@@ -123,7 +124,9 @@ class LabController(QObject):
         ]
         names = ", ".join(kind for kind, _ in aged.layers)
         self._forward = (old.photo.pixels, [pixels for _, pixels in aged.layers])
-        self.window.timeline.show_layers(old.photo.pixels, layers, f"Forward layers of time: {names}")
+        self.window.timeline.show_frames(
+            pictures, [p.final for p in layers], f"Forward layers of time: {names}"
+        )
         self.window.timeline.set_actions_enabled(False)
         self.window.timeline.play_button.setEnabled(True)
         self.age_panel.compare_button.setEnabled(True)
@@ -164,4 +167,15 @@ class LabController(QObject):
             self._show_proposal(value)
             self.message.emit("Proposal ready: review it before merging.")
         elif kind == "age":
-            self._show_aged(value)
+            self._show_aged(*value)
+
+
+def _aged_with_thumbnails(photo: Photo, request: AgingRequest) -> tuple[AgedPhoto, list[np.ndarray]]:
+    """Runs on the worker: the aged photo and the timeline's pictures of its forward layers."""
+    aged = age(photo, request)
+    whole = Box(0, 0, photo.width, photo.height)
+    layers = [
+        StepPreview(step=i, total=len(aged.layers), region=0, box=whole, pixels=pixels)
+        for i, (_, pixels) in enumerate(aged.layers)
+    ]
+    return aged, thumbnails(photo.pixels, layers)

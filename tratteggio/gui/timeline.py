@@ -40,6 +40,11 @@ def layers_at(previews: Sequence[StepPreview], index: int) -> list[tuple[Box, np
     return [(p.box, p.pixels) for p in latest.values()]
 
 
+def thumbnails(source: np.ndarray, previews: Sequence[StepPreview]) -> list[np.ndarray]:
+    """The strip's pictures; safe to compute on the worker thread (numpy only)."""
+    return list(frames(source, previews, max_side=THUMB * 2))
+
+
 class Timeline(QWidget):
     stepSelected = Signal(int)  # timeline position, 0 = before
     candidateChanged = Signal(int)
@@ -100,11 +105,16 @@ class Timeline(QWidget):
         self.candidates.setVisible(len(labels) > 1)
 
     def show_layers(self, source: np.ndarray, previews: Sequence[StepPreview], title: str) -> None:
-        """Rebuild the strip: the photo before, then one thumbnail per step; select the last."""
+        """Rebuild the strip from the photo and its layers (computes the thumbnails here)."""
+        self.show_frames(thumbnails(source, previews), [p.final for p in previews], title)
+
+    def show_frames(self, pictures: Sequence[np.ndarray], finals: Sequence[bool], title: str) -> None:
+        """Rebuild the strip from thumbnails made elsewhere (the worker): the photo before, then one
+        per step; select the last."""
         self.strip.clear()
-        for index, frame in enumerate(frames(source, previews, max_side=THUMB * 2)):
+        for index, frame in enumerate(pictures):
             label = "before" if index == 0 else f"step {index}"
-            if index and previews[index - 1].final:
+            if index and finals[index - 1]:
                 label = "final"
             pixmap = QPixmap.fromImage(to_qimage(frame))
             icon = QIcon(pixmap)
@@ -112,9 +122,9 @@ class Timeline(QWidget):
             item = QListWidgetItem(icon, label)
             self.strip.addItem(item)
         self.title.setText(title)
-        self.slider.setRange(0, len(previews))
-        self.slider.setValue(len(previews))
-        self.set_actions_enabled(bool(previews))
+        self.slider.setRange(0, len(finals))
+        self.slider.setValue(len(finals))
+        self.set_actions_enabled(bool(finals))
 
     def clear(self) -> None:
         self._timer.stop()
