@@ -285,6 +285,15 @@ def _run_and_write(
 
 
 def cmd_open(args: argparse.Namespace) -> int:
+    import os
+
+    if sys.platform.startswith("linux") and not (
+        os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY") or os.environ.get("QT_QPA_PLATFORM")
+    ):
+        raise TratteggioError(
+            "no display to open the studio on (DISPLAY is not set); on a server, the commands work "
+            "without one: see `tratteggio --help`"
+        )
     from tratteggio.gui.app import run_studio  # Qt loads only for the studio
 
     return run_studio(

@@ -127,3 +127,9 @@ def test_progress_bar_draws_on_stderr(
     assert main(["restore", str(photo), "--mask", str(mask), "-o", str(tmp_path / "o.png")]) == 0
     err = capsys.readouterr().err
     assert "restoring (hybrid) [" in err and "#" in err
+
+
+def test_the_studio_without_a_display_says_so_in_one_line(tmp_path: Path) -> None:
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}
+    done = subprocess.run([sys.executable, "-m", "tratteggio"], capture_output=True, text=True, env=env)
+    assert done.returncode == 2 and "no display" in done.stderr and "Traceback" not in done.stderr
