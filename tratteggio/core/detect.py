@@ -16,7 +16,7 @@ from tratteggio.core.geometry import Box
 from tratteggio.core.photo import color_view, dtype_max
 
 DETECT_KINDS = ("cracks", "scratches", "losses", "dust")
-FRINGE = 0.06
+FRINGE = 0.04
 
 
 @dataclass(frozen=True)
@@ -85,11 +85,11 @@ def _lines(crop: np.ndarray, request: DetectRequest) -> np.ndarray:
     else:
         opened = cv2.morphologyEx(lum, cv2.MORPH_OPEN, kernel)
         strength = (lum - opened) / (255.0 - opened + 10.0)
-    low, high = _thresholds(request.sensitivity, 0.30, 0.55)
+    low, high = _thresholds(request.sensitivity, 0.45, 0.55)
     candidates = _hysteresis(strength, low, high)
     kept = thin_and_long(candidates, request.min_length, max_ratio=float(request.max_width)).astype(np.uint8)
     # cracks darken a soft fringe beside their core: take it where it is measurably darker too
-    near = cv2.dilate(kept, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (7, 7))).astype(bool)
+    near = cv2.dilate(kept, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (5, 5))).astype(bool)
     core = cv2.dilate(kept, np.ones((3, 3), np.uint8)).astype(bool)
     return core | (near & (strength > FRINGE))
 
