@@ -187,3 +187,15 @@ def test_cli_lab_errors_are_one_line(tmp_path: Path, args: list[str], message: s
     argv = [a.format(p=photo, t=tmp_path) for a in args]
     done = subprocess.run([sys.executable, "-m", "tratteggio", *argv], capture_output=True, text=True)
     assert done.returncode == 2 and len(done.stderr.strip().splitlines()) == 1 and message in done.stderr
+
+
+def test_wide_dark_cracks_on_a_real_photo_are_found() -> None:
+    import cv2
+
+    pixels = coffee().copy()
+    bits = np.zeros(pixels.shape[:2], np.uint8)
+    cv2.polylines(bits, [np.array([[40, 60], [200, 140], [330, 120], [560, 300]], np.int32)], False, 1, 3)
+    damaged = pixels.copy()
+    damaged[bits > 0] = (damaged[bits > 0] * 0.25).astype(np.uint8)
+    found = detect(damaged, DetectRequest(kind="cracks"))
+    assert (found & (bits > 0)).sum() / bits.sum() > 0.9

@@ -87,7 +87,8 @@ def _lines(crop: np.ndarray, request: DetectRequest) -> np.ndarray:
         strength = (lum - opened) / (255.0 - opened + 10.0)
     low, high = _thresholds(request.sensitivity, 0.45, 0.55)
     candidates = _hysteresis(strength, low, high)
-    kept = thin_and_long(candidates, request.min_length, max_ratio=float(request.max_width)).astype(np.uint8)
+    # area/length of a crack `max_width` wide, plus the soft edge the hysteresis takes in with it
+    kept = thin_and_long(candidates, request.min_length, max_ratio=request.max_width + 2.0).astype(np.uint8)
     # cracks darken a soft fringe beside their core: take it where it is measurably darker too
     near = cv2.dilate(kept, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (5, 5))).astype(bool)
     core = cv2.dilate(kept, np.ones((3, 3), np.uint8)).astype(bool)
