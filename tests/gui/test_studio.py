@@ -234,3 +234,16 @@ def test_paste_an_image_from_the_clipboard(window: MainWindow) -> None:
     doc = window.doc
     assert doc is not None and doc.photo.shape2d == (48, 64)
     assert tuple(doc.photo.pixels[10, 10]) == (0x33, 0x66, 0x99)
+
+
+def test_a_result_from_a_replaced_run_is_dropped(
+    qtbot: object, window: MainWindow, photo_file: Path, mask_file: Path
+) -> None:
+    window.open_path(photo_file, mask_file)
+    runner = window.controller.runner
+    with qtbot.waitSignal(runner.finished, timeout=30_000) as blocker:  # type: ignore[attr-defined]
+        window.controller.start()
+    stale_job, stale_result = blocker.args
+    window.open_path(photo_file, mask_file)  # a new document: the old run is no longer current
+    window.controller._on_finished(stale_job, stale_result)
+    assert window.controller.results == {} and window.timeline.candidates.count() == 0

@@ -121,6 +121,8 @@ class RestorationController(QObject):
         self.progressChanged.emit(done, total, left)
 
     def _on_finished(self, job: Job, result: Result) -> None:
+        if job not in self.jobs:
+            return  # a run the user has since replaced (another photo opened, say)
         self.results[job.id] = result
         if len(self.results) == len(self.jobs):
             self.panel.set_running(False)
