@@ -99,6 +99,10 @@ def to_uint8(pixels: np.ndarray) -> np.ndarray:
     if pixels.dtype == np.uint8:
         return pixels
     if pixels.dtype == np.uint16:
+        import cv2
+
+        if pixels.ndim == 2 or pixels.shape[2] <= 4:  # OpenCV rounds half to even, like np.rint
+            return cv2.convertScaleAbs(np.ascontiguousarray(pixels), alpha=1 / 257.0)
         return np.rint(pixels / 257.0).astype(np.uint8)
     return np.clip(np.rint(pixels * 255.0), 0, 255).astype(np.uint8)
 

@@ -62,8 +62,11 @@ class PhotoProxy(Proxy):
 
     def update(self, pixels: np.ndarray, box: Box) -> None:
         target, source = self.region(box)
-        crop = rgb8(pixels[source.slices])
-        self.buffer[target.slices] = _resized(crop, target.width, target.height)
+        crop = np.ascontiguousarray(pixels[source.slices])
+        shrunk = _resized(crop, target.width, target.height)  # shrink before converting: 50 MP stays cheap
+        if shrunk.ndim < crop.ndim:
+            shrunk = shrunk[:, :, None]
+        self.buffer[target.slices] = rgb8(shrunk)
 
 
 class MaskProxy(Proxy):
