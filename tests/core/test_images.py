@@ -169,3 +169,12 @@ def test_apply_orientation_inverts_rotations() -> None:
     a = np.arange(12).reshape(3, 4)
     assert apply_orientation(a, 6).shape == (4, 3)
     np.testing.assert_array_equal(apply_orientation(apply_orientation(a, 3), 3), a)
+
+
+def test_sixteen_to_eight_bit_rounds_every_value_like_rint() -> None:
+    from tratteggio.core.saving import to_uint8
+
+    every = np.arange(65536, dtype=np.uint16).reshape(256, 256)
+    np.testing.assert_array_equal(to_uint8(every), np.rint(every / 257.0).astype(np.uint8))
+    five = np.zeros((2, 2, 5), np.uint16) + 65535  # more channels than OpenCV takes: numpy path
+    assert (to_uint8(five) == 255).all()
