@@ -247,3 +247,20 @@ def test_a_result_from_a_replaced_run_is_dropped(
     window.open_path(photo_file, mask_file)  # a new document: the old run is no longer current
     window.controller._on_finished(stale_job, stale_result)
     assert window.controller.results == {} and window.timeline.candidates.count() == 0
+
+
+def test_export_in_the_background_from_a_snapshot(
+    qtbot: object, window: MainWindow, photo_file: Path, mask_file: Path, tmp_path: Path
+) -> None:
+    window.open_path(photo_file, mask_file)
+    runner = window.controller.runner
+    with qtbot.waitSignal(runner.finished, timeout=30_000):  # type: ignore[attr-defined]
+        window.controller.start()
+    window.controller.accept()
+    doc = window.doc
+    assert doc is not None
+    expected = doc.composite().copy()
+    window.export_in_background(tmp_path / "bg.png")
+    window.menus.actions["undo"].trigger()  # the user goes on working meanwhile
+    qtbot.waitUntil(lambda: "Exported bg.png" in window.statusBar().currentMessage(), timeout=30_000)  # type: ignore[attr-defined]
+    assert np.array_equal(load_photo(tmp_path / "bg.png").pixels, expected)

@@ -130,6 +130,16 @@ class Document:
     def redo(self) -> bool:
         return self.history.redo() is not None
 
+    def snapshot(self) -> Document:
+        """A copy to export from another thread while the user keeps working on this one."""
+        import dataclasses
+
+        copy = Document(self.photo, self.path)
+        copy.interventions = [dataclasses.replace(i) for i in self.interventions]
+        copy._composite = None if self._composite is None else self._composite.copy()
+        copy.reference, copy.truth = self.reference, self.truth
+        return copy
+
     def generative_visible(self) -> bool:
         return any(i.visible and i.result.generative for i in self.interventions)
 

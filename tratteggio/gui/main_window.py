@@ -9,6 +9,7 @@ import numpy as np
 from PySide6.QtCore import QByteArray, Qt
 from PySide6.QtGui import QDragEnterEvent, QDropEvent, QGuiApplication, QImage
 from PySide6.QtWidgets import (
+    QApplication,
     QDockWidget,
     QFileDialog,
     QLabel,
@@ -63,6 +64,9 @@ class MainWindow(QMainWindow):
         self.controller.problem.connect(self.warn)
         self.controller.progressChanged.connect(self._progress)
         self.timeline.exportRequested.connect(self.export_layers)
+        self._exports: dict[int, str] = {}
+        self.controller.runner.taskFinished.connect(self._export_done)
+        self.controller.runner.taskFailed.connect(self._export_failed)
         self.lab = LabController(self, self.detect_panel, self.age_panel)
         self.lab.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
         self._build_status_bar()
@@ -103,11 +107,14 @@ class MainWindow(QMainWindow):
 
     def open_path(self, path: str | Path, mask: str | Path | None = None) -> bool:
         """Open a photo; on failure say why and leave the current document untouched."""
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)  # a 150 MP master takes seconds
         try:
             photo = load_photo(path)
         except TratteggioError as exc:
             self.warn(str(exc))
             return False
+        finally:
+            QApplication.restoreOverrideCursor()
         self.set_document(Document(photo, Path(path).resolve()))
         self.recent = prefs.add_recent(str(Path(path).resolve()))
         self.menus.refresh_recent()
@@ -158,7 +165,28 @@ class MainWindow(QMainWindow):
             return
         path, _ = QFileDialog.getSaveFileName(self, "Export restored photo", "", IMAGE_FILTER)
         if path:
-            self.export_to(path, documentation)
+            self.export_in_background(path, documentation)
+
+    def export_in_background(self, path: str | Path, documentation: bool = False) -> None:
+        """Write the export on the worker thread from a snapshot of the document."""
+        if self.doc is None:
+            return
+        snapshot = self.doc.snapshot()
+        task = self.controller.runner.run_task(
+            "export", lambda: export_document(snapshot, path, visible_copy=documentation)
+        )
+        self._exports[task.id] = str(path)
+        self.statusBar().showMessage(f"Exporting {Path(path).name}…")
+
+    def _export_done(self, task: object, files: object) -> None:
+        if self._exports.pop(getattr(task, "id", -1), None) is not None:
+            written = files if isinstance(files, dict) else {}
+            names = ", ".join(p.name for p in written.values())
+            self.statusBar().showMessage(f"Exported {names}", 8000)
+
+    def _export_failed(self, task: object, text: str) -> None:
+        if self._exports.pop(getattr(task, "id", -1), None) is not None:
+            self.warn(text)
 
     def export_to(self, path: str | Path, documentation: bool = False) -> bool:
         assert self.doc is not None
