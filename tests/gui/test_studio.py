@@ -264,3 +264,20 @@ def test_export_in_the_background_from_a_snapshot(
     window.menus.actions["undo"].trigger()  # the user goes on working meanwhile
     qtbot.waitUntil(lambda: "Exported bg.png" in window.statusBar().currentMessage(), timeout=30_000)  # type: ignore[attr-defined]
     assert np.array_equal(load_photo(tmp_path / "bg.png").pixels, expected)
+
+
+def test_export_layers_writes_pngs_gif_and_webp(
+    qtbot: object, window: MainWindow, photo_file: Path, mask_file: Path, tmp_path: Path
+) -> None:
+    window.open_path(photo_file, mask_file)
+    with qtbot.waitSignal(window.controller.runner.finished, timeout=30_000):  # type: ignore[attr-defined]
+        window.controller.start()
+    folder = tmp_path / "layers"
+    window.controller.export_layers(folder)
+    qtbot.waitUntil(lambda: "layers.webp" in window.statusBar().currentMessage(), timeout=30_000)  # type: ignore[attr-defined]
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "layers.gif",
+        "layers.webp",
+        "step-000.png",
+        "step-001.png",
+    ]

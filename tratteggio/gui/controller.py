@@ -6,6 +6,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+import numpy as np
 from PySide6.QtCore import QObject, Signal
 
 from tratteggio.core.document import Document
@@ -36,6 +37,7 @@ class RestorationController(QObject):
         self._started = 0.0
         self._loading: dict[int, str] = {}
         self._thumbs: dict[int, Job] = {}
+        self._layer_exports: dict[int, Path] = {}
         self.runner.taskFinished.connect(self._on_task_done)
         self.runner.taskFailed.connect(self._on_task_failed)
         self.runner.progress.connect(self._on_progress)
@@ -74,6 +76,10 @@ class RestorationController(QObject):
         self.message.emit(f"Loading {request.model}…")
 
     def _on_task_done(self, task: Task, value: object) -> None:
+        folder = self._layer_exports.pop(task.id, None)
+        if folder is not None:
+            self.message.emit(f"Wrote {value} layers, layers.gif and layers.webp to {folder}")
+            return
         job = self._thumbs.pop(task.id, None)
         if job is not None:
             self._show_thumbnails(job, value)  # type: ignore[arg-type]
@@ -85,6 +91,8 @@ class RestorationController(QObject):
     def _on_task_failed(self, task: Task, text: str) -> None:
         if self._loading.pop(task.id, None) is not None:
             self.message.emit(text)
+        if self._layer_exports.pop(task.id, None) is not None:
+            self.problem.emit(text)
 
     # -- running -------------------------------------------------------------------------------
     def start(self) -> None:
@@ -194,18 +202,26 @@ class RestorationController(QObject):
         self._reset()
         self.message.emit("Discarded.")
 
-    def export_layers(self, folder: Path, animation: Path | None) -> int:
+    def export_layers(self, folder: Path) -> None:
+        """Write the chosen candidate's layers (numbered PNGs, GIF, WebP) on the worker thread."""
         chosen = self.chosen()
         if chosen is None or self.doc is None:
-            return 0
-        count = write_png_sequence(folder, self.doc.composite(), chosen[0].previews)
-        if animation is not None:
-            write_animation(animation, self.doc.composite(), chosen[0].previews)
-            write_animation(animation.with_suffix(".webp"), self.doc.composite(), chosen[0].previews)
-        return count
+            return
+        source, previews = self.doc.composite().copy(), list(chosen[0].previews)
+        task = self.runner.run_task("export layers", lambda: write_layers(folder, source, previews))
+        self._layer_exports[task.id] = folder
+        self.message.emit(f"Writing the layers to {folder}…")
 
     def shutdown(self) -> None:
         self.runner.shutdown()
+
+
+def write_layers(folder: Path, source: np.ndarray, previews: list[StepPreview]) -> int:
+    """Numbered PNGs plus layers.gif and layers.webp; returns how many PNGs were written."""
+    count = write_png_sequence(folder, source, previews)
+    write_animation(folder / "layers.gif", source, previews)
+    write_animation(folder / "layers.webp", source, previews)
+    return count
 
 
 def _load(request: RestorationRequest) -> None:

@@ -201,10 +201,7 @@ class MainWindow(QMainWindow):
     def export_layers(self) -> None:
         folder = QFileDialog.getExistingDirectory(self, "Folder for the numbered layers")
         if folder:
-            count = self.controller.export_layers(Path(folder), Path(folder) / "layers.gif")
-            self.statusBar().showMessage(
-                f"Wrote {count} layers, layers.gif and layers.webp to {folder}", 8000
-            )
+            self.controller.export_layers(Path(folder))
 
     # -- drag and drop -------------------------------------------------------------------------
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
