@@ -281,3 +281,17 @@ def test_export_layers_writes_pngs_gif_and_webp(
         "step-000.png",
         "step-001.png",
     ]
+
+
+def test_a_run_streams_every_region_to_the_canvas(
+    qtbot: object, window: MainWindow, photo_file: Path
+) -> None:
+    window.open_path(photo_file)
+    doc = window.doc
+    assert doc is not None
+    doc.mask[20:40, 20:40] = True
+    doc.mask[300:330, 500:540] = True  # far apart: two regions
+    with qtbot.waitSignal(window.controller.runner.finished, timeout=30_000):  # type: ignore[attr-defined]
+        window.controller.start()
+    boxes = sorted(box for box, _ in window.canvas.preview)
+    assert len(boxes) == 2 and boxes[0].x1 < boxes[1].x0

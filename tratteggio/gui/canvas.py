@@ -48,7 +48,7 @@ class Canvas(QWidget):
         self.origin = QPointF(0, 0)  # photo coordinate at the widget's top-left corner
         self.comparing = False
         self.split: float | None = None  # before/after divider, as a fraction of the width
-        self.preview: list[tuple[Box, QImage]] = []
+        self._layers: dict[Box, QImage] = {}  # regions of a run shown over the photo
         self._photo: PhotoProxy | None = None
         self._mask: MaskProxy | None = None
         self._proposal: MaskProxy | None = None
@@ -67,7 +67,7 @@ class Canvas(QWidget):
         self._original: PhotoProxy | None = None
         self._mask = MaskProxy(doc.mask, self.mask_rgba)
         doc.listeners.append(self._on_document)
-        self.preview = []
+        self._layers = {}
         self.fit()
 
     def _on_document(self, kind: str, box: Box | None) -> None:
@@ -93,10 +93,21 @@ class Canvas(QWidget):
         self._proposal = None if bits is None else MaskProxy(bits, (40, 200, 230, 150))
         self.update()
 
+    @property
+    def preview(self) -> list[tuple[Box, QImage]]:
+        return list(self._layers.items())
+
     def show_preview(self, layers: list[tuple[Box, np.ndarray]]) -> None:
         """Show regions of a running or finished restoration over the photo ([] clears them)."""
-        self.preview = [(box, to_qimage(pixels)) for box, pixels in layers]
+        self._layers = {}
         self.update()
+        self.add_preview(layers)
+
+    def add_preview(self, layers: list[tuple[Box, np.ndarray]]) -> None:
+        """Replace or add only these regions: a streaming run converts just what changed."""
+        for box, pixels in layers:
+            self._layers[box] = to_qimage(pixels)
+            self.update(self._widget_rect(box))
 
     # -- view ----------------------------------------------------------------------------------
     def to_photo(self, point: QPointF) -> QPointF:
@@ -140,7 +151,7 @@ class Canvas(QWidget):
         painter.translate(-self.origin)
         self._draw_photo(painter)
         if not self.comparing:
-            for box, image in self.preview:
+            for box, image in self._layers.items():
                 painter.drawImage(QRectF(box.x0, box.y0, box.width, box.height), image)
         if self.split is not None and not self.comparing:
             self._draw_before(painter)

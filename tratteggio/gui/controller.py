@@ -37,6 +37,7 @@ class RestorationController(QObject):
         self._started = 0.0
         self._loading: dict[int, str] = {}
         self._thumbs: dict[int, Job] = {}
+        self._streamed: tuple[Job | None, int] = (None, 0)  # previews already on the canvas
         self._layer_exports: dict[int, Path] = {}
         self.runner.taskFinished.connect(self._on_task_done)
         self.runner.taskFailed.connect(self._on_task_failed)
@@ -121,7 +122,12 @@ class RestorationController(QObject):
     def _on_progress(self, job: Job, preview: StepPreview) -> None:
         current = next((j for j in self.jobs if j.id not in self.results), None)
         if job is current:
-            self.canvas.show_preview(layers_at(job.previews, len(job.previews)))
+            if self._streamed[0] is not job:  # the next candidate starts from the bare photo
+                self._streamed = (job, 0)
+                self.canvas.show_preview([])
+            fresh = job.previews[self._streamed[1] :]  # throttled: several steps may have arrived
+            self._streamed = (job, len(job.previews))
+            self.canvas.add_preview(layers_at(fresh, len(fresh)))
         done = len(self.results) * preview.total + preview.step + 1
         total = len(self.jobs) * preview.total
         elapsed = time.monotonic() - self._started
