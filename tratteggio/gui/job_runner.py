@@ -176,10 +176,13 @@ class JobRunner(QObject):
             self._timer.stop()
 
     def _end(self, job_id: int, state: JobState) -> Job | None:
-        job = self._jobs.pop(job_id, None)
+        if state == JobState.FINISHED:
+            self._flush_preview()  # a finished job's last steps still reach the screen
+        job = self._jobs.pop(job_id, None)  # a cancelled job's pending step is dropped at the next flush
         if job is not None:
             job.state = state
-            self._flush_preview()
+        if not self._jobs:
+            self._timer.stop()
         return job
 
     @Slot(int, object)
