@@ -102,47 +102,15 @@ def test_dust_losses_and_roi() -> None:
 def test_cli_age_detect_evaluate(tmp_path: Path) -> None:
     photo = tmp_path / "p.png"
     save_photo(Photo(coffee()[:200, :300]), photo)
-    assert (
-        main(
-            [
-                "age",
-                str(photo),
-                "-o",
-                str(tmp_path / "a.png"),
-                "--mask-out",
-                str(tmp_path / "m.png"),
-                "--kinds",
-                "cracks,dust",
-                "--seed",
-                "3",
-                "--layers",
-                str(tmp_path / "layers"),
-            ]
-        )
-        == 0
-    )
+    age_args = ["age", str(photo), "-o", str(tmp_path / "a.png"), "--mask-out", str(tmp_path / "m.png")]
+    age_args += ["--kinds", "cracks,dust", "--seed", "3"]
+    assert main([*age_args, "--layers", str(tmp_path / "layers")]) == 0
     assert sorted(p.name for p in (tmp_path / "layers").iterdir()) == [
         "layer-01-cracks.png",
         "layer-02-dust.png",
     ]
     first = (tmp_path / "a.png").read_bytes()
-    assert (
-        main(
-            [
-                "age",
-                str(photo),
-                "-o",
-                str(tmp_path / "a.png"),
-                "--mask-out",
-                str(tmp_path / "m.png"),
-                "--kinds",
-                "cracks,dust",
-                "--seed",
-                "3",
-            ]
-        )
-        == 0
-    )
+    assert main(age_args) == 0
     assert (tmp_path / "a.png").read_bytes() == first
     assert (
         main(["detect", str(tmp_path / "a.png"), "-o", str(tmp_path / "d.png"), "--sensitivity", "0.6"]) == 0
