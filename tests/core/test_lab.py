@@ -15,6 +15,7 @@ from tratteggio.core import Photo, RequestError, load_photo, save_photo
 from tratteggio.core.aging import TOLERANCE, AgingRequest, age
 from tratteggio.core.detect import DetectRequest, detect, precision_recall
 from tratteggio.core.evaluate import evaluate, parse_engines
+from tratteggio.core.geometry import Box
 from tratteggio.core.metrics import mae_in, psnr
 
 from .helpers import coffee
@@ -167,3 +168,51 @@ def test_wide_dark_cracks_on_a_real_photo_are_found() -> None:
     damaged[bits > 0] = (damaged[bits > 0] * 0.25).astype(np.uint8)
     found = detect(damaged, DetectRequest(kind="cracks"))
     assert (found & (bits > 0)).sum() / bits.sum() > 0.9
+
+
+def test_crack_detector_on_a_held_out_seed_of_a_real_photo() -> None:
+    """A regression guard for the shipped weights: chelsea (not a training photo), seed 100 (held out)."""
+    import skimage.data
+
+    photo = Photo(skimage.data.chelsea())
+    aged = age(photo, AgingRequest(kinds=("cracks",), seed=100))
+    precision, recall = precision_recall(detect(aged.pixels, DetectRequest()), aged.mask)
+    assert precision > 0.8 and recall > 0.8
+    assert detect(photo.pixels, DetectRequest()).mean() < 0.005
+
+
+def test_crack_score_tiles_match_one_pass_and_a_kept_score_gives_the_same_proposal(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import cv2
+
+    from tratteggio.core import crackscore
+    from tratteggio.core.detect import crack_probability
+
+    pixels = coffee()[:300, :420].copy()
+    cv2.polylines(pixels, [np.array([[20, 60], [200, 140], [400, 100]], np.int32)], False, (40, 30, 25), 2)
+    scorer = crackscore.load_scorer()
+    whole = scorer.score_tile(pixels)
+    monkeypatch.setattr(crackscore, "TILE", 128)
+    tiled = scorer.score(pixels)
+    assert tiled.shape == pixels.shape[:2] and np.abs(tiled - whole).max() < 1e-4
+    monkeypatch.undo()
+    request = DetectRequest(sensitivity=0.7)
+    kept = crack_probability(pixels)
+    assert np.array_equal(detect(pixels, request, crack_score=kept), detect(pixels, request))
+    inside = np.zeros(pixels.shape[:2], bool)
+    inside[40:190, 50:250] = True
+    in_roi = detect(pixels, DetectRequest(sensitivity=0.7, roi=Box(50, 40, 200, 150)), crack_score=kept)
+    assert in_roi.any() and not (in_roi & ~inside).any()
+
+
+def test_crack_detector_reads_16_bit_and_gray_like_8_bit() -> None:
+    import cv2
+
+    flat = np.full((160, 240, 3), 170, np.uint8)
+    cv2.polylines(flat, [np.array([[10, 30], [120, 70], [230, 40]], np.int32)], False, (70, 66, 60), 2)
+    eight = detect(flat, DetectRequest())
+    assert eight.sum() > 300
+    sixteen = detect(flat.astype(np.uint16) * 257, DetectRequest())
+    gray = detect(cv2.cvtColor(flat, cv2.COLOR_RGB2GRAY), DetectRequest())
+    assert (sixteen ^ eight).sum() <= 0.02 * eight.sum() and (gray & eight).sum() >= 0.9 * eight.sum()

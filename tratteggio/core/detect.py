@@ -1,7 +1,8 @@
 """Damage proposals: classical detectors that suggest a mask for the user to review, never a fill.
 
-Dark cracks: relative black-hat on luminance with hysteresis and a thin-and-long component filter;
-bright scratches: the same on the top-hat; dust: small compact specks; losses: pixels close to the
+Dark cracks: a per-pixel crack score (classical line features weighed by small trained perceptrons,
+see crackscore.py) with hysteresis and a thin-and-long component filter; bright scratches: a relative
+top-hat with hysteresis and the same filter; dust: small compact specks; losses: pixels close to the
 support colour that shows through. See ../shared/NOTES-restoration.md for the measured trade-offs.
 """
 
@@ -45,17 +46,23 @@ def luminance(pixels: np.ndarray) -> np.ndarray:
     return color @ np.array([0.299, 0.587, 0.114], np.float32)
 
 
-def detect(pixels: np.ndarray, request: DetectRequest) -> np.ndarray:
-    """A proposed damage mask (bool, the photo's size); False outside the ROI."""
+def detect(pixels: np.ndarray, request: DetectRequest, crack_score: np.ndarray | None = None) -> np.ndarray:
+    """A proposed damage mask (bool, the photo's size); False outside the ROI.
+
+    `crack_score`, the whole photo's `crack_probability`, saves computing it again: the studio keeps
+    it while the user moves the sensitivity slider (the score is ~95% of the time of a crack search).
+    """
     height, width = pixels.shape[:2]
     box = request.roi or Box(0, 0, width, height)
     box = Box(max(0, box.x0), max(0, box.y0), min(width, box.x1), min(height, box.y1))
     if box.width <= 0 or box.height <= 0:
         raise RequestError(f"the region {box.to_list()} lies outside the {width}x{height} photo")
     crop = pixels[box.slices]
-    found = {"cracks": _lines, "scratches": _lines, "dust": _dust, "losses": _losses}[request.kind](
-        crop, request
-    )
+    if request.kind == "cracks":
+        score = crack_score[box.slices] if crack_score is not None else crack_probability(crop)
+        found = propose_cracks(score, request)
+    else:
+        found = {"scratches": _lines, "dust": _dust, "losses": _losses}[request.kind](crop, request)
     out = np.zeros((height, width), bool)
     out[box.slices] = found
     return out
@@ -72,24 +79,53 @@ def _hysteresis(strength: np.ndarray, low: float, high: float) -> np.ndarray:
     return apply_hysteresis_threshold(strength, low, high)
 
 
+def crack_thresholds(sensitivity: float) -> tuple[float, float]:
+    """Hysteresis thresholds on the crack probability, moved together on the logit scale.
+
+    0.5 gives (0.80, 0.97), chosen on tuning seeds 0-2 of benchmarks/bench_lab.py's photos;
+    1.0 gives (0.46, 0.87), finding more; 0.0 gives (0.95, 0.994).
+    """
+    shift = -3.1 * (sensitivity - 0.5)
+    low, high = _logit(0.80) + shift, _logit(0.97) + shift
+    return 1.0 / (1.0 + np.exp(-low)), 1.0 / (1.0 + np.exp(-high))
+
+
+def _logit(p: float) -> float:
+    return float(np.log(p / (1.0 - p)))
+
+
+def crack_probability(pixels: np.ndarray) -> np.ndarray:
+    """(H, W) float32: how likely each pixel belongs to a dark crack (crackscore.py)."""
+    from tratteggio.core.crackscore import load_scorer
+
+    return load_scorer().score(pixels)
+
+
+def propose_cracks(score: np.ndarray, request: DetectRequest) -> np.ndarray:
+    """Thin, long, dark structures: hysteresis on the crack score, then the thin-and-long filter.
+
+    The score band covers a crack's soft fringe and edge blur too: a 3 px crack darkened to a quarter
+    gives a band ~9 px wide, so components are kept up to 2 * `max_width` + 4 px wide (area/length).
+    """
+    low, high = crack_thresholds(request.sensitivity)
+    candidates = _hysteresis(score, low, high)
+    return thin_and_long(candidates, request.min_length, max_ratio=2.0 * request.max_width + 4.0)
+
+
 def _lines(crop: np.ndarray, request: DetectRequest) -> np.ndarray:
-    """Thin, long, dark (cracks) or bright (scratches) structures."""
+    """Thin, long, bright structures (scratches) by a relative top-hat."""
     import cv2
 
     lum = luminance(crop)
     size = 2 * request.max_width + 1
     kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (size, size))
-    if request.kind == "cracks":
-        closed = cv2.morphologyEx(lum, cv2.MORPH_CLOSE, kernel)
-        strength = (closed - lum) / (closed + 10.0)
-    else:
-        opened = cv2.morphologyEx(lum, cv2.MORPH_OPEN, kernel)
-        strength = (lum - opened) / (255.0 - opened + 10.0)
+    opened = cv2.morphologyEx(lum, cv2.MORPH_OPEN, kernel)
+    strength = (lum - opened) / (255.0 - opened + 10.0)
     low, high = _thresholds(request.sensitivity, 0.45, 0.55)
     candidates = _hysteresis(strength, low, high)
     # area/length of a crack `max_width` wide, plus the soft edge the hysteresis takes in with it
     kept = thin_and_long(candidates, request.min_length, max_ratio=request.max_width + 2.0).astype(np.uint8)
-    # cracks darken a soft fringe beside their core: take it where it is measurably darker too
+    # scratches change a soft fringe beside their core: take it where it is measurably changed too
     near = cv2.dilate(kept, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (5, 5))).astype(bool)
     core = cv2.dilate(kept, np.ones((3, 3), np.uint8)).astype(bool)
     return core | (near & (strength > FRINGE))
