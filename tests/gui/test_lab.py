@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+import pytest
 from PySide6.QtCore import Qt
 
 from tratteggio.core import Photo, save_photo
@@ -24,13 +25,27 @@ def cracked_photo(tmp_path: Path) -> Path:
     return path
 
 
-def test_detect_review_and_merge_is_undoable(qtbot: object, window: MainWindow, tmp_path: Path) -> None:
+def test_detect_review_and_merge_is_undoable(
+    qtbot: object, window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     window.open_path(cracked_photo(tmp_path))
     runner = window.controller.runner
     with qtbot.waitSignal(runner.taskFinished, timeout=20_000):  # type: ignore[attr-defined]
         window.detect_panel.detect_button.click()
     proposal = window.canvas.proposal_bits
     assert proposal is not None and proposal[90, 150] and proposal[170, 160]
+    # moving the slider detects again from the kept crack score: nothing is scored twice
+    from tratteggio.gui import lab_controller
+
+    def no_rescoring(pixels: np.ndarray) -> np.ndarray:
+        raise AssertionError("the crack score was computed again")
+
+    monkeypatch.setattr(lab_controller, "crack_probability", no_rescoring)
+    window.detect_panel.sensitivity.setValue(20)
+    with qtbot.waitSignal(runner.taskFinished, timeout=20_000):  # type: ignore[attr-defined]
+        window.detect_panel.sensitivity.sliderReleased.emit()
+    stricter = window.canvas.proposal_bits
+    assert stricter is not None and stricter.sum() <= proposal.sum() and stricter[90, 150]
     # reject the lower crack by clicking on it
     qtbot.mouseClick(window.canvas, Qt.MouseButton.LeftButton, pos=widget_point(window, 160, 170))  # type: ignore[attr-defined]
     kept = window.canvas.proposal_bits

@@ -3,6 +3,7 @@ canvas and timeline are updated from the GUI thread when results arrive."""
 
 from __future__ import annotations
 
+import weakref
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -10,7 +11,7 @@ from PySide6.QtCore import QObject, Signal
 
 from tratteggio.core import Photo
 from tratteggio.core.aging import AgedPhoto, AgingRequest, age
-from tratteggio.core.detect import detect
+from tratteggio.core.detect import DetectRequest, crack_probability, detect
 from tratteggio.core.document import Document
 from tratteggio.core.geometry import Box
 from tratteggio.core.metrics import fidelity
@@ -33,6 +34,9 @@ class LabController(QObject):
         self.runner = window.controller.runner
         self._labels: np.ndarray | None = None
         self._pending: dict[int, str] = {}
+        # the last crack score, keyed by what the composite is made of: moving the slider reuses it
+        self._score: tuple[tuple[object, ...], np.ndarray] | None = None
+        self._score_keys: dict[int, tuple[object, ...]] = {}
         self.runner.taskFinished.connect(self._on_task)
         self.runner.taskFailed.connect(self._on_failed)
         detect_panel.detectRequested.connect(self.detect)
@@ -50,8 +54,11 @@ class LabController(QObject):
         if doc is None:
             return
         request, pixels = self.detect_panel.request(), doc.composite()
-        task = self.runner.run_task("detect", lambda: detect(pixels, request))
+        key = _composite_key(doc)
+        score = self._score[1] if self._score is not None and self._score[0] == key else None
+        task = self.runner.run_task("detect", lambda: _detect_on_worker(pixels, request, score))
         self._pending[task.id] = "detect"
+        self._score_keys[task.id] = key
         self.message.emit(f"Looking for {request.kind}…")
 
     def _show_proposal(self, bits: np.ndarray) -> None:
@@ -163,11 +170,31 @@ class LabController(QObject):
 
     def _on_task(self, task: Task, value: Any) -> None:
         kind = self._pending.pop(task.id, None)
+        key = self._score_keys.pop(task.id, None)
         if kind == "detect":
-            self._show_proposal(value)
+            bits, score = value
+            if score is not None and key is not None:
+                self._score = (key, score)
+            self._show_proposal(bits)
             self.message.emit("Proposal ready: review it before merging.")
         elif kind == "age":
             self._show_aged(*value)
+
+
+def _composite_key(doc: Document) -> tuple[object, ...]:
+    """What the composite is made of: the document (a weak reference: a new document never matches an
+    old one's key, even at a reused address) and its visible interventions, in order."""
+    return (weakref.ref(doc), *(i.id for i in doc.interventions if i.visible))
+
+
+def _detect_on_worker(
+    pixels: np.ndarray, request: DetectRequest, score: np.ndarray | None
+) -> tuple[np.ndarray, np.ndarray | None]:
+    """Runs on the worker: the proposal, and the crack score when it had to be computed."""
+    if request.kind != "cracks":
+        return detect(pixels, request), None
+    fresh = crack_probability(pixels) if score is None else None
+    return detect(pixels, request, score if score is not None else fresh), fresh
 
 
 def _aged_with_thumbnails(photo: Photo, request: AgingRequest) -> tuple[AgedPhoto, list[np.ndarray]]:
