@@ -26,7 +26,7 @@ def wait(ms: int) -> None:
 
 
 def damaged_photo(folder: Path) -> Path:
-    """Pompeii coins with a synthetic crack network, as a conservator might scan them."""
+    """The astronaut portrait with a synthetic crack network darkened to a quarter."""
     sys.path.insert(0, str(Path(__file__).parents[1] / "benchmarks"))
     from common import cracks
 
