@@ -159,7 +159,11 @@ def cmd_detect(args: argparse.Namespace) -> int:
     )
     output_format(args.output)
     photo = load_photo(args.photo)
-    found = detect(photo.pixels, request)
+    bar = ProgressBar(f"looking for {args.kind}")
+    try:
+        found = detect(photo.pixels, request, on_progress=bar.update)
+    finally:
+        bar.close()
     save_photo(Photo(found.astype(np.uint8) * 255), args.output)
     print(
         f"wrote {args.output}: {found.mean() * 100:.2f}% of pixels proposed as {args.kind}; "

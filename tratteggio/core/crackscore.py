@@ -12,6 +12,7 @@ drawn wider than `tratteggio age` draws them, and shipped as package data (a few
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -216,17 +217,20 @@ class CrackScorer:
 
     stages: tuple[Perceptron, ...]
 
-    def score(self, pixels: np.ndarray) -> np.ndarray:
-        """(H, W) float32 crack probability, computed in overlapping tiles to bound memory."""
+    def score(self, pixels: np.ndarray, on_tile: Callable[[int, int], None] | None = None) -> np.ndarray:
+        """(H, W) float32 crack probability, computed in overlapping tiles to bound memory;
+        `on_tile(done, total)` after each tile."""
         height, width = pixels.shape[:2]
         out = np.empty((height, width), np.float32)
-        for y0 in range(0, height, TILE):
-            for x0 in range(0, width, TILE):
-                ya, xa = max(0, y0 - MARGIN), max(0, x0 - MARGIN)
-                yb, xb = min(height, y0 + TILE + MARGIN), min(width, x0 + TILE + MARGIN)
-                tile = self.score_tile(pixels[ya:yb, xa:xb])
-                y1, x1 = min(height, y0 + TILE), min(width, x0 + TILE)
-                out[y0:y1, x0:x1] = tile[y0 - ya : y1 - ya, x0 - xa : x1 - xa]
+        corners = [(y0, x0) for y0 in range(0, height, TILE) for x0 in range(0, width, TILE)]
+        for done, (y0, x0) in enumerate(corners, start=1):
+            ya, xa = max(0, y0 - MARGIN), max(0, x0 - MARGIN)
+            yb, xb = min(height, y0 + TILE + MARGIN), min(width, x0 + TILE + MARGIN)
+            tile = self.score_tile(pixels[ya:yb, xa:xb])
+            y1, x1 = min(height, y0 + TILE), min(width, x0 + TILE)
+            out[y0:y1, x0:x1] = tile[y0 - ya : y1 - ya, x0 - xa : x1 - xa]
+            if on_tile is not None:
+                on_tile(done, len(corners))
         return out
 
     def score_tile(self, pixels: np.ndarray) -> np.ndarray:

@@ -8,6 +8,7 @@ support colour that shows through. See ../shared/NOTES-restoration.md for the me
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -46,11 +47,17 @@ def luminance(pixels: np.ndarray) -> np.ndarray:
     return color @ np.array([0.299, 0.587, 0.114], np.float32)
 
 
-def detect(pixels: np.ndarray, request: DetectRequest, crack_score: np.ndarray | None = None) -> np.ndarray:
+def detect(
+    pixels: np.ndarray,
+    request: DetectRequest,
+    crack_score: np.ndarray | None = None,
+    on_progress: Callable[[int, int], None] | None = None,
+) -> np.ndarray:
     """A proposed damage mask (bool, the photo's size); False outside the ROI.
 
     `crack_score`, the whole photo's `crack_probability`, saves computing it again: the studio keeps
     it while the user moves the sensitivity slider (the score is ~95% of the time of a crack search).
+    `on_progress(done, total)` follows the crack score's tiles (about 2 s per megapixel).
     """
     height, width = pixels.shape[:2]
     box = request.roi or Box(0, 0, width, height)
@@ -59,7 +66,7 @@ def detect(pixels: np.ndarray, request: DetectRequest, crack_score: np.ndarray |
         raise RequestError(f"the region {box.to_list()} lies outside the {width}x{height} photo")
     crop = pixels[box.slices]
     if request.kind == "cracks":
-        score = crack_score[box.slices] if crack_score is not None else crack_probability(crop)
+        score = crack_score[box.slices] if crack_score is not None else crack_probability(crop, on_progress)
         found = propose_cracks(score, request)
     else:
         found = {"scratches": _lines, "dust": _dust, "losses": _losses}[request.kind](crop, request)
@@ -94,11 +101,13 @@ def _logit(p: float) -> float:
     return float(np.log(p / (1.0 - p)))
 
 
-def crack_probability(pixels: np.ndarray) -> np.ndarray:
+def crack_probability(
+    pixels: np.ndarray, on_progress: Callable[[int, int], None] | None = None
+) -> np.ndarray:
     """(H, W) float32: how likely each pixel belongs to a dark crack (crackscore.py)."""
     from tratteggio.core.crackscore import load_scorer
 
-    return load_scorer().score(pixels)
+    return load_scorer().score(pixels, on_progress)
 
 
 def propose_cracks(score: np.ndarray, request: DetectRequest) -> np.ndarray:
