@@ -30,8 +30,11 @@ def test_detect_review_and_merge_is_undoable(
 ) -> None:
     window.open_path(cracked_photo(tmp_path))
     runner = window.controller.runner
+    ticks: list[tuple[int, int]] = []
+    runner.taskProgress.connect(lambda task, done, total: ticks.append((done, total)))
     with qtbot.waitSignal(runner.taskFinished, timeout=20_000):  # type: ignore[attr-defined]
         window.detect_panel.detect_button.click()
+    assert ticks == [(1, 1)] and not window.progress.isVisible()  # one tile scored, bar hidden after
     proposal = window.canvas.proposal_bits
     assert proposal is not None and proposal[90, 150] and proposal[170, 160]
     # moving the slider detects again from the kept crack score: nothing is scored twice

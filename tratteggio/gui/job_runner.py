@@ -52,8 +52,9 @@ class Task:
     """A short piece of work other than a restoration (damage detection, aging) for the worker."""
 
     label: str
-    run: Callable[[], Any]
+    run: Callable[..., Any]  # run() or, when it reports progress, run(report(done, total))
     id: int = 0
+    reports_progress: bool = False
 
 
 class _Worker(QObject):
@@ -63,11 +64,15 @@ class _Worker(QObject):
     failed = Signal(int, str)
     task_done = Signal(object, object)  # Task, its return value
     task_failed = Signal(object, str)
+    task_progress = Signal(object, int, int)  # Task, done, total
 
     @Slot(object)
     def run_task(self, task: Task) -> None:
         try:
-            value = task.run()
+            if task.reports_progress:
+                value = task.run(lambda done, total: self.task_progress.emit(task, done, total))
+            else:
+                value = task.run()
         except TratteggioError as exc:
             self.task_failed.emit(task, str(exc))
         except Exception as exc:  # a bug: report it instead of killing the thread
@@ -108,6 +113,7 @@ class JobRunner(QObject):
     failed = Signal(object, str)  # Job, message
     taskFinished = Signal(object, object)  # Task, value
     taskFailed = Signal(object, str)  # Task, message
+    taskProgress = Signal(object, int, int)  # Task, done, total
     _submit = Signal(object)
     _submit_task = Signal(object)
 
@@ -123,6 +129,7 @@ class JobRunner(QObject):
         self._submit_task.connect(self._worker.run_task)
         self._worker.task_done.connect(self.taskFinished)
         self._worker.task_failed.connect(self.taskFailed)
+        self._worker.task_progress.connect(self.taskProgress)
         self._worker.step.connect(self._on_step)
         self._worker.done.connect(self._on_done)
         self._worker.cancelled.connect(self._on_cancelled)
@@ -145,9 +152,11 @@ class JobRunner(QObject):
         self._timer.start()
         return job
 
-    def run_task(self, label: str, fn: Callable[[], Any]) -> Task:
-        """Run `fn` on the worker thread after what is queued; the result arrives by taskFinished."""
-        task = Task(label, fn, next(self._ids))
+    def run_task(self, label: str, fn: Callable[..., Any], reports_progress: bool = False) -> Task:
+        """Run `fn` on the worker thread after what is queued; the result arrives by taskFinished.
+        With `reports_progress`, `fn(report)` is called and each `report(done, total)` arrives by
+        taskProgress."""
+        task = Task(label, fn, next(self._ids), reports_progress)
         self._submit_task.emit(task)
         return task
 

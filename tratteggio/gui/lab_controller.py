@@ -4,6 +4,7 @@ canvas and timeline are updated from the GUI thread when results arrive."""
 from __future__ import annotations
 
 import weakref
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -39,6 +40,7 @@ class LabController(QObject):
         self._score_keys: dict[int, tuple[object, ...]] = {}
         self.runner.taskFinished.connect(self._on_task)
         self.runner.taskFailed.connect(self._on_failed)
+        self.runner.taskProgress.connect(self._on_progress)
         detect_panel.detectRequested.connect(self.detect)
         detect_panel.mergeRequested.connect(self.merge)
         detect_panel.discardRequested.connect(self.discard)
@@ -56,7 +58,9 @@ class LabController(QObject):
         request, pixels = self.detect_panel.request(), doc.composite()
         key = _composite_key(doc)
         score = self._score[1] if self._score is not None and self._score[0] == key else None
-        task = self.runner.run_task("detect", lambda: _detect_on_worker(pixels, request, score))
+        task = self.runner.run_task(
+            "detect", lambda report: _detect_on_worker(pixels, request, score, report), reports_progress=True
+        )
         self._pending[task.id] = "detect"
         self._score_keys[task.id] = key
         self.message.emit(f"Looking for {request.kind}…")
@@ -164,14 +168,20 @@ class LabController(QObject):
         self.age_panel.figures.setText(text)
         self.message.emit(text)
 
+    def _on_progress(self, task: Task, done: int, total: int) -> None:
+        if self._pending.get(task.id) == "detect":
+            self.window.show_progress(done, total, f"scoring cracks: tile {done}/{total}")
+
     def _on_failed(self, task: Task, text: str) -> None:
         if self._pending.pop(task.id, None) is not None:
+            self.window.show_progress(0, 0, "")
             self.window.warn(text)
 
     def _on_task(self, task: Task, value: Any) -> None:
         kind = self._pending.pop(task.id, None)
         key = self._score_keys.pop(task.id, None)
         if kind == "detect":
+            self.window.show_progress(0, 0, "")
             bits, score = value
             if score is not None and key is not None:
                 self._score = (key, score)
@@ -188,12 +198,15 @@ def _composite_key(doc: Document) -> tuple[object, ...]:
 
 
 def _detect_on_worker(
-    pixels: np.ndarray, request: DetectRequest, score: np.ndarray | None
+    pixels: np.ndarray,
+    request: DetectRequest,
+    score: np.ndarray | None,
+    report: Callable[[int, int], None],
 ) -> tuple[np.ndarray, np.ndarray | None]:
     """Runs on the worker: the proposal, and the crack score when it had to be computed."""
     if request.kind != "cracks":
         return detect(pixels, request), None
-    fresh = crack_probability(pixels) if score is None else None
+    fresh = crack_probability(pixels, report) if score is None else None
     return detect(pixels, request, score if score is not None else fresh), fresh
 
 

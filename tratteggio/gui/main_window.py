@@ -93,11 +93,15 @@ class MainWindow(QMainWindow):
         self.canvas.zoomChanged.connect(lambda z: self.zoom_label.setText(f"{z * 100:.0f}%"))
 
     def _progress(self, done: int, total: int, left: float) -> None:
+        eta = f" — {left:.0f} s left" if left >= 0 else ""
+        self.show_progress(done, total, f"step {done}/{total}{eta}")
+
+    def show_progress(self, done: int, total: int, text: str) -> None:
+        """The status bar's progress bar; hidden when nothing is under way (total 0, or done)."""
         self.progress.setVisible(total > 0 and done < total)
         self.progress.setRange(0, max(1, total))
         self.progress.setValue(done)
-        eta = f" — {left:.0f} s left" if left >= 0 else ""
-        self.progress.setFormat(f"step {done}/{total}{eta}")
+        self.progress.setFormat(text)
 
     # -- files ---------------------------------------------------------------------------------
     def open_dialog(self) -> None:
