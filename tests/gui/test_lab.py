@@ -88,3 +88,27 @@ def test_age_restore_and_compare_with_the_original(
     assert "PSNR" in text and "SSIM" in text
     psnr = float(text.split("PSNR ")[1].split(" dB")[0])
     assert 20 < psnr < 80
+
+
+def test_pick_the_support_colour_from_a_loss_then_detect_losses(
+    qtbot: object, window: MainWindow, tmp_path: Path
+) -> None:
+    pixels = np.random.default_rng(3).normal(90, 6, (240, 320, 3)).clip(0, 255).astype(np.uint8)
+    pixels[150:, :] = 238  # a large light area that is not a loss
+    pixels[60:100, 90:130] = (219, 204, 176)  # plaster showing through
+    save_photo(Photo(pixels), tmp_path / "loss.png")
+    window.open_path(tmp_path / "loss.png")
+    panel = window.detect_panel
+    panel.kind.setCurrentText("losses")
+    assert panel.pick_support.isEnabled() and panel.support is None
+    panel.pick_support.click()
+    assert window.canvas.picking
+    qtbot.mouseClick(window.canvas, Qt.MouseButton.LeftButton, pos=widget_point(window, 110, 80))  # type: ignore[attr-defined]
+    assert not window.canvas.picking and window.doc is not None and not window.doc.mask.any()
+    assert panel.support is not None and np.allclose(panel.support, (219 / 255, 204 / 255, 176 / 255))
+    with qtbot.waitSignal(window.controller.runner.taskFinished, timeout=20_000):  # type: ignore[attr-defined]
+        panel.detect_button.click()
+    proposal = window.canvas.proposal_bits
+    assert proposal is not None and proposal[80, 110] and not proposal[200:].any()
+    panel.kind.setCurrentText("cracks")
+    assert not panel.pick_support.isEnabled()

@@ -170,7 +170,9 @@ def _dust(crop: np.ndarray, request: DetectRequest) -> np.ndarray:
     w, h, area = stats[:, cv2.CC_STAT_WIDTH], stats[:, cv2.CC_STAT_HEIGHT], stats[:, cv2.CC_STAT_AREA]
     keep = (area <= 40) & (np.maximum(w, h) <= 8) & (area >= 0.4 * w * h)
     keep[0] = False
-    return cv2.dilate(keep[labels].astype(np.uint8), np.ones((3, 3), np.uint8)).astype(bool)
+    # no margin: the low threshold already takes in a speck's halo, and a 1 px margin around
+    # specks of 1-13 px tripled the proposal (precision 0.12 -> 0.34 without it, same recall)
+    return keep[labels]
 
 
 def estimate_support(crop: np.ndarray) -> np.ndarray:

@@ -32,6 +32,7 @@ class Canvas(QWidget):
     hovered = Signal(int, int)  # photo pixel under the cursor
     zoomChanged = Signal(float)
     reviewClicked = Signal(int, int)  # a click on the photo while a damage proposal is reviewed
+    pointPicked = Signal(int, int)  # a click on the photo while `picking` (an eyedropper)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -54,6 +55,7 @@ class Canvas(QWidget):
         self._proposal: MaskProxy | None = None
         self.proposal_bits: np.ndarray | None = None
         self.reviewing = False
+        self.picking = False
         self._stroke: Stroke | None = None
         self._shape: list[QPointF] = []
         self._pan_from: QPointF | None = None
@@ -246,6 +248,11 @@ class Canvas(QWidget):
         if self.doc is None or event.button() != Qt.MouseButton.LeftButton:
             return
         point = self.to_photo(pos)
+        if self.picking:
+            self.picking = False
+            self.unsetCursor()
+            self.pointPicked.emit(int(point.x()), int(point.y()))
+            return
         if self.reviewing and self.proposal_bits is not None:
             self.reviewClicked.emit(int(point.x()), int(point.y()))
             return

@@ -6,6 +6,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
+    QHBoxLayout,
     QLabel,
     QPushButton,
     QSlider,
@@ -21,6 +22,7 @@ class DetectPanel(QWidget):
     detectRequested = Signal()
     mergeRequested = Signal()
     discardRequested = Signal()
+    pickSupportRequested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -36,6 +38,12 @@ class DetectPanel(QWidget):
         self.min_length = QSpinBox()
         self.min_length.setRange(1, 5000)
         self.min_length.setValue(60)
+        self.support: tuple[float, float, float] | None = None  # 0..1 RGB; None: estimated
+        self.pick_support = QPushButton("Pick from a loss…")
+        self.pick_support.setToolTip(
+            "Losses show the support (plaster, paper) through: click one to take its colour"
+        )
+        self.support_label = QLabel("estimated")
         self.detect_button = QPushButton("Detect damage")
         self.merge_button = QPushButton("Merge into mask")
         self.discard_button = QPushButton("Discard proposal")
@@ -46,6 +54,10 @@ class DetectPanel(QWidget):
         form.addRow("Sensitivity", self.sensitivity)
         form.addRow("Max width (px)", self.max_width)
         form.addRow("Min length (px)", self.min_length)
+        support = QHBoxLayout()
+        support.addWidget(self.support_label, 1)
+        support.addWidget(self.pick_support)
+        form.addRow("Support colour", support)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         for widget in (self.detect_button, self.merge_button, self.discard_button, self.summary):
@@ -55,7 +67,22 @@ class DetectPanel(QWidget):
         self.sensitivity.sliderReleased.connect(self.detectRequested)
         self.merge_button.clicked.connect(self.mergeRequested)
         self.discard_button.clicked.connect(self.discardRequested)
+        self.pick_support.clicked.connect(self.pickSupportRequested)
+        self.kind.currentTextChanged.connect(self._kind_changed)
         self.set_has_proposal(False)
+        self._kind_changed(self.kind.currentText())
+
+    def _kind_changed(self, kind: str) -> None:
+        self.pick_support.setEnabled(kind == "losses")
+        self.support_label.setEnabled(kind == "losses")
+
+    def set_support(self, rgb: tuple[float, float, float]) -> None:
+        self.support = rgb
+        r, g, b = (round(v * 255) for v in rgb)
+        self.support_label.setText(f"RGB {r}, {g}, {b}")
+        self.support_label.setStyleSheet(
+            f"background: rgb({r}, {g}, {b}); color: {'black' if r + g + b > 380 else 'white'};"
+        )
 
     def request(self) -> DetectRequest:
         return DetectRequest(
@@ -63,6 +90,7 @@ class DetectPanel(QWidget):
             sensitivity=self.sensitivity.value() / 100.0,
             max_width=self.max_width.value(),
             min_length=self.min_length.value(),
+            support=self.support,
         )
 
     def set_has_proposal(self, has: bool) -> None:

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, Qt, Signal
 
 from tratteggio.core import Photo
 from tratteggio.core.aging import AgedPhoto, AgingRequest, age
@@ -16,6 +16,7 @@ from tratteggio.core.detect import DetectRequest, crack_probability, detect
 from tratteggio.core.document import Document
 from tratteggio.core.geometry import Box
 from tratteggio.core.metrics import fidelity
+from tratteggio.core.photo import color_view, dtype_max
 from tratteggio.core.restore import StepPreview
 from tratteggio.gui.age_panel import AgePanel
 from tratteggio.gui.detect_panel import DetectPanel
@@ -47,6 +48,8 @@ class LabController(QObject):
         age_panel.ageRequested.connect(self.age)
         age_panel.compareRequested.connect(self.compare)
         window.canvas.reviewClicked.connect(self.reject_at)
+        detect_panel.pickSupportRequested.connect(self.start_picking)
+        window.canvas.pointPicked.connect(self.pick_support_at)
         window.timeline.stepSelected.connect(self._scrub_forward)
         self._forward: tuple[np.ndarray, list[np.ndarray]] | None = None
 
@@ -64,6 +67,25 @@ class LabController(QObject):
         self._pending[task.id] = "detect"
         self._score_keys[task.id] = key
         self.message.emit(f"Looking for {request.kind}…")
+
+    def start_picking(self) -> None:
+        if self.window.doc is None:
+            return
+        self.window.canvas.picking = True
+        self.window.canvas.setCursor(Qt.CursorShape.CrossCursor)
+        self.message.emit("Click a loss, where the bare support shows, to take its colour.")
+
+    def pick_support_at(self, x: int, y: int) -> None:
+        """The support colour: the median of a 5x5 patch (a loss's grain averages out)."""
+        doc = self.window.doc
+        if doc is None or not (0 <= y < doc.photo.height and 0 <= x < doc.photo.width):
+            return
+        patch = color_view(doc.composite()[max(0, y - 2) : y + 3, max(0, x - 2) : x + 3])
+        values = patch.reshape(-1, patch.shape[2] if patch.ndim == 3 else 1)
+        median = np.median(values.astype(np.float64), axis=0) / dtype_max(patch.dtype)
+        rgb = tuple(float(v) for v in (median if len(median) == 3 else np.repeat(median, 3)))
+        self.detect_panel.set_support((rgb[0], rgb[1], rgb[2]))
+        self.message.emit("Support colour picked: Detect damage looks for areas of that colour.")
 
     def _show_proposal(self, bits: np.ndarray) -> None:
         import cv2
