@@ -195,7 +195,13 @@ def estimate_support(crop: np.ndarray) -> np.ndarray:
 
 
 def _losses(crop: np.ndarray, request: DetectRequest) -> np.ndarray:
-    """Areas close in colour to the support, larger than specks."""
+    """Areas close in colour to the support, larger than specks, that end sharply.
+
+    Colour alone takes in every area of the support's colour (a beige backdrop, a grey sky). A loss
+    is a hole: its outline is a step to the photo around it, while a backdrop fades out gradually.
+    So a component is kept when the pixels just outside it are, on average, `_edge_step` away
+    from the support colour (held-out precision 0.16 -> 0.8 with the support picked).
+    """
     import cv2
 
     color = color_view(crop).astype(np.float32) / dtype_max(crop.dtype)
@@ -206,9 +212,20 @@ def _losses(crop: np.ndarray, request: DetectRequest) -> np.ndarray:
     near = (distance < limit).astype(np.uint8)
     near = cv2.morphologyEx(near, cv2.MORPH_OPEN, np.ones((3, 3), np.uint8))
     count, labels, stats, _ = cv2.connectedComponentsWithStats(near, connectivity=8)
-    keep = stats[:, cv2.CC_STAT_AREA] >= max(16, request.min_length)
+    ring = cv2.dilate(near, np.ones((5, 5), np.uint8)).astype(bool) & ~near.astype(bool)
+    owner = cv2.dilate(labels.astype(np.float32), np.ones((5, 5), np.uint8)).astype(np.int32)[ring]
+    step = np.bincount(owner, distance[ring], count) / np.maximum(np.bincount(owner, minlength=count), 1)
+    keep = (stats[:, cv2.CC_STAT_AREA] >= max(16, request.min_length)) & (
+        step >= _edge_step(request.sensitivity)
+    )
     keep[0] = False
     return cv2.dilate(keep[labels].astype(np.uint8), np.ones((3, 3), np.uint8)).astype(bool)
+
+
+def _edge_step(sensitivity: float) -> float:
+    """Mean colour distance from the support just outside a loss: 0.30 at 0.5 (chosen on tuning
+    seeds 0-2), 0.18 at 1.0, 0.42 at 0.0."""
+    return 0.42 - 0.24 * sensitivity
 
 
 def precision_recall(found: np.ndarray, truth: np.ndarray) -> tuple[float, float]:
