@@ -96,7 +96,7 @@ class LabController(QObject):
         self.detect_panel.set_has_proposal(True)
         parts = int(self._labels.max())
         self.detect_panel.summary.setText(
-            f"{parts} parts, {bits.mean() * 100:.2f}% of the photo. Click a part "
+            f"{parts} part{'' if parts == 1 else 's'}, {bits.mean() * 100:.2f}% of the photo. Click a part "
             "to reject it; then merge the rest into the mask."
         )
 
