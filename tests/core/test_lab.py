@@ -187,7 +187,7 @@ def test_crack_score_tiles_match_one_pass_and_a_kept_score_gives_the_same_propos
     import cv2
 
     from tratteggio.core import crackscore
-    from tratteggio.core.detect import crack_probability
+    from tratteggio.core.detect import line_probability
 
     pixels = coffee()[:300, :420].copy()
     cv2.polylines(pixels, [np.array([[20, 60], [200, 140], [400, 100]], np.int32)], False, (40, 30, 25), 2)
@@ -198,11 +198,11 @@ def test_crack_score_tiles_match_one_pass_and_a_kept_score_gives_the_same_propos
     assert tiled.shape == pixels.shape[:2] and np.abs(tiled - whole).max() < 1e-4
     monkeypatch.undo()
     request = DetectRequest(sensitivity=0.7)
-    kept = crack_probability(pixels)
-    assert np.array_equal(detect(pixels, request, crack_score=kept), detect(pixels, request))
+    kept = line_probability(pixels)
+    assert np.array_equal(detect(pixels, request, line_score=kept), detect(pixels, request))
     inside = np.zeros(pixels.shape[:2], bool)
     inside[40:190, 50:250] = True
-    in_roi = detect(pixels, DetectRequest(sensitivity=0.7, roi=Box(50, 40, 200, 150)), crack_score=kept)
+    in_roi = detect(pixels, DetectRequest(sensitivity=0.7, roi=Box(50, 40, 200, 150)), line_score=kept)
     assert in_roi.any() and not (in_roi & ~inside).any()
 
 

@@ -40,10 +40,10 @@ def test_detect_review_and_merge_is_undoable(
     # moving the slider detects again from the kept crack score: nothing is scored twice
     from tratteggio.gui import lab_controller
 
-    def no_rescoring(pixels: np.ndarray) -> np.ndarray:
+    def no_rescoring(*args: object) -> np.ndarray:
         raise AssertionError("the crack score was computed again")
 
-    monkeypatch.setattr(lab_controller, "crack_probability", no_rescoring)
+    monkeypatch.setattr(lab_controller, "line_probability", no_rescoring)
     window.detect_panel.sensitivity.setValue(20)
     with qtbot.waitSignal(runner.taskFinished, timeout=20_000):  # type: ignore[attr-defined]
         window.detect_panel.sensitivity.sliderReleased.emit()

@@ -1,8 +1,9 @@
 """Damage proposals: classical detectors that suggest a mask for the user to review, never a fill.
 
 Dark cracks: a per-pixel crack score (classical line features weighed by small trained perceptrons,
-see crackscore.py) with hysteresis and a thin-and-long component filter; bright scratches: a relative
-top-hat with hysteresis and the same filter; dust: small compact specks; losses: pixels close to the
+see crackscore.py) with hysteresis and a thin-and-long component filter; bright scratches: the same
+on the inverted photo (a scratch blends towards white, which inverted is a multiplicative darkening:
+the black-hat / top-hat duality); dust: small compact specks; losses: pixels close to the
 support colour that shows through. See ../shared/NOTES-restoration.md for the measured trade-offs.
 """
 
@@ -18,7 +19,7 @@ from tratteggio.core.geometry import Box
 from tratteggio.core.photo import color_view, dtype_max
 
 DETECT_KINDS = ("cracks", "scratches", "losses", "dust")
-FRINGE = 0.04
+LINE_KINDS = ("cracks", "scratches")  # found by the line score
 
 
 @dataclass(frozen=True)
@@ -50,14 +51,15 @@ def luminance(pixels: np.ndarray) -> np.ndarray:
 def detect(
     pixels: np.ndarray,
     request: DetectRequest,
-    crack_score: np.ndarray | None = None,
+    line_score: np.ndarray | None = None,
     on_progress: Callable[[int, int], None] | None = None,
 ) -> np.ndarray:
     """A proposed damage mask (bool, the photo's size); False outside the ROI.
 
-    `crack_score`, the whole photo's `crack_probability`, saves computing it again: the studio keeps
-    it while the user moves the sensitivity slider (the score is ~95% of the time of a crack search).
-    `on_progress(done, total)` follows the crack score's tiles (about 2 s per megapixel).
+    For cracks and scratches, `line_score`, the whole photo's `line_probability` for that kind,
+    saves computing it again: the studio keeps it while the user moves the sensitivity slider (the
+    score is ~95% of the time of a search). `on_progress(done, total)` follows the score's tiles
+    (about 2 s per megapixel).
     """
     height, width = pixels.shape[:2]
     box = request.roi or Box(0, 0, width, height)
@@ -65,11 +67,14 @@ def detect(
     if box.width <= 0 or box.height <= 0:
         raise RequestError(f"the region {box.to_list()} lies outside the {width}x{height} photo")
     crop = pixels[box.slices]
-    if request.kind == "cracks":
-        score = crack_score[box.slices] if crack_score is not None else crack_probability(crop, on_progress)
-        found = propose_cracks(score, request)
+    if request.kind in LINE_KINDS:
+        if line_score is None:
+            score = line_probability(crop, request.kind, on_progress)
+        else:
+            score = line_score[box.slices]
+        found = propose_lines(score, request)
     else:
-        found = {"scratches": _lines, "dust": _dust, "losses": _losses}[request.kind](crop, request)
+        found = {"dust": _dust, "losses": _losses}[request.kind](crop, request)
     out = np.zeros((height, width), bool)
     out[box.slices] = found
     return out
@@ -86,8 +91,8 @@ def _hysteresis(strength: np.ndarray, low: float, high: float) -> np.ndarray:
     return apply_hysteresis_threshold(strength, low, high)
 
 
-def crack_thresholds(sensitivity: float) -> tuple[float, float]:
-    """Hysteresis thresholds on the crack probability, moved together on the logit scale.
+def line_thresholds(sensitivity: float) -> tuple[float, float]:
+    """Hysteresis thresholds on the line probability, moved together on the logit scale.
 
     0.5 gives (0.80, 0.97), chosen on tuning seeds 0-2 of benchmarks/bench_lab.py's photos;
     1.0 gives (0.46, 0.87), finding more; 0.0 gives (0.95, 0.994).
@@ -101,43 +106,33 @@ def _logit(p: float) -> float:
     return float(np.log(p / (1.0 - p)))
 
 
-def crack_probability(
-    pixels: np.ndarray, on_progress: Callable[[int, int], None] | None = None
+def line_probability(
+    pixels: np.ndarray, kind: str = "cracks", on_progress: Callable[[int, int], None] | None = None
 ) -> np.ndarray:
-    """(H, W) float32: how likely each pixel belongs to a dark crack (crackscore.py)."""
+    """(H, W) float32: how likely each pixel belongs to a dark crack (crackscore.py), or for
+    "scratches" to a bright scratch (the same score on the inverted photo)."""
     from tratteggio.core.crackscore import load_scorer
 
-    return load_scorer().score(pixels, on_progress)
+    return load_scorer().score(pixels if kind == "cracks" else inverted(pixels), on_progress)
 
 
-def propose_cracks(score: np.ndarray, request: DetectRequest) -> np.ndarray:
+def inverted(pixels: np.ndarray) -> np.ndarray:
+    """The photo's colour channels turned negative (alpha kept)."""
+    out = pixels.copy()
+    color = color_view(out)
+    color[...] = 1.0 - color if out.dtype == np.float32 else dtype_max(out.dtype) - color
+    return out
+
+
+def propose_lines(score: np.ndarray, request: DetectRequest) -> np.ndarray:
     """Thin, long, dark structures: hysteresis on the crack score, then the thin-and-long filter.
 
     The score band covers a crack's soft fringe and edge blur too: a 3 px crack darkened to a quarter
     gives a band ~9 px wide, so components are kept up to 2 * `max_width` + 4 px wide (area/length).
     """
-    low, high = crack_thresholds(request.sensitivity)
+    low, high = line_thresholds(request.sensitivity)
     candidates = _hysteresis(score, low, high)
     return thin_and_long(candidates, request.min_length, max_ratio=2.0 * request.max_width + 4.0)
-
-
-def _lines(crop: np.ndarray, request: DetectRequest) -> np.ndarray:
-    """Thin, long, bright structures (scratches) by a relative top-hat."""
-    import cv2
-
-    lum = luminance(crop)
-    size = 2 * request.max_width + 1
-    kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (size, size))
-    opened = cv2.morphologyEx(lum, cv2.MORPH_OPEN, kernel)
-    strength = (lum - opened) / (255.0 - opened + 10.0)
-    low, high = _thresholds(request.sensitivity, 0.45, 0.55)
-    candidates = _hysteresis(strength, low, high)
-    # area/length of a crack `max_width` wide, plus the soft edge the hysteresis takes in with it
-    kept = thin_and_long(candidates, request.min_length, max_ratio=request.max_width + 2.0).astype(np.uint8)
-    # scratches change a soft fringe beside their core: take it where it is measurably changed too
-    near = cv2.dilate(kept, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (5, 5))).astype(bool)
-    core = cv2.dilate(kept, np.ones((3, 3), np.uint8)).astype(bool)
-    return core | (near & (strength > FRINGE))
 
 
 def thin_and_long(bits: np.ndarray, min_length: int, max_ratio: float) -> np.ndarray:

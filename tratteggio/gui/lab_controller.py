@@ -12,7 +12,7 @@ from PySide6.QtCore import QObject, Qt, Signal
 
 from tratteggio.core import Photo
 from tratteggio.core.aging import AgedPhoto, AgingRequest, age
-from tratteggio.core.detect import DetectRequest, crack_probability, detect
+from tratteggio.core.detect import LINE_KINDS, DetectRequest, detect, line_probability
 from tratteggio.core.document import Document
 from tratteggio.core.geometry import Box
 from tratteggio.core.metrics import fidelity
@@ -36,7 +36,7 @@ class LabController(QObject):
         self.runner = window.controller.runner
         self._labels: np.ndarray | None = None
         self._pending: dict[int, str] = {}
-        # the last crack score, keyed by what the composite is made of: moving the slider reuses it
+        # the last line score, keyed by kind and what the composite is made of: the slider reuses it
         self._score: tuple[tuple[object, ...], np.ndarray] | None = None
         self._score_keys: dict[int, tuple[object, ...]] = {}
         self.runner.taskFinished.connect(self._on_task)
@@ -59,7 +59,7 @@ class LabController(QObject):
         if doc is None:
             return
         request, pixels = self.detect_panel.request(), doc.composite()
-        key = _composite_key(doc)
+        key = (request.kind, *_composite_key(doc))
         score = self._score[1] if self._score is not None and self._score[0] == key else None
         task = self.runner.run_task(
             "detect", lambda report: _detect_on_worker(pixels, request, score, report), reports_progress=True
@@ -192,7 +192,7 @@ class LabController(QObject):
 
     def _on_progress(self, task: Task, done: int, total: int) -> None:
         if self._pending.get(task.id) == "detect":
-            self.window.show_progress(done, total, f"scoring cracks: tile {done}/{total}")
+            self.window.show_progress(done, total, f"scoring lines: tile {done}/{total}")
 
     def _on_failed(self, task: Task, text: str) -> None:
         if self._pending.pop(task.id, None) is not None:
@@ -225,10 +225,10 @@ def _detect_on_worker(
     score: np.ndarray | None,
     report: Callable[[int, int], None],
 ) -> tuple[np.ndarray, np.ndarray | None]:
-    """Runs on the worker: the proposal, and the crack score when it had to be computed."""
-    if request.kind != "cracks":
+    """Runs on the worker: the proposal, and the line score when it had to be computed."""
+    if request.kind not in LINE_KINDS:
         return detect(pixels, request), None
-    fresh = crack_probability(pixels, report) if score is None else None
+    fresh = line_probability(pixels, request.kind, report) if score is None else None
     return detect(pixels, request, score if score is not None else fresh), fresh
 
 
