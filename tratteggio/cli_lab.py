@@ -49,7 +49,8 @@ def add_lab_parsers(commands: argparse._SubParsersAction) -> None:
     d = commands.add_parser(
         "detect",
         help="propose a damage mask for review",
-        description="Propose a mask of damage of one KIND with a classical detector. The "
+        description="Propose a mask of damage of one KIND (cracks and scratches: a line score of "
+        "classical features and small trained perceptrons; losses: the support colour; dust: specks). The "
         "proposal is for review in the studio, never a fill.",
     )
     d.add_argument("photo", type=Path, metavar="PHOTO")

@@ -1,4 +1,4 @@
-"""Damage proposals: classical detectors that suggest a mask for the user to review, never a fill.
+"""Damage proposals: detectors that suggest a mask for the user to review, never a fill.
 
 Dark cracks: a per-pixel crack score (classical line features weighed by small trained perceptrons,
 see crackscore.py) with hysteresis and a thin-and-long component filter; bright scratches: the same

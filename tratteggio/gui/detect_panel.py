@@ -1,4 +1,4 @@
-"""The Detect tab: propose damage with a classical detector, review it, merge it into the mask."""
+"""The Detect tab: propose damage with a detector, review it, merge it into the mask."""
 
 from __future__ import annotations
 
