@@ -25,7 +25,7 @@ from tratteggio.core.photo import color_view, dtype_max
 EPS = 10.0  # luminance offset of relative contrasts: keeps noise in near-black areas from looking deep
 TILE = 1024
 MARGIN = 64  # covers the features' reach (~20 px) plus the context's (~16 px), with room to spare
-CHUNK = 1 << 18  # pixels per perceptron batch: bounds memory on 100 MP photos
+CHUNK = 4096  # pixels per perceptron batch: its layers stay in cache (2x faster than 256 K)
 MODEL = Path(__file__).parents[1] / "resources" / "crack_detector.npz"
 LUMA = np.array([0.299, 0.587, 0.114], np.float32)
 
@@ -84,13 +84,34 @@ def _line_kernels(length: int) -> tuple[np.ndarray, ...]:
     return tuple(kernels)
 
 
-def _along_lines(values: np.ndarray, length: int) -> tuple[np.ndarray, np.ndarray]:
-    """Best and mean over orientations of `values` averaged along a line: high best with a low mean
-    is a line; both high is a blob or a textured area."""
+def _along_lines(values: np.ndarray, lengths: tuple[int, ...]) -> list[np.ndarray]:
+    """For each length, the best and the mean over orientations of `values` averaged along a line:
+    a high best with a low mean is a line; both high is a blob or a textured area.
+
+    Same as cv2.filter2D with each kernel (to 1e-6), but one forward DFT serves every kernel: 2x
+    faster, since filter2D transforms the image again for each of the 12 or 24 kernels.
+    """
     import cv2
 
-    means = [cv2.filter2D(values, -1, kernel) for kernel in _line_kernels(length)]
-    return np.max(means, axis=0), np.mean(means, axis=0)
+    height, width = values.shape
+    pad = max(lengths) // 2
+    padded = cv2.copyMakeBorder(values, pad, pad, pad, pad, cv2.BORDER_REFLECT_101)
+    rows, cols = cv2.getOptimalDFTSize(padded.shape[0]), cv2.getOptimalDFTSize(padded.shape[1])
+    canvas = np.zeros((rows, cols), np.float32)
+    canvas[: padded.shape[0], : padded.shape[1]] = padded
+    spectrum = cv2.dft(canvas)
+    out = []
+    for length in lengths:
+        centre, means = length // 2, []
+        for kernel in _line_kernels(length):
+            ii, jj = np.nonzero(kernel)
+            wrapped = np.zeros((rows, cols), np.float32)
+            wrapped[(centre - ii) % rows, (centre - jj) % cols] = kernel[ii, jj]  # correlation
+            product = cv2.mulSpectrums(spectrum, cv2.dft(wrapped), 0)
+            full = cv2.idft(product, flags=cv2.DFT_SCALE | cv2.DFT_REAL_OUTPUT)
+            means.append(full[pad : pad + height, pad : pad + width])
+        out += [np.max(means, axis=0), np.mean(means, axis=0)]
+    return out
 
 
 def _contrast(lum: np.ndarray, size: int) -> np.ndarray:
@@ -147,9 +168,9 @@ def line_features(pixels: np.ndarray) -> np.ndarray:
         cv2.blur(relative[9], (31, 31)),
         np.sqrt(gx * gx + gy * gy) / (cv2.blur(lum, (5, 5)) + EPS),
         _darkening_spread(rgb),
-        *_along_lines(relative[5], 15),
+        *_along_lines(relative[5], (15,)),
     ]
-    return np.stack(features, axis=-1).astype(np.float32)
+    return np.stack(features, axis=-1).astype(np.float32, copy=False)
 
 
 def score_context(score: np.ndarray) -> np.ndarray:
@@ -158,8 +179,7 @@ def score_context(score: np.ndarray) -> np.ndarray:
 
     return np.stack(
         [
-            *_along_lines(score, 15),
-            *_along_lines(score, 31),
+            *_along_lines(score, (15, 31)),
             score,
             cv2.blur(score, (5, 5)),
             cv2.blur(score, (15, 15)),
@@ -184,13 +204,19 @@ class Perceptron:
         shape = features.shape[:-1]
         flat = features.reshape(-1, features.shape[-1])
         out = np.empty(len(flat), np.float32)
+        scale = (1.0 / self.std).astype(np.float32)
+        transposed = [w.T.copy() for w in self.weights]
         for start in range(0, len(flat), CHUNK):
-            x = np.clip((flat[start : start + CHUNK] - self.mean) / self.std, -6.0, 6.0)
-            for i, (w, b) in enumerate(zip(self.weights, self.biases, strict=True)):
-                x = x @ w.T + b
-                if i < len(self.weights) - 1:
+            x = flat[start : start + CHUNK] - self.mean
+            x *= scale
+            np.clip(x, -6.0, 6.0, out=x)
+            for i, (w, b) in enumerate(zip(transposed, self.biases, strict=True)):
+                x = x @ w
+                x += b
+                if i < len(transposed) - 1:
                     np.maximum(x, 0.0, out=x)
-            out[start : start + CHUNK] = 1.0 / (1.0 + np.exp(-np.clip(x[:, 0], -30, 30)))
+            logit = np.clip(x[:, 0], -30.0, 30.0)
+            out[start : start + CHUNK] = 1.0 / (1.0 + np.exp(-logit))
         return out.reshape(shape)
 
     def arrays(self, prefix: str) -> dict[str, np.ndarray]:
