@@ -112,3 +112,29 @@ def test_pick_the_support_colour_from_a_loss_then_detect_losses(
     assert proposal is not None and proposal[80, 110] and not proposal[200:].any()
     panel.kind.setCurrentText("cracks")
     assert not panel.pick_support.isEnabled()
+
+
+def test_esc_cancels_a_damage_search_between_tiles(
+    qtbot: object, window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tratteggio.core import crackscore
+
+    monkeypatch.setattr(crackscore, "TILE", 64)  # 20 tiles on the 240x320 photo
+    window.open_path(cracked_photo(tmp_path))
+    runner = window.controller.runner
+    ticks: list[int] = []
+
+    def press_esc(task: object, done: int, total: int) -> None:
+        ticks.append(done)
+        window.menus.actions["cancel"].trigger()
+
+    runner.taskProgress.connect(press_esc)
+    with qtbot.waitSignal(runner.taskCancelled, timeout=20_000):  # type: ignore[attr-defined]
+        window.detect_panel.detect_button.click()
+    runner.taskProgress.disconnect(press_esc)
+    assert 1 <= len(ticks) < 20 and window.canvas.proposal_bits is None
+    assert not window.progress.isVisible() and not runner._tasks
+    # the next search runs to the end
+    with qtbot.waitSignal(runner.taskFinished, timeout=20_000):  # type: ignore[attr-defined]
+        window.detect_panel.detect_button.click()
+    assert window.canvas.proposal_bits is not None and window.canvas.proposal_bits[90, 150]

@@ -116,8 +116,10 @@ class RestorationController(QObject):
         self.message.emit(f"Restoring with {self.jobs[0].request.engine}…")
 
     def cancel(self) -> None:
+        """Esc: stop the restoration runs, and a damage search if one is scoring."""
         if self.runner.busy():
             self.runner.cancel()
+        self.runner.cancel_tasks()
 
     def _on_progress(self, job: Job, preview: StepPreview) -> None:
         current = next((j for j in self.jobs if j.id not in self.results), None)

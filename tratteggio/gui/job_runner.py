@@ -7,7 +7,8 @@ Threading rules:
 - Previews arrive for every step; the runner shows at most one per `PREVIEW_MS` (the newest), so a
   fast engine cannot flood the event loop.
 - Cancelling sets the job's event; the engine checks it every step and the job ends `cancelled`.
-  Results of a job that is no longer current are dropped.
+  Results of a job that is no longer current are dropped. A task that reports progress is
+  cancelled the same way: its next report raises `Cancelled` and taskCancelled follows.
 """
 
 from __future__ import annotations
@@ -55,6 +56,7 @@ class Task:
     run: Callable[..., Any]  # run() or, when it reports progress, run(report(done, total))
     id: int = 0
     reports_progress: bool = False
+    cancel_event: threading.Event = field(default_factory=threading.Event)
 
 
 class _Worker(QObject):
@@ -65,14 +67,21 @@ class _Worker(QObject):
     task_done = Signal(object, object)  # Task, its return value
     task_failed = Signal(object, str)
     task_progress = Signal(object, int, int)  # Task, done, total
+    task_cancelled = Signal(object)  # Task
 
     @Slot(object)
     def run_task(self, task: Task) -> None:
+        def report(done: int, total: int) -> None:
+            if task.cancel_event.is_set():
+                raise Cancelled()
+            self.task_progress.emit(task, done, total)
+
         try:
-            if task.reports_progress:
-                value = task.run(lambda done, total: self.task_progress.emit(task, done, total))
-            else:
-                value = task.run()
+            if task.cancel_event.is_set():
+                raise Cancelled()
+            value = task.run(report) if task.reports_progress else task.run()
+        except Cancelled:
+            self.task_cancelled.emit(task)
         except TratteggioError as exc:
             self.task_failed.emit(task, str(exc))
         except Exception as exc:  # a bug: report it instead of killing the thread
@@ -114,6 +123,7 @@ class JobRunner(QObject):
     taskFinished = Signal(object, object)  # Task, value
     taskFailed = Signal(object, str)  # Task, message
     taskProgress = Signal(object, int, int)  # Task, done, total
+    taskCancelled = Signal(object)  # Task
     _submit = Signal(object)
     _submit_task = Signal(object)
 
@@ -130,6 +140,10 @@ class JobRunner(QObject):
         self._worker.task_done.connect(self.taskFinished)
         self._worker.task_failed.connect(self.taskFailed)
         self._worker.task_progress.connect(self.taskProgress)
+        self._worker.task_cancelled.connect(self.taskCancelled)
+        self._tasks: dict[int, Task] = {}  # in flight, for cancel_tasks
+        for ended in (self.taskFinished, self.taskFailed, self.taskCancelled):
+            ended.connect(self._task_ended)
         self._worker.step.connect(self._on_step)
         self._worker.done.connect(self._on_done)
         self._worker.cancelled.connect(self._on_cancelled)
@@ -157,12 +171,24 @@ class JobRunner(QObject):
         With `reports_progress`, `fn(report)` is called and each `report(done, total)` arrives by
         taskProgress."""
         task = Task(label, fn, next(self._ids), reports_progress)
+        self._tasks[task.id] = task
         self._submit_task.emit(task)
         return task
 
     def cancel(self, job: Job | None = None) -> None:
         for each in [job] if job else list(self._jobs.values()):
             each.cancel_event.set()
+
+    def cancel_tasks(self) -> bool:
+        """Cancel the tasks in flight that report progress (the others cannot stop midway)."""
+        cancellable = [t for t in self._tasks.values() if t.reports_progress]
+        for task in cancellable:
+            task.cancel_event.set()
+        return bool(cancellable)
+
+    @Slot(object)
+    def _task_ended(self, task: Task, *_: object) -> None:
+        self._tasks.pop(task.id, None)
 
     def busy(self) -> bool:
         return bool(self._jobs)

@@ -42,6 +42,7 @@ class LabController(QObject):
         self.runner.taskFinished.connect(self._on_task)
         self.runner.taskFailed.connect(self._on_failed)
         self.runner.taskProgress.connect(self._on_progress)
+        self.runner.taskCancelled.connect(self._on_cancelled)
         detect_panel.detectRequested.connect(self.detect)
         detect_panel.mergeRequested.connect(self.merge)
         detect_panel.discardRequested.connect(self.discard)
@@ -66,7 +67,7 @@ class LabController(QObject):
         )
         self._pending[task.id] = "detect"
         self._score_keys[task.id] = key
-        self.message.emit(f"Looking for {request.kind}…")
+        self.message.emit(f"Looking for {request.kind}… (Esc cancels)")
 
     def start_picking(self) -> None:
         if self.window.doc is None:
@@ -194,7 +195,14 @@ class LabController(QObject):
         if self._pending.get(task.id) == "detect":
             self.window.show_progress(done, total, f"scoring lines: tile {done}/{total}")
 
+    def _on_cancelled(self, task: Task) -> None:
+        self._score_keys.pop(task.id, None)
+        if self._pending.pop(task.id, None) is not None:
+            self.window.show_progress(0, 0, "")
+            self.message.emit("Damage search cancelled.")
+
     def _on_failed(self, task: Task, text: str) -> None:
+        self._score_keys.pop(task.id, None)
         if self._pending.pop(task.id, None) is not None:
             self.window.show_progress(0, 0, "")
             self.window.warn(text)
