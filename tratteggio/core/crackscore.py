@@ -1,13 +1,14 @@
-"""A per-pixel crack score: classical line features weighed by two small perceptrons.
+"""A per-pixel crack score: classical line features weighed by a chain of small perceptrons.
 
 The features are the ones a hand-tuned detector thresholds one at a time (relative black-hats at four
-sizes, absolute ones, a two-sided valley depth, Hessian ridge strength, local texture and line density, colour
-neutrality of the darkening). Thresholding any one of them cannot tell a crack from hair, wood grain
-or scaffolding at the recall the issue asks for; a perceptron weighing all of them can. A second
-perceptron sees the first one's score in its neighbourhood (auto-context), which joins a crack's
-broken stretches and drops isolated responses. The weights are trained by
-scripts/train_crack_detector.py on photos that are not in the evaluation set, with crack parameters
-drawn wider than `tratteggio age` draws them, and shipped as package data (a few thousand numbers).
+sizes, absolute ones, a two-sided valley depth, Hessian ridge strength, local texture and line
+density, a 12-orientation line detector, colour neutrality of the darkening). Thresholding any one of
+them cannot tell a crack from hair, wood grain or scaffolding at the recall the issue asks for; a
+perceptron weighing all of them can. Each perceptron after the first also sees the previous one's
+score in its neighbourhood (auto-context), which joins a crack's broken stretches and drops isolated
+responses. The weights are trained by scripts/train_crack_detector.py on photos that are not in the
+evaluation set, with crack parameters drawn wider than `tratteggio age` draws them, and shipped as
+package data (18 KB).
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from tratteggio.core.photo import color_view, dtype_max
 
 EPS = 10.0  # luminance offset of relative contrasts: keeps noise in near-black areas from looking deep
 TILE = 1024
-MARGIN = 64  # covers the features' reach (~20 px) plus the context's (~16 px), with room to spare
+MARGIN = 64  # covers the features' reach (~19 px) plus two contexts' (~15 px each)
 CHUNK = 4096  # pixels per perceptron batch: its layers stay in cache (2x faster than 256 K)
 MODEL = Path(__file__).parents[1] / "resources" / "crack_detector.npz"
 LUMA = np.array([0.299, 0.587, 0.114], np.float32)
@@ -174,7 +175,7 @@ def line_features(pixels: np.ndarray) -> np.ndarray:
 
 
 def score_context(score: np.ndarray) -> np.ndarray:
-    """(H, W, 10): the first score and its neighbourhood, for the second perceptron."""
+    """(H, W, 10): a score and its neighbourhood, for the next perceptron in the chain."""
     import cv2
 
     return np.stack(
