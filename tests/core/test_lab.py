@@ -216,3 +216,17 @@ def test_crack_detector_reads_16_bit_and_gray_like_8_bit() -> None:
     sixteen = detect(flat.astype(np.uint16) * 257, DetectRequest())
     gray = detect(cv2.cvtColor(flat, cv2.COLOR_RGB2GRAY), DetectRequest())
     assert (sixteen ^ eight).sum() <= 0.02 * eight.sum() and (gray & eight).sum() >= 0.9 * eight.sum()
+
+
+def test_wide_cracks_are_scored_smaller_when_max_width_says_so() -> None:
+    import cv2
+
+    pixels = cv2.resize(coffee(), (1200, 800))
+    bits = np.zeros(pixels.shape[:2], np.uint8)
+    cv2.polylines(bits, [np.array([[60, 700], [500, 560], [1150, 640]], np.int32)], False, 1, 10)
+    damaged = pixels.copy()
+    damaged[bits > 0] = (damaged[bits > 0] * 0.4).astype(np.uint8)
+    crack = bits > 0
+    at_full_size = detect(damaged, DetectRequest(max_width=4))
+    scaled = detect(damaged, DetectRequest(max_width=10))
+    assert (at_full_size & crack).sum() < 0.05 * crack.sum() < 0.5 * (scaled & crack).sum()

@@ -12,7 +12,7 @@ from PySide6.QtCore import QObject, Qt, Signal
 
 from tratteggio.core import Photo
 from tratteggio.core.aging import AgedPhoto, AgingRequest, age
-from tratteggio.core.detect import LINE_KINDS, DetectRequest, detect, line_probability
+from tratteggio.core.detect import LINE_KINDS, DetectRequest, detect, line_probability, line_scale
 from tratteggio.core.document import Document
 from tratteggio.core.geometry import Box
 from tratteggio.core.metrics import fidelity
@@ -60,7 +60,7 @@ class LabController(QObject):
         if doc is None:
             return
         request, pixels = self.detect_panel.request(), doc.composite()
-        key = (request.kind, *_composite_key(doc))
+        key = (request.kind, line_scale(request.max_width), *_composite_key(doc))
         score = self._score[1] if self._score is not None and self._score[0] == key else None
         task = self.runner.run_task(
             "detect", lambda report: _detect_on_worker(pixels, request, score, report), reports_progress=True
@@ -236,7 +236,8 @@ def _detect_on_worker(
     """Runs on the worker: the proposal, and the line score when it had to be computed."""
     if request.kind not in LINE_KINDS:
         return detect(pixels, request), None
-    fresh = line_probability(pixels, request.kind, report) if score is None else None
+    scale = line_scale(request.max_width)
+    fresh = line_probability(pixels, request.kind, report, scale) if score is None else None
     return detect(pixels, request, score if score is not None else fresh), fresh
 
 
