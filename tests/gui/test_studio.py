@@ -295,3 +295,19 @@ def test_a_run_streams_every_region_to_the_canvas(
         window.controller.start()
     boxes = sorted(box for box, _ in window.canvas.preview)
     assert len(boxes) == 2 and boxes[0].x1 < boxes[1].x0
+
+
+def test_big_files_open_on_the_worker_and_a_corrupt_one_changes_nothing(
+    qtbot: object, window: MainWindow, photo_file: Path, tmp_path: Path
+) -> None:
+    window.open_path(photo_file)
+    first = window.doc
+    runner = window.controller.runner
+    bad = tmp_path / "bad.tif"
+    bad.write_bytes(b"II*\x00 broken")
+    with qtbot.waitSignal(runner.taskFailed, timeout=20_000):  # type: ignore[attr-defined]
+        assert window.open_path(bad, background=True)  # returns at once: loading goes on
+    assert window.doc is first and "bad.tif" in window.last_warning
+    with qtbot.waitSignal(runner.taskFinished, timeout=20_000):  # type: ignore[attr-defined]
+        assert window.open_path(photo_file, background=True)
+    assert window.doc is not first and window.doc is not None and window.doc.path == photo_file.resolve()

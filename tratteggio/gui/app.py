@@ -16,7 +16,7 @@ def make_window(photo: str | None = None, mask: str | None = None) -> MainWindow
     window = MainWindow()
     window.show()
     if photo:
-        window.open_path(photo, mask)
+        window.open_path(photo, mask, background=False)  # at once: --snapshot grabs the canvas next
     return window
 
 

@@ -33,6 +33,8 @@ from tratteggio.gui.lab_controller import LabController
 from tratteggio.gui.restore_panel import RestorePanel
 from tratteggio.gui.timeline import Timeline
 
+LARGE_FILE = 64 << 20  # bytes: bigger photos are decoded on the worker thread
+
 IMAGE_FILTER = "Images (*.png *.jpg *.jpeg *.tif *.tiff *.webp *.bmp)"
 
 
@@ -65,8 +67,13 @@ class MainWindow(QMainWindow):
         self.controller.progressChanged.connect(self._progress)
         self.timeline.exportRequested.connect(self.export_layers)
         self._exports: dict[int, str] = {}
-        self.controller.runner.taskFinished.connect(self._export_done)
-        self.controller.runner.taskFailed.connect(self._export_failed)
+        self._opening: dict[int, tuple[Path, str | Path | None]] = {}
+        for finished, failed in (
+            (self._export_done, self._export_failed),
+            (self._open_done, self._open_failed),
+        ):
+            self.controller.runner.taskFinished.connect(finished)
+            self.controller.runner.taskFailed.connect(failed)
         self.lab = LabController(self, self.detect_panel, self.age_panel)
         self.lab.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
         self._build_status_bar()
@@ -109,9 +116,25 @@ class MainWindow(QMainWindow):
         if path:
             self.open_path(path)
 
-    def open_path(self, path: str | Path, mask: str | Path | None = None) -> bool:
-        """Open a photo; on failure say why and leave the current document untouched."""
-        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)  # a 150 MP master takes seconds
+    def open_path(
+        self, path: str | Path, mask: str | Path | None = None, background: bool | None = None
+    ) -> bool:
+        """Open a photo; on failure say why and leave the current document untouched.
+
+        Files over LARGE_FILE bytes (or any, with `background=True`) are decoded on the worker so
+        the window stays responsive: the call returns at once and the photo replaces the open one
+        when it has loaded (the open photo's runs are cancelled first: they end with it).
+        """
+        path = Path(path)
+        if background is None:
+            background = path.is_file() and path.stat().st_size > LARGE_FILE
+        if background:
+            self.controller.cancel()
+            task = self.controller.runner.run_task("open", lambda: load_photo(path))
+            self._opening[task.id] = (path, mask)
+            self.statusBar().showMessage(f"Opening {path.name}…")
+            return True
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
             photo = load_photo(path)
         except TratteggioError as exc:
@@ -119,12 +142,25 @@ class MainWindow(QMainWindow):
             return False
         finally:
             QApplication.restoreOverrideCursor()
-        self.set_document(Document(photo, Path(path).resolve()))
-        self.recent = prefs.add_recent(str(Path(path).resolve()))
+        self._show_opened(path, photo, mask)
+        return True
+
+    def _show_opened(self, path: Path, photo: Photo, mask: str | Path | None) -> None:
+        self.set_document(Document(photo, path.resolve()))
+        self.recent = prefs.add_recent(str(path.resolve()))
         self.menus.refresh_recent()
         if mask is not None:
             self.load_mask_path(mask)
-        return True
+
+    def _open_done(self, task: object, photo: object) -> None:
+        opening = self._opening.pop(getattr(task, "id", -1), None)
+        if opening is not None and isinstance(photo, Photo):
+            self._show_opened(opening[0], photo, opening[1])
+            self.statusBar().showMessage(f"Opened {opening[0].name}", 4000)
+
+    def _open_failed(self, task: object, text: str) -> None:
+        if self._opening.pop(getattr(task, "id", -1), None) is not None:
+            self.warn(text)
 
     def set_document(self, doc: Document) -> None:
         self.doc = doc
