@@ -119,7 +119,7 @@ def test_esc_cancels_a_damage_search_between_tiles(
 ) -> None:
     from tratteggio.core import crackscore
 
-    monkeypatch.setattr(crackscore, "TILE", 64)  # 20 tiles on the 240x320 photo
+    monkeypatch.setattr(crackscore, "TILE", 32)  # 80 tiles on the 240x320 photo
     window.open_path(cracked_photo(tmp_path))
     runner = window.controller.runner
     ticks: list[int] = []
@@ -132,7 +132,7 @@ def test_esc_cancels_a_damage_search_between_tiles(
     with qtbot.waitSignal(runner.taskCancelled, timeout=20_000):  # type: ignore[attr-defined]
         window.detect_panel.detect_button.click()
     runner.taskProgress.disconnect(press_esc)
-    assert 1 <= len(ticks) < 20 and window.canvas.proposal_bits is None
+    assert 1 <= len(ticks) < 80 and window.canvas.proposal_bits is None
     assert not window.progress.isVisible() and not runner._tasks
     # the next search runs to the end
     with qtbot.waitSignal(runner.taskFinished, timeout=20_000):  # type: ignore[attr-defined]
