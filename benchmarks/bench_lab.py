@@ -69,6 +69,13 @@ def held_out_default_vs_telea() -> None:
         )
 
 
+def pooled(found: list[tuple[np.ndarray, np.ndarray]]) -> tuple[float, float]:
+    """Precision and recall over all pixels of all (proposal, truth) pairs."""
+    return precision_recall(
+        np.concatenate([f.ravel() for f, _ in found]), np.concatenate([t.ravel() for _, t in found])
+    )
+
+
 def detector_sweep(seeds: range, title: str) -> None:
     print(f"\n### Dark-crack detector on {title} (cracks only)\n")
     print(
@@ -84,9 +91,7 @@ def detector_sweep(seeds: range, title: str) -> None:
         started = time.perf_counter()
         found = [(detect(a.pixels, request), a.kind_masks["cracks"]) for a in aged]
         seconds = (time.perf_counter() - started) / len(aged)
-        hits = sum(int(np.count_nonzero(f & t)) for f, t in found)
-        precision = hits / max(1, sum(int(np.count_nonzero(f)) for f, _ in found))
-        recall = hits / max(1, sum(int(np.count_nonzero(t)) for _, t in found))
+        precision, recall = pooled(found)
         each = [precision_recall(f, t) for f, t in found]
         clean = [detect(p.pixels, request).mean() * 100 for _, p in images]
         print(
@@ -143,9 +148,7 @@ def other_detectors() -> None:
         started = time.perf_counter()
         found = [(detect(a.pixels, request_for(p)), a.kind_masks[kind]) for p, a in aged]
         seconds = (time.perf_counter() - started) / len(aged)
-        hits = sum(int(np.count_nonzero(f & t)) for f, t in found)
-        precision = hits / max(1, sum(int(np.count_nonzero(f)) for f, _ in found))
-        recall = hits / max(1, sum(int(np.count_nonzero(t)) for _, t in found))
+        precision, recall = pooled(found)
         clean = [detect(p.pixels, request_for(p)).mean() * 100 for _, p in images]
         print(
             f"| {label} | {precision:.2f} | {recall:.2f} | {np.mean(clean):.2f}% / {max(clean):.2f}% | "
