@@ -291,3 +291,24 @@ def test_memory_knobs_vae_tiling_runs_and_cpu_offload_says_it_needs_a_gpu(sd_mod
     assert tiled.pixels.shape == photo.pixels.shape
     with pytest.raises(ModelError, match="CPU offload needs a GPU"):
         restore(photo, mask, request(sd_model, cpu_offload=True, device="cpu"))
+
+
+def test_out_of_memory_is_one_clear_line_and_the_model_stays_usable(
+    sd_model: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tratteggio.core.engines.diffusion import diffusion_engine
+
+    photo, mask = Photo(coffee()[:200, :300]), loss_mask()
+    unet = diffusion_engine().loaded(request(sd_model)).pipe.unet
+
+    def exhausted(*args: object, **kwargs: object) -> object:
+        raise torch.OutOfMemoryError("CUDA out of memory. Tried to allocate 2.00 GiB")
+
+    monkeypatch.setattr(unet, "forward", exhausted)
+    with pytest.raises(ModelError) as raised:
+        restore(photo, mask, request(sd_model))
+    message = str(raised.value)
+    assert message.startswith("out of memory on cpu") and "--vae-tiling" in message and "--padding" in message
+    assert "\n" not in message and raised.value.__cause__ is None
+    monkeypatch.undo()
+    assert restore(photo, mask, request(sd_model)).patches  # the same warm pipeline runs again

@@ -24,6 +24,7 @@ from tratteggio.core.engines.pipelines import (
     out_of_memory_message,
     pick_device,
     pick_dtype,
+    release_cached_memory,
 )
 from tratteggio.core.engines.previews import LatentPreviewer, StepCapture, TaesdPreviewer, previewer_for
 from tratteggio.core.errors import Cancelled, ModelError
@@ -123,17 +124,21 @@ class DiffusionEngine:
         )
         accepted = inspect.signature(pipe.__call__).parameters
         call = {k: v for k, v in call.items() if k in accepted}
+        out_of_memory = False
         try:
             with torch.inference_mode():
                 result = pipe(**call)
         except Cancelled:
             raise
         except Exception as exc:
-            if _is_oom(exc):
-                raise ModelError(out_of_memory_message(loaded.device)) from None
-            raise
+            if not _is_oom(exc):
+                raise
+            out_of_memory = True  # raised below, once this traceback (and its tensors) is gone
         finally:
             capture.remove()
+        if out_of_memory:
+            release_cached_memory(loaded.device)
+            raise ModelError(out_of_memory_message(loaded.device))
         return np.asarray(result.images[0], dtype=np.float32)
 
     def _previewer(self, loaded: LoadedPipeline) -> LatentPreviewer | TaesdPreviewer | None:

@@ -202,6 +202,17 @@ def _is_oom(exc: BaseException) -> bool:
     return "out of memory" in str(exc).lower() or type(exc).__name__ == "OutOfMemoryError"
 
 
+def release_cached_memory(device: str) -> None:
+    """Hand the allocator's cached blocks back after an out-of-memory error, so that the next run
+    (smaller, tiled or offloaded) starts from what the model itself holds."""
+    import torch
+
+    if device.startswith("cuda") and torch.cuda.is_available():
+        torch.cuda.empty_cache()
+    elif device == "mps" and hasattr(torch, "mps") and torch.backends.mps.is_available():
+        torch.mps.empty_cache()
+
+
 def out_of_memory_message(device: str) -> str:
     return (
         f"out of memory on {device}: try a smaller context (--padding), fewer candidates, "
