@@ -192,6 +192,14 @@ def score_context(score: np.ndarray) -> np.ndarray:
     )
 
 
+def inverted(pixels: np.ndarray) -> np.ndarray:
+    """A copy with the colour channels turned negative (alpha kept)."""
+    out = pixels.copy()
+    color = color_view(out)
+    color[...] = 1.0 - color if out.dtype == np.float32 else dtype_max(out.dtype) - color
+    return out
+
+
 @dataclass(frozen=True, eq=False)
 class Perceptron:
     """Standardize, then ReLU layers, then a sigmoid: probability that a pixel belongs to a crack."""
@@ -244,16 +252,20 @@ class CrackScorer:
 
     stages: tuple[Perceptron, ...]
 
-    def score(self, pixels: np.ndarray, on_tile: Callable[[int, int], None] | None = None) -> np.ndarray:
+    def score(
+        self, pixels: np.ndarray, on_tile: Callable[[int, int], None] | None = None, negative: bool = False
+    ) -> np.ndarray:
         """(H, W) float32 crack probability, computed in overlapping tiles to bound memory;
-        `on_tile(done, total)` after each tile."""
+        `on_tile(done, total)` after each tile. With `negative`, each tile is scored inverted (bright
+        lines), so a 150 MP master is never copied whole."""
         height, width = pixels.shape[:2]
         out = np.empty((height, width), np.float32)
         corners = [(y0, x0) for y0 in range(0, height, TILE) for x0 in range(0, width, TILE)]
         for done, (y0, x0) in enumerate(corners, start=1):
             ya, xa = max(0, y0 - MARGIN), max(0, x0 - MARGIN)
             yb, xb = min(height, y0 + TILE + MARGIN), min(width, x0 + TILE + MARGIN)
-            tile = self.score_tile(pixels[ya:yb, xa:xb])
+            crop = pixels[ya:yb, xa:xb]
+            tile = self.score_tile(inverted(crop) if negative else crop)
             y1, x1 = min(height, y0 + TILE), min(width, x0 + TILE)
             out[y0:y1, x0:x1] = tile[y0 - ya : y1 - ya, x0 - xa : x1 - xa]
             if on_tile is not None:

@@ -123,13 +123,13 @@ def line_probability(
 
     from tratteggio.core.crackscore import load_scorer
 
-    source = pixels if kind == "cracks" else inverted(pixels)
+    negative = kind == "scratches"
     height, width = pixels.shape[:2]
     small = (max(1, round(width / scale)), max(1, round(height / scale)))
     if scale <= 1.0 or small == (width, height):
-        return load_scorer().score(source, on_progress)
-    shrunk = cv2.resize(source, small, interpolation=cv2.INTER_AREA)
-    score = load_scorer().score(shrunk, on_progress)
+        return load_scorer().score(pixels, on_progress, negative)
+    shrunk = cv2.resize(pixels, small, interpolation=cv2.INTER_AREA)
+    score = load_scorer().score(shrunk, on_progress, negative)
     return cv2.resize(score, (width, height), interpolation=cv2.INTER_LINEAR)
 
 
@@ -138,16 +138,8 @@ def line_scale(max_width: int) -> float:
     return max(1.0, max_width / NATIVE_WIDTH)
 
 
-def inverted(pixels: np.ndarray) -> np.ndarray:
-    """The photo's colour channels turned negative (alpha kept)."""
-    out = pixels.copy()
-    color = color_view(out)
-    color[...] = 1.0 - color if out.dtype == np.float32 else dtype_max(out.dtype) - color
-    return out
-
-
 def propose_lines(score: np.ndarray, request: DetectRequest) -> np.ndarray:
-    """Thin, long, dark structures: hysteresis on the crack score, then the thin-and-long filter.
+    """Thin, long lines: hysteresis on the line score, then the thin-and-long filter.
 
     The score band covers a crack's soft fringe and edge blur too: a 3 px crack darkened to a quarter
     gives a band ~9 px wide, so components are kept up to 2 * `max_width` + 4 px wide (area/length).
@@ -217,7 +209,7 @@ def _losses(crop: np.ndarray, request: DetectRequest) -> np.ndarray:
     Colour alone takes in every area of the support's colour (a beige backdrop, a grey sky). A loss
     is a hole: its outline is a step to the photo around it, while a backdrop fades out gradually.
     So a component is kept when the pixels just outside it are, on average, `_edge_step` away
-    from the support colour (held-out precision 0.16 -> 0.8 with the support picked).
+    from the support colour (held-out precision 0.16 -> 0.87 with the support picked).
     """
     import cv2
 
