@@ -47,7 +47,8 @@ def test_restore_then_rerun_reproduces_bit_for_bit(inputs: tuple[Path, Path], tm
     for name in ("out.record.json", "out.lossmap.png", "out.mask.png"):
         assert (tmp_path / name).exists()
     record = json.loads((tmp_path / "out.record.json").read_text())
-    assert record["request"]["engine"] == "navier-stokes" and record["request"]["seed"] == 5
+    request = record["interventions"][0]["request"]
+    assert request["engine"] == "navier-stokes" and request["seed"] == 5
     assert main(["rerun", str(tmp_path / "out.record.json"), "-o", str(tmp_path / "again.png")]) == 0
     assert (tmp_path / "again.png").read_bytes() == out.read_bytes()
     restored = load_photo(out).pixels

@@ -23,7 +23,7 @@ from tratteggio.core import (
     restore,
     save_photo,
 )
-from tratteggio.core.record import GENERATIVE_SOURCE
+from tratteggio.core.record.describe import GENERATIVE_SOURCE
 
 from .helpers import coffee
 
@@ -217,8 +217,9 @@ def test_cli_diffusion_run_writes_layers_and_reruns_bit_for_bit(sd_model: str, t
     assert Image.open(tmp_path / "t.gif").n_frames == 5
     record = json.loads((tmp_path / "o.record.json").read_text())
     assert record["digital_source_type"] == GENERATIVE_SOURCE
-    assert record["engine"]["model_identity"] and record["engine"]["scheduler"] == "DDIMScheduler"
-    assert record["request"]["prompt"] == "plaster"
+    (fill,) = record["interventions"]
+    assert fill["engine"]["model_identity"] and fill["engine"]["scheduler"] == "DDIMScheduler"
+    assert fill["request"]["prompt"] == "plaster"
     assert main(["rerun", str(tmp_path / "o.record.json"), "-o", str(tmp_path / "o2.png")]) == 0
     assert (tmp_path / "o2.png").read_bytes() == out.read_bytes()
 

@@ -9,9 +9,9 @@ from pathlib import Path
 import numpy as np
 
 from tratteggio.core import Photo, RestorationRequest, load_photo, restore
-from tratteggio.core.docexport import export_document
-from tratteggio.core.document import Document
-from tratteggio.core.maskedit import Stroke, fill_polygon
+from tratteggio.core.record.docexport import export_document
+from tratteggio.core.studio.document import Document
+from tratteggio.core.studio.maskedit import Stroke, fill_polygon
 
 from .helpers import coffee
 

@@ -10,7 +10,7 @@ import tifffile
 from PIL import Image, ImageCms
 
 from tratteggio.core import ImageLoadError, ImageSaveError, Photo, load_photo, save_photo
-from tratteggio.core.loading import apply_orientation
+from tratteggio.core.io.loading import apply_orientation
 
 from .helpers import coffee
 
@@ -155,7 +155,7 @@ def test_pixel_limit_gives_a_clear_message_and_can_be_raised(
 
 
 def test_default_limit_admits_150_megapixel_masters() -> None:
-    from tratteggio.core.loading import DEFAULT_MAX_PIXELS
+    from tratteggio.core.io.loading import DEFAULT_MAX_PIXELS
 
     assert DEFAULT_MAX_PIXELS >= 150_000_000
 
@@ -172,7 +172,7 @@ def test_apply_orientation_inverts_rotations() -> None:
 
 
 def test_sixteen_to_eight_bit_rounds_every_value_like_rint() -> None:
-    from tratteggio.core.saving import to_uint8
+    from tratteggio.core.io.saving import to_uint8
 
     every = np.arange(65536, dtype=np.uint16).reshape(256, 256)
     np.testing.assert_array_equal(to_uint8(every), np.rint(every / 257.0).astype(np.uint8))

@@ -12,11 +12,11 @@ import pytest
 
 from tratteggio.cli import main
 from tratteggio.core import Photo, RequestError, load_photo, save_photo
-from tratteggio.core.aging import TOLERANCE, AgingRequest, age
-from tratteggio.core.detect import DetectRequest, detect, precision_recall
-from tratteggio.core.evaluate import evaluate, parse_engines
 from tratteggio.core.geometry import Box
-from tratteggio.core.metrics import mae_in, psnr
+from tratteggio.core.lab.aging import TOLERANCE, AgingRequest, age
+from tratteggio.core.lab.detect import DetectRequest, detect, precision_recall
+from tratteggio.core.lab.evaluate import evaluate, parse_engines
+from tratteggio.core.lab.metrics import mae_in, psnr
 
 from .helpers import coffee
 
@@ -186,8 +186,8 @@ def test_crack_score_tiles_match_one_pass_and_a_kept_score_gives_the_same_propos
 ) -> None:
     import cv2
 
-    from tratteggio.core import crackscore
-    from tratteggio.core.detect import line_probability
+    from tratteggio.core.lab import crackscore
+    from tratteggio.core.lab.detect import line_probability
 
     pixels = coffee()[:300, :420].copy()
     cv2.polylines(pixels, [np.array([[20, 60], [200, 140], [400, 100]], np.int32)], False, (40, 30, 25), 2)

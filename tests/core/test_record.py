@@ -19,7 +19,7 @@ from tratteggio.core import (
     save_photo,
     write_result,
 )
-from tratteggio.core.record import CLASSICAL_SOURCE, sha256_file
+from tratteggio.core.record.describe import CLASSICAL_SOURCE, sha256_file
 
 from .helpers import coffee, square_mask
 
@@ -42,11 +42,12 @@ def test_record_documents_master_request_mask_engine_and_output(master: Path, tm
     assert record["master"]["sha256"] == sha256_file(master)
     assert record["master"]["bit_depth"] == 16
     assert "sRGB" in record["master"]["icc_description"]
-    assert record["request"] == request.to_dict()
-    assert record["mask"]["pixel_count"] == 144
-    assert record["effective_mask"]["bbox"] == [47, 37, 65, 55]
-    assert record["effective_mask"]["pixel_count"] == mask.grow(3).pixel_count
-    assert record["engine"]["opencv"]
+    (fill,) = record["interventions"]
+    assert fill["request"] == request.to_dict()
+    assert record["mask"]["pixel_count"] == fill["mask"]["pixel_count"] == 144
+    assert record["loss_map"]["bbox"] == fill["effective_mask"]["bbox"] == [47, 37, 65, 55]
+    assert record["loss_map"]["pixel_count"] == mask.grow(3).pixel_count
+    assert fill["engine"]["opencv"]
     assert record["software"]["tratteggio"]
     assert record["output"]["sha256"] == sha256_file(tmp_path / "out.tif")
     assert record["digital_source_type"] == CLASSICAL_SOURCE
@@ -80,7 +81,7 @@ def test_a_failed_save_leaves_no_file_and_no_temp(
     def explode(*args: object, **kwargs: object) -> None:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr("tratteggio.core.export.build_record", explode)
+    monkeypatch.setattr("tratteggio.core.record.writer._record", explode)
     with pytest.raises((ImageSaveError, OSError)):
         write_result(result, photo, mask, out_dir / "r.png", master)
     assert list(out_dir.iterdir()) == []

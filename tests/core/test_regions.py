@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tratteggio.core import Box
-from tratteggio.core.regions import merge_overlapping, plan_regions
+from tratteggio.core.pipeline.regions import merge_overlapping, plan_regions
 
 
 def test_far_apart_losses_get_separate_crops_and_near_ones_merge() -> None:

@@ -12,14 +12,14 @@ from tratteggio.core.errors import (
     RequestError,
     TratteggioError,
 )
-from tratteggio.core.export import write_result
 from tratteggio.core.geometry import Box
-from tratteggio.core.loading import load_photo
-from tratteggio.core.mask import Mask, load_mask
+from tratteggio.core.io.loading import load_mask, load_photo
+from tratteggio.core.io.saving import save_photo
+from tratteggio.core.mask import Mask
 from tratteggio.core.photo import Photo
+from tratteggio.core.pipeline.restore import Result, StepPreview, restore
+from tratteggio.core.record.export import write_result
 from tratteggio.core.request import RestorationRequest
-from tratteggio.core.restore import Result, StepPreview, restore
-from tratteggio.core.saving import save_photo
 
 __all__ = [
     "Box",

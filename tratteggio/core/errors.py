@@ -30,6 +30,10 @@ class ModelError(TratteggioError):
     """A model cannot be found, loaded or trusted."""
 
 
+class RecordError(TratteggioError):
+    """A conservation record or project is malformed, foreign, or disagrees with the files it names."""
+
+
 class Cancelled(TratteggioError):
     """The run was cancelled by the user; nothing was written."""
 

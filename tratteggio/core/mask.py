@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 
@@ -114,16 +113,6 @@ def feather_alpha(bits: np.ndarray, radius: int) -> np.ndarray:
         return bits.astype(np.float32)
     dist = distance_outside(bits)
     return np.clip(1.0 - dist / (radius + 1.0), 0.0, 1.0).astype(np.float32) * (dist <= radius)
-
-
-def load_mask(path: str | Path, shape: tuple[int, int]) -> Mask:
-    """Load a mask image for a photo of (height, width) `shape`; sizes must match exactly."""
-    from tratteggio.core.loading import load_photo
-
-    path = Path(path)
-    values = load_photo(path).pixels
-    check_mask_shape(values.shape[:2], shape, path.name)
-    return Mask.from_array(values)
 
 
 def check_mask_shape(mask_shape: tuple[int, ...], photo_shape: tuple[int, int], name: str) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from tratteggio.core.engines.base import Engine, FillContext
 from tratteggio.core.engines.classical import BiharmonicEngine, HybridEngine, OpenCVEngine
 from tratteggio.core.errors import RequestError
-from tratteggio.core.request import DIFFUSION_ENGINE, ENGINE_NAMES
+from tratteggio.core.request import DIFFUSION_ENGINE, ENGINE_NAMES, RestorationRequest
 
 _CLASSICAL: dict[str, Engine] = {
     "hybrid": HybridEngine(),
@@ -26,4 +26,10 @@ def get_engine(name: str) -> Engine:
     raise RequestError(f"unknown engine '{name}' (choose from {', '.join(ENGINE_NAMES)})")
 
 
-__all__ = ["Engine", "FillContext", "get_engine"]
+def warm_engine(request: RestorationRequest) -> None:
+    """Load what `request`'s engine needs (a diffusion pipeline) now, so the first run starts warm."""
+    engine = get_engine(request.engine)
+    engine.context_size(request)  # the diffusion engine loads its pipeline to answer
+
+
+__all__ = ["Engine", "FillContext", "get_engine", "warm_engine"]

@@ -15,8 +15,10 @@ from typing import Any
 
 import numpy as np
 
-from tratteggio.core.colormatch import match_to_ring
+from tratteggio.core.color.colormatch import match_to_ring
+from tratteggio.core.color.srgb import SrgbConverter
 from tratteggio.core.engines.base import FillContext
+from tratteggio.core.engines.models import resolve_model
 from tratteggio.core.engines.pipelines import (
     LoadedPipeline,
     PipelineCache,
@@ -28,10 +30,8 @@ from tratteggio.core.engines.pipelines import (
 )
 from tratteggio.core.engines.previews import LatentPreviewer, StepCapture, TaesdPreviewer, previewer_for
 from tratteggio.core.errors import Cancelled, ModelError
-from tratteggio.core.models import resolve_model
 from tratteggio.core.photo import dtype_max, to_dtype
 from tratteggio.core.request import RestorationRequest
-from tratteggio.core.srgb import SrgbConverter
 
 
 class DiffusionEngine:

@@ -12,8 +12,8 @@ import warnings
 from dataclasses import dataclass
 from typing import Any
 
+from tratteggio.core.engines.models import ModelSource, model_family, read_model_index
 from tratteggio.core.errors import ModelError
-from tratteggio.core.models import ModelSource, model_family, read_model_index
 
 # Pipelines whose class already inpaints; anything else goes through AutoPipelineForInpainting,
 # which maps a text-to-image model to its inpainting variant.
@@ -128,7 +128,7 @@ class PipelineCache:
 
 def _config_folder(source: ModelSource) -> str:
     if source.kind == "hub":
-        from tratteggio.core.models import cached_snapshot
+        from tratteggio.core.engines.models import cached_snapshot
 
         snapshot = cached_snapshot(source.location)
         return str(snapshot) if snapshot else source.location

@@ -155,7 +155,7 @@ def taesd_for(pipe: Any, family: str, device: str) -> TaesdPreviewer | None:
         return None
     folder = os.environ.get("TRATTEGGIO_TAESD")
     if not folder and family in TAESD_IDS:
-        from tratteggio.core.models import cached_snapshot
+        from tratteggio.core.engines.models import cached_snapshot
 
         snapshot = cached_snapshot(TAESD_IDS[family])
         folder = str(snapshot) if snapshot else None

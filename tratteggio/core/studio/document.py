@@ -15,11 +15,12 @@ from pathlib import Path
 import numpy as np
 
 from tratteggio.core.geometry import Box
-from tratteggio.core.history import History
 from tratteggio.core.mask import Mask
-from tratteggio.core.maskedit import MaskChange, replace_all
 from tratteggio.core.photo import Photo
-from tratteggio.core.restore import Result
+from tratteggio.core.pipeline.composite import apply_patches
+from tratteggio.core.pipeline.restore import Result
+from tratteggio.core.studio.history import History
+from tratteggio.core.studio.maskedit import MaskChange, replace_all
 
 Listener = Callable[[str, Box | None], None]
 _ids = itertools.count(1)
@@ -64,6 +65,7 @@ class Document:
         # set when the photo was aged in the studio: the truth a restoration is compared with
         self.reference: np.ndarray | None = None
         self.truth: np.ndarray | None = None
+        self.origin: dict[str, object] = {}  # how a master without a file came to be (aged: how)
 
     # -- notifications -------------------------------------------------------------------------
     def notify(self, kind: str, box: Box | None = None) -> None:
@@ -119,8 +121,7 @@ class Document:
         out[box.slices] = self.photo.pixels[box.slices]
         for intervention in self.interventions:
             if intervention.visible:
-                for patch in intervention.result.patches:
-                    _paste_clipped(out, patch.pixels, patch.box, box)
+                apply_patches(out, intervention.result.patches, clip=box)
         self.notify("image", box)
 
     # -- undo ----------------------------------------------------------------------------------
@@ -137,18 +138,11 @@ class Document:
         copy = Document(self.photo, self.path)
         copy.interventions = [dataclasses.replace(i) for i in self.interventions]
         copy._composite = None if self._composite is None else self._composite.copy()
-        copy.reference, copy.truth = self.reference, self.truth
+        copy.reference, copy.truth, copy.origin = self.reference, self.truth, dict(self.origin)
         return copy
 
     def generative_visible(self) -> bool:
         return any(i.visible and i.result.generative for i in self.interventions)
-
-
-def _paste_clipped(out: np.ndarray, pixels: np.ndarray, at: Box, clip: Box) -> None:
-    x0, y0 = max(at.x0, clip.x0), max(at.y0, clip.y0)
-    x1, y1 = min(at.x1, clip.x1), min(at.y1, clip.y1)
-    if x1 > x0 and y1 > y0:
-        out[y0:y1, x0:x1] = pixels[y0 - at.y0 : y1 - at.y0, x0 - at.x0 : x1 - at.x0]
 
 
 class _MaskCommand:

@@ -13,14 +13,14 @@ from pathlib import Path
 
 import numpy as np
 
-from tratteggio.core.aging import AgingRequest, age
-from tratteggio.core.atomic import write_bytes_atomic
 from tratteggio.core.errors import RequestError
+from tratteggio.core.io.atomic import write_bytes_atomic
+from tratteggio.core.lab.aging import AgingRequest, age
+from tratteggio.core.lab.metrics import fidelity
 from tratteggio.core.mask import Mask
-from tratteggio.core.metrics import fidelity
 from tratteggio.core.photo import Photo
+from tratteggio.core.pipeline.restore import restore
 from tratteggio.core.request import CLASSICAL_ENGINES, RestorationRequest
-from tratteggio.core.restore import restore
 
 
 @dataclass(frozen=True)
@@ -88,7 +88,7 @@ def evaluate(
 def _strip(damaged: np.ndarray, restored: np.ndarray, truth: np.ndarray, height: int = 192) -> np.ndarray:
     import cv2
 
-    from tratteggio.core.layers import rgb8
+    from tratteggio.core.pipeline.layers import rgb8
 
     scale = height / damaged.shape[0]
     size = (max(1, round(damaged.shape[1] * scale)), height)
@@ -127,7 +127,7 @@ def markdown(rows: Sequence[Row]) -> str:
 def write_report(
     folder: Path, rows: Sequence[Row], strips: Sequence[np.ndarray], aging: AgingRequest
 ) -> None:
-    from tratteggio.core.saving import encode_png
+    from tratteggio.core.io.saving import encode_png
 
     folder.mkdir(parents=True, exist_ok=True)
     header = (

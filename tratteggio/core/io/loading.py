@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from tratteggio.core.errors import ImageLoadError
+from tratteggio.core.mask import Mask, check_mask_shape
 from tratteggio.core.photo import Photo
 
 DEFAULT_MAX_PIXELS = 200_000_000
@@ -80,11 +81,30 @@ def apply_orientation(pixels: np.ndarray, orientation: int) -> np.ndarray:
     return op(pixels) if op else pixels
 
 
+def check_regular_file(path: Path, what: str = "file") -> None:
+    """Refuse anything that is not a readable regular file, before opening it: a FIFO or a device
+    would block a read forever, a folder or a symlink loop would fail obscurely."""
+    import errno
+    import stat
+
+    try:
+        info = os.stat(path)
+    except FileNotFoundError:
+        raise ImageLoadError(f"{path}: no such file") from None
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise ImageLoadError(f"{path}: a symbolic link loop, not a {what}") from None
+        raise ImageLoadError(f"{path}: cannot be read ({exc.strerror or exc})") from None
+    except ValueError:
+        raise ImageLoadError(f"{path!r}: not a usable file name") from None
+    if stat.S_ISDIR(info.st_mode):
+        raise ImageLoadError(f"{path}: is a folder, not a {what}")
+    if not stat.S_ISREG(info.st_mode):
+        raise ImageLoadError(f"{path}: is not a regular file (a pipe, socket or device); refusing to read it")
+
+
 def _read_head(path: Path) -> bytes:
-    if not path.exists():
-        raise ImageLoadError(f"{path}: no such file")
-    if path.is_dir():
-        raise ImageLoadError(f"{path}: is a folder, not an image")
+    check_regular_file(path, "image")
     try:
         with path.open("rb") as fh:
             head = fh.read(64)
@@ -205,3 +225,11 @@ def _pillow_array(im: object) -> np.ndarray:
     if im.mode not in ("L", "LA", "RGB", "RGBA"):
         im = im.convert("RGB")
     return np.asarray(im).copy()
+
+
+def load_mask(path: str | Path, shape: tuple[int, int]) -> Mask:
+    """Load a mask image for a photo of (height, width) `shape`; sizes must match exactly."""
+    path = Path(path)
+    values = load_photo(path).pixels
+    check_mask_shape(values.shape[:2], shape, path.name)
+    return Mask.from_array(values)

@@ -10,31 +10,30 @@ import hashlib
 import io
 import platform
 import sys
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from tratteggio import __version__
 from tratteggio.core.mask import Mask
 from tratteggio.core.photo import Photo
-from tratteggio.core.restore import Result
+from tratteggio.core.record.schema import MaskInfo, MasterInfo
 
-RECORD_SCHEMA = "tratteggio.record/1"
 IPTC = "http://cv.iptc.org/newscodes/digitalsourcetype/"
 GENERATIVE_SOURCE = IPTC + "compositeWithTrainedAlgorithmicMedia"
 CLASSICAL_SOURCE = IPTC + "algorithmicallyEnhanced"
 
 
-def digital_source_type(result: Result) -> str:
-    return GENERATIVE_SOURCE if result.generative else CLASSICAL_SOURCE
+def digital_source_type(generative: bool) -> str:
+    return GENERATIVE_SOURCE if generative else CLASSICAL_SOURCE
 
 
 def sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
     with Path(path).open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
+        return hashlib.file_digest(fh, "sha256").hexdigest()
+
+
+def sha256_bytes(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
 
 
 def icc_description(icc: bytes | None) -> str | None:
@@ -49,7 +48,8 @@ def icc_description(icc: bytes | None) -> str | None:
         return "unreadable profile"
 
 
-def describe_master(photo: Photo, path: Path | None) -> dict[str, Any]:
+def describe_master(photo: Photo, path: Path | None, sha256: str | None = None) -> MasterInfo:
+    """The master's identity; `sha256` saves hashing a file the caller has just hashed."""
     info: dict[str, Any] = {
         "width": photo.width,
         "height": photo.height,
@@ -59,16 +59,17 @@ def describe_master(photo: Photo, path: Path | None) -> dict[str, Any]:
         "icc_description": icc_description(photo.icc_profile),
     }
     if path is not None:
-        info.update(file=Path(path).name, path=str(Path(path).resolve()), sha256=sha256_file(path))
-    return info
+        info.update(file=Path(path).name, path=str(Path(path).resolve()), sha256=sha256 or sha256_file(path))
+    return MasterInfo(**info)
 
 
-def describe_mask(mask: Mask) -> dict[str, Any]:
+def describe_mask(mask: Mask, file: str | None = None, sha256: str | None = None) -> MaskInfo:
     box = mask.bbox()
-    return {"bbox": box.to_list() if box else None, "pixel_count": mask.pixel_count}
+    return MaskInfo(box.to_list() if box else None, mask.pixel_count, file, sha256)
 
 
 def software_versions() -> dict[str, str]:
+    """Versions of everything that can change a result's bytes (torch and diffusers when loaded)."""
     import cv2
     import numpy
     import PIL
@@ -90,32 +91,6 @@ def software_versions() -> dict[str, str]:
         if module is not None:
             versions[name] = str(getattr(module, "__version__", "?"))
     return versions
-
-
-def build_record(
-    result: Result,
-    photo: Photo,
-    master_path: Path | None,
-    mask: Mask,
-    files: dict[str, Path],
-) -> dict[str, Any]:
-    """The record as a JSON-ready dict; `files` names the output, mask and loss map written."""
-    output = files["output"]
-    return {
-        "schema": RECORD_SCHEMA,
-        "date": datetime.now(UTC).isoformat(timespec="seconds"),
-        "master": describe_master(photo, master_path),
-        "mask": {**describe_mask(mask), "file": files["mask"].name},
-        "effective_mask": {**describe_mask(result.effective_mask), "file": files["lossmap"].name},
-        "regions": [box.to_list() for box in result.regions],
-        "request": result.request.to_dict(),
-        "engine": {"name": result.request.engine, **result.engine_info},
-        "software": software_versions(),
-        "device": result.engine_info.get("device", "cpu"),
-        "seconds": round(result.seconds, 3),
-        "output": {"file": output.name, "sha256": sha256_file(output), "format": output.suffix[1:]},
-        "digital_source_type": digital_source_type(result),
-    }
 
 
 def xmp_packet(source_type: str) -> bytes:

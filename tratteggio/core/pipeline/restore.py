@@ -9,13 +9,13 @@ from typing import Any
 
 import numpy as np
 
-from tratteggio.core.composite import blend_alpha, paste_into
 from tratteggio.core.engines import Engine, FillContext, get_engine
 from tratteggio.core.errors import Cancelled, MaskError
 from tratteggio.core.geometry import Box
 from tratteggio.core.mask import Mask, check_mask_shape, grow_bits
 from tratteggio.core.photo import Photo, color_view
-from tratteggio.core.regions import plan_regions
+from tratteggio.core.pipeline.composite import apply_patches, blend_alpha, paste_into
+from tratteggio.core.pipeline.regions import plan_regions
 from tratteggio.core.request import RestorationRequest
 
 
@@ -38,10 +38,12 @@ class StepPreview:
 
 @dataclass(frozen=True, eq=False)
 class Patch:
-    """The restored pixels of one region (all channels, the photo's dtype)."""
+    """The restored pixels of one region (all channels, the photo's dtype), and `where`: the region's
+    effective mask (the damage grown by the blend band), the only pixels that may differ."""
 
     box: Box
     pixels: np.ndarray
+    where: np.ndarray
 
 
 @dataclass(frozen=True, eq=False)
@@ -68,8 +70,8 @@ class Result:
         cached = self.__dict__.get("_effective")
         if cached is None:
             bits = np.zeros(self.mask.shape, dtype=bool)
-            for box in self.regions:  # each region is padded by more than the blend radius
-                bits[box.slices] = grow_bits(self.mask.bits[box.slices], self.request.blend)
+            for patch in self.patches:
+                bits[patch.box.slices] = patch.where
             cached = Mask(bits)
             object.__setattr__(self, "_effective", cached)
         return cached
@@ -79,8 +81,7 @@ class Result:
         cached = self.__dict__.get("_pixels")
         if cached is None:
             cached = self.source.copy()
-            for patch in self.patches:
-                cached[patch.box.slices] = patch.pixels
+            apply_patches(cached, self.patches)
             object.__setattr__(self, "_pixels", cached)
         return cached
 
@@ -167,7 +168,8 @@ class _Run:
         # Engines that leave unmasked pixels as they are have nothing to blend (the band would
         # mix equal values); taking their fill as is keeps cost on the damage, not the crop.
         pixels = blender.with_color(fill) if self.engine.exact_outside_mask else blender.blended(fill)
-        self.patches.append(Patch(box, pixels))
+        # each region is padded by more than the blend radius, so the band stays inside it
+        self.patches.append(Patch(box, pixels, grow_bits(mask, self.request.blend)))
         self._emit(index, box, self.per_region - 1, pixels, None, final=True)
 
     def _emit(

@@ -121,7 +121,7 @@ def line_probability(
     """
     import cv2
 
-    from tratteggio.core.crackscore import load_scorer
+    from tratteggio.core.lab.crackscore import load_scorer
 
     negative = kind == "scratches"
     height, width = pixels.shape[:2]

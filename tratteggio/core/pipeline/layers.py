@@ -12,9 +12,9 @@ from pathlib import Path
 
 import numpy as np
 
-from tratteggio.core.atomic import write_bytes_atomic, write_with
-from tratteggio.core.restore import StepPreview
-from tratteggio.core.saving import encode_png, to_uint8
+from tratteggio.core.io.atomic import write_bytes_atomic, write_with
+from tratteggio.core.io.saving import encode_png, to_uint8
+from tratteggio.core.pipeline.restore import StepPreview
 
 
 def rgb8(pixels: np.ndarray) -> np.ndarray:

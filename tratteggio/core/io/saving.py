@@ -9,10 +9,10 @@ from pathlib import Path
 
 import numpy as np
 
-from tratteggio.core.atomic import write_bytes_atomic, write_with
 from tratteggio.core.errors import ImageSaveError
+from tratteggio.core.io.atomic import write_with
+from tratteggio.core.io.pngchunks import iccp_chunk, insert_after_ihdr, xmp_chunk
 from tratteggio.core.photo import Photo
-from tratteggio.core.pngchunks import iccp_chunk, insert_after_ihdr, xmp_chunk
 
 SAVE_FORMATS = {
     ".png": "png",
@@ -37,12 +37,50 @@ def save_photo(photo: Photo, path: str | Path, *, xmp: bytes | None = None) -> N
     """Write `photo` to `path` atomically in the format its extension names."""
     path = Path(path)
     kind = output_format(path)
+    write_with(path, lambda tmp: write_photo(photo, tmp, kind, xmp=xmp))
+
+
+def write_photo(photo: Photo, path: Path, kind: str, *, xmp: bytes | None = None) -> None:
+    """Write `photo` to `path` (not atomically: for files staged by a caller) as `kind`."""
     if kind == "tiff":
-        write_with(path, lambda tmp: _write_tiff(photo, tmp, xmp))
+        _write_tiff(photo, path, xmp)
     elif kind == "png":
-        write_bytes_atomic(path, encode_png(photo.pixels, photo.icc_profile, xmp))
+        path.write_bytes(encode_png(photo.pixels, photo.icc_profile, xmp))
     else:
-        write_with(path, lambda tmp: _write_pillow(photo, tmp, kind))
+        _write_pillow(photo, path, kind)
+
+
+def inexact_reason(photo: Photo, kind: str) -> str | None:
+    """Why `kind` cannot hold `photo`'s pixels exactly (None: it can). Measured by round trips of
+    every dtype and channel count through our own writers and readers."""
+    depth, channels = photo.pixels.dtype, photo.channels
+    if kind == "tiff":
+        return None
+    if kind == "jpeg":
+        return "JPEG is lossy" + (" and drops the alpha channel" if photo.has_alpha else "")
+    if depth == np.float32:
+        return f"{kind.upper()} cannot hold 32-bit float samples (use .tif)"
+    if kind == "png":
+        return "16-bit gray+alpha fits TIFF only" if depth == np.uint16 and channels == 2 else None
+    if depth != np.uint8:
+        return f"{kind.upper()} holds 8 bits per sample, the master has {photo.bit_depth} (use .png or .tif)"
+    if kind == "webp" and channels < 3:
+        return "WebP stores gray as RGB (use .png)"
+    if kind == "bmp" and channels == 2:
+        return "BMP has no gray+alpha (use .png)"
+    return None
+
+
+def check_exact(photo: Photo, path: Path, lossy: bool) -> str | None:
+    """Refuse (ImageSaveError) an output format that would change the master's pixels, unless the
+    user accepted it with `lossy`; return the reason when accepted."""
+    reason = inexact_reason(photo, output_format(path))
+    if reason and not lossy:
+        raise ImageSaveError(
+            f"{path.name}: {reason}, so pixels outside the restored area would change; choose a "
+            "lossless format (.tif, .png) or pass --lossy to accept it"
+        )
+    return reason
 
 
 def encode_png(pixels: np.ndarray, icc: bytes | None = None, xmp: bytes | None = None) -> bytes:

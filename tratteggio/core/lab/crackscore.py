@@ -22,12 +22,13 @@ from typing import Any
 import numpy as np
 
 from tratteggio.core.photo import color_view, dtype_max
+from tratteggio.resources import resource
 
 EPS = 10.0  # luminance offset of relative contrasts: keeps noise in near-black areas from looking deep
 TILE = 1024
 MARGIN = 64  # covers the features' reach (~19 px) plus two contexts' (~15 px each)
 CHUNK = 4096  # pixels per perceptron batch: its layers stay in cache (2x faster than 256 K)
-MODEL = Path(__file__).parents[1] / "resources" / "crack_detector.npz"
+MODEL = resource("crack_detector.npz")
 LUMA = np.array([0.299, 0.587, 0.114], np.float32)
 
 

@@ -1,0 +1,166 @@
+"""A set of files replaced as a whole or not at all, that never replaces one of its inputs.
+
+A restoration writes several files that describe each other (the output, its loss map, its mask,
+its record naming their hashes). `FileSet` checks every target before any work (not an input by any
+spelling, not a folder, in an existing folder), stages each file beside its target, and only when
+all are staged moves them into place, the record last. If a move fails, the files already moved are
+put back from hard-link backups, so the old set stays whole. A process killed mid-commit can leave
+new files beside the old record; the record's hashes then disagree with them, which `verify` and
+`rerun` report as a torn set. Stale temporary files of a killed write are removed by the next one.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import stat
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+from types import TracebackType
+
+from tratteggio.core.errors import ImageSaveError
+from tratteggio.core.io.atomic import finish_part, make_part, remove_stale_parts
+
+
+def check_targets(targets: Sequence[Path], inputs: Iterable[Path] = (), master: Path | None = None) -> None:
+    """Raise ImageSaveError unless every target can be written without touching an input (or the
+    `master`) or another target: same file by any path (symlink, hard link, `..`, case), a folder,
+    a missing folder."""
+    inputs = [Path(p) for p in inputs]
+    seen: dict[str, Path] = {}
+    for target in targets:
+        target = Path(target)
+        if master is not None and _same_file(target, master):
+            raise ImageSaveError(f"{target}: refusing to overwrite the master photo")
+        for source in inputs:
+            if _same_file(target, source):
+                raise ImageSaveError(
+                    f"{target}: refusing to overwrite {source.name}, an input of this command"
+                )
+        key = _key(target)
+        if key in seen:
+            raise ImageSaveError(f"{target}: the same file is named twice as an output ({seen[key]})")
+        seen[key] = target
+        check_writable(target)
+
+
+def check_writable(target: Path) -> None:
+    parent = Path(os.path.abspath(target)).parent
+    if not parent.is_dir():
+        what = "is not a folder" if parent.exists() else "does not exist"
+        raise ImageSaveError(f"{target}: the folder {parent} {what}")
+    try:
+        info = os.stat(target)
+    except FileNotFoundError:
+        return
+    except OSError as exc:
+        raise ImageSaveError(f"{target}: cannot be written ({exc.strerror or exc})") from None
+    if stat.S_ISDIR(info.st_mode):
+        raise ImageSaveError(f"{target}: is a folder; name a file to write")
+    if not stat.S_ISREG(info.st_mode):
+        raise ImageSaveError(f"{target}: is not a regular file; refusing to write over it")
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:  # either does not exist (or is a loop): then they cannot be one file
+        return _key(a) == _key(b)
+
+
+def _key(path: Path) -> str:
+    """A spelling-independent name; case-folded, since two names differing only in case may be one
+    file on the user's disk (macOS, Windows) and are confusing anywhere."""
+    try:
+        resolved = os.path.realpath(path)
+    except (OSError, ValueError):
+        resolved = os.path.abspath(path)
+    return os.path.normcase(resolved).casefold()
+
+
+class FileSet:
+    """Stage files beside their targets, then commit them all (in staging order) or none."""
+
+    def __init__(
+        self, targets: Sequence[Path], inputs: Iterable[Path] = (), master: Path | None = None
+    ) -> None:
+        self.targets = [Path(t) for t in targets]
+        check_targets(self.targets, inputs, master)
+        self._parts: dict[Path, Path] = {}
+
+    def __enter__(self) -> FileSet:
+        for target in self.targets:
+            remove_stale_parts(target)
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        if kind is None:
+            self.commit()
+        else:
+            self.abort()
+
+    def write_with(self, target: Path, writer: Callable[[Path], object]) -> Path:
+        """Stage `target` by `writer(part_path)`; return the staged part (to hash it, say)."""
+        target = Path(target)
+        if target not in self.targets:
+            raise ValueError(f"{target} is not a target of this file set")
+        part = make_part(target)
+        self._parts[target] = part
+        try:
+            writer(part)
+            finish_part(part, target)
+        except OSError as exc:
+            raise ImageSaveError(f"{target}: could not be written ({exc.strerror or exc})") from None
+        return part
+
+    def write_bytes(self, target: Path, data: bytes) -> Path:
+        return self.write_with(target, lambda part: part.write_bytes(data))
+
+    def abort(self) -> None:
+        for part in self._parts.values():
+            with contextlib.suppress(OSError):
+                part.unlink()
+        self._parts.clear()
+
+    def commit(self) -> None:
+        backups: list[tuple[Path, Path | None]] = []
+        try:
+            for target, part in self._parts.items():
+                backups.append((target, _backup(target)))
+                os.replace(part, target)
+        except OSError as exc:
+            _roll_back(backups, self._parts)
+            self.abort()
+            why = exc.strerror or exc
+            raise ImageSaveError(f"could not replace the files ({why}); nothing was changed") from None
+        finally:
+            for _, backup in backups:
+                if backup is not None:
+                    with contextlib.suppress(OSError):
+                        backup.unlink()
+        self._parts.clear()
+
+
+def _backup(target: Path) -> Path | None:
+    if not target.exists():
+        return None
+    backup = make_part(target)
+    backup.unlink()
+    try:
+        os.link(target, backup)
+    except OSError:  # no hard links here (some network shares): keep a copy instead
+        import shutil
+
+        shutil.copy2(target, backup)
+    return backup
+
+
+def _roll_back(backups: list[tuple[Path, Path | None]], parts: dict[Path, Path]) -> None:
+    for target, backup in reversed(backups):
+        with contextlib.suppress(OSError):
+            if backup is not None:
+                os.replace(backup, target)
+            elif not parts[target].exists():  # the new file went in where there was none: take it out
+                target.unlink()

@@ -1,0 +1,1 @@
+"""Time travel: synthetic aging, damage detection, fidelity metrics and evaluation."""

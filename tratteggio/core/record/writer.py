@@ -1,0 +1,245 @@
+"""The one writer of documented results: the photo, its loss map, its masks and its conservation
+record, replaced as a set (or not at all), the record last.
+
+DIR/NAME.EXT              the restored photo (bit depth and ICC of the master)
+DIR/NAME.record.json      the conservation record (hashes of every file of the set)
+DIR/NAME.lossmap.png      every pixel the interventions changed or may have changed
+DIR/NAME.mask.png         the damage mask as given (the union, with several interventions)
+DIR/NAME.mask-K.png       intervention K's own mask, when there are several (what `rerun` replays)
+DIR/NAME.master.EXT       the master itself, when it has no file of its own (pasted, aged in the studio)
+DIR/NAME.tratteggio.png   with `visible_copy`: restored areas hatched and outlined
+
+CLI restore, rerun, studio export and project export all write through `write_documented`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+from pathlib import Path
+
+import numpy as np
+
+from tratteggio.core.errors import ImageSaveError
+from tratteggio.core.io.fileset import FileSet
+from tratteggio.core.io.saving import check_exact, encode_png, inexact_reason, output_format, write_photo
+from tratteggio.core.mask import Mask
+from tratteggio.core.photo import Photo
+from tratteggio.core.pipeline.restore import Result
+from tratteggio.core.record.describe import (
+    describe_mask,
+    describe_master,
+    digital_source_type,
+    sha256_file,
+    software_versions,
+    xmp_packet,
+)
+from tratteggio.core.record.schema import (
+    RECORD_SUFFIX,
+    ConservationRecord,
+    InterventionRecord,
+    MaskInfo,
+    MasterInfo,
+    OutputInfo,
+)
+from tratteggio.core.record.visible import tratteggio_view
+
+
+@dataclass(frozen=True, eq=False)
+class Fill:
+    """One intervention to document: a restoration result and the mask it filled."""
+
+    id: int
+    result: Result
+    mask: Mask
+    details: dict[str, object] = field(default_factory=dict)
+
+
+def sidecar(output: Path, suffix: str) -> Path:
+    """`DIR/NAME.EXT` -> `DIR/NAME{suffix}`."""
+    return output.with_name(output.with_suffix("").name + suffix)
+
+
+def record_path(output: Path) -> Path:
+    return sidecar(output, RECORD_SUFFIX)
+
+
+@dataclass(frozen=True)
+class Plan:
+    """The files one documented write will produce."""
+
+    output: Path
+    lossmap: Path
+    mask: Path
+    record: Path
+    fill_masks: tuple[Path, ...]
+    master: Path | None
+    visible: Path | None
+
+    def targets(self) -> list[Path]:
+        files = [self.output, self.lossmap, self.mask, *self.fill_masks]
+        files += [p for p in (self.master, self.visible) if p is not None]
+        return [*files, self.record]  # the record last: it is the commit marker
+
+
+def plan(output: Path, fills: int, *, master_ext: str | None, visible_copy: bool) -> Plan:
+    output = Path(output)
+    return Plan(
+        output=output,
+        lossmap=sidecar(output, ".lossmap.png"),
+        mask=sidecar(output, ".mask.png"),
+        record=record_path(output),
+        fill_masks=tuple(sidecar(output, f".mask-{k}.png") for k in range(1, fills + 1)) if fills > 1 else (),
+        master=sidecar(output, f".master{master_ext}") if master_ext else None,
+        visible=sidecar(output, ".tratteggio.png") if visible_copy else None,
+    )
+
+
+def check_output(
+    output: Path,
+    photo: Photo,
+    inputs: Sequence[Path],
+    *,
+    master: Path | None = None,
+    fills: int = 1,
+    has_master_file: bool = True,
+    visible_copy: bool = False,
+    lossy: bool = False,
+) -> Plan:
+    """Fail before any work if any file of the set cannot be written, would replace an input, or
+    cannot hold the master's pixels exactly (unless `lossy`)."""
+    output_format(output)
+    check_exact(photo, output, lossy)
+    files = plan(output, fills, master_ext=None if has_master_file else ".tif", visible_copy=visible_copy)
+    from tratteggio.core.io.fileset import check_targets
+
+    check_targets(files.targets(), inputs, master)
+    return files
+
+
+def write_documented(
+    output: Path,
+    pixels: np.ndarray,
+    photo: Photo,
+    master_path: Path | None,
+    fills: Sequence[Fill],
+    *,
+    inputs: Sequence[Path] = (),
+    visible_copy: bool = False,
+    lossy: bool = False,
+    notes: dict[str, object] | None = None,
+) -> dict[str, Path]:
+    """Write `pixels` (the restored photo) with its documentation; returns the files by role.
+
+    `photo` is the master (its depth, ICC and identity); without `master_path` the master is
+    written into the set too, so the record always names a file and its hash.
+    """
+    if not fills:
+        raise ImageSaveError("nothing to export: accept a restoration first")
+    files = check_output(
+        output,
+        photo,
+        inputs,
+        master=master_path,
+        fills=len(fills),
+        has_master_file=master_path is not None,
+        visible_copy=visible_copy,
+        lossy=lossy,
+    )
+    generative = any(f.result.generative for f in fills)
+    source = digital_source_type(generative)
+    losses = _union([f.result.effective_mask for f in fills], photo)
+    union = _union([f.mask for f in fills], photo)
+    hashes: dict[Path, str] = {}
+    with FileSet(files.targets(), inputs, master_path) as staged:
+
+        def put(target: Path, data: bytes) -> None:
+            hashes[target] = sha256_file(staged.write_bytes(target, data))
+
+        restored, kind = Photo(pixels, photo.icc_profile), output_format(files.output)
+        part = staged.write_with(
+            files.output, lambda tmp: write_photo(restored, tmp, kind, xmp=xmp_packet(source))
+        )
+        hashes[files.output] = sha256_file(part)
+        put(files.lossmap, encode_png(losses.to_image()))
+        put(files.mask, encode_png(union.to_image()))
+        for path, fill in zip(files.fill_masks, fills if files.fill_masks else (), strict=True):
+            put(path, encode_png(fill.mask.to_image()))
+        if files.master is not None:
+            part = staged.write_with(files.master, lambda tmp: write_photo(photo, tmp, "tiff"))
+            hashes[files.master] = sha256_file(part)
+        if files.visible is not None:
+            put(files.visible, encode_png(tratteggio_view(pixels, losses.bits)))
+        exact = inexact_reason(photo, output_format(files.output)) is None
+        master = _master_info(photo, master_path, files, hashes)
+        record = _record(master, files, fills, hashes, (losses, union), exact, notes)
+        staged.write_bytes(files.record, record.to_json().encode())
+    out = {"output": files.output, "lossmap": files.lossmap, "mask": files.mask, "record": files.record}
+    if files.master is not None:
+        out["master"] = files.master
+    if files.visible is not None:
+        out["tratteggio"] = files.visible
+    return out
+
+
+def _union(masks: Sequence[Mask], photo: Photo) -> Mask:
+    bits = np.zeros(photo.shape2d, dtype=bool)
+    for mask in masks:
+        bits |= mask.bits
+    return Mask(bits)
+
+
+def _master_info(photo: Photo, master_path: Path | None, files: Plan, hashes: dict[Path, str]) -> MasterInfo:
+    if master_path is not None:
+        return describe_master(photo, master_path)
+    assert files.master is not None
+    return replace(describe_master(photo, None), file=files.master.name, sha256=hashes[files.master])
+
+
+def _record(
+    master: MasterInfo,
+    files: Plan,
+    fills: Sequence[Fill],
+    hashes: dict[Path, str],
+    masks: tuple[Mask, Mask],
+    exact: bool,
+    notes: dict[str, object] | None,
+) -> ConservationRecord:
+    losses, union = masks
+    fill_masks = files.fill_masks or (files.mask,)
+    generative = [f for f in fills if f.result.generative]
+    return ConservationRecord(
+        date=datetime.now(UTC).isoformat(timespec="seconds"),
+        master=master,
+        interventions=[_intervention(f, m.name, hashes[m]) for f, m in zip(fills, fill_masks, strict=True)],
+        loss_map=describe_mask(losses, files.lossmap.name, hashes[files.lossmap]),
+        mask=describe_mask(union, files.mask.name, hashes[files.mask]),
+        output=OutputInfo(files.output.name, hashes[files.output], files.output.suffix[1:].lower(), exact),
+        software=software_versions(),
+        device=str(generative[0].result.engine_info.get("device", "cpu")) if generative else "cpu",
+        digital_source_type=digital_source_type(bool(generative)),
+        documentation_copy=files.visible.name if files.visible else None,
+        notes=dict(notes or {}),
+    )
+
+
+def _intervention(fill: Fill, mask_file: str, mask_sha: str) -> InterventionRecord:
+    result = fill.result
+    return InterventionRecord(
+        id=fill.id,
+        kind="fill",
+        request=result.request.to_dict(),
+        engine={"name": result.request.engine, **result.engine_info},
+        mask=describe_mask(fill.mask, mask_file, mask_sha),
+        effective_mask=MaskInfo(*_bbox_count(result.effective_mask)),
+        regions=[box.to_list() for box in result.regions],
+        seconds=round(result.seconds, 3),
+        digital_source_type=digital_source_type(result.generative),
+        details=dict(fill.details),
+    )
+
+
+def _bbox_count(mask: Mask) -> tuple[list[int] | None, int]:
+    box = mask.bbox()
+    return (box.to_list() if box else None), mask.pixel_count

@@ -1,0 +1,1 @@
+"""The studio's Qt-free model: the document (master, mask, interventions), mask editing, undo."""
