@@ -3,20 +3,27 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
+import os
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 
-from tratteggio.core import Mask, Photo, load_photo, save_photo
-from tratteggio.core.aging import DEFAULT_KINDS, KINDS, AgingRequest, age
-from tratteggio.core.detect import DETECT_KINDS, DetectRequest, detect
+from tratteggio.cli.options import progress_bar
 from tratteggio.core.errors import RequestError
 from tratteggio.core.geometry import Box
-from tratteggio.core.saving import output_format
-from tratteggio.progress import ProgressBar
+from tratteggio.core.io.fileset import FileSet, check_targets
+from tratteggio.core.io.loading import load_photo
+from tratteggio.core.io.saving import check_exact, inexact_reason, output_format, save_photo, write_photo
+from tratteggio.core.lab.aging import DEFAULT_KINDS, KINDS, AgingRequest, age
+from tratteggio.core.lab.detect import DETECT_KINDS, DetectRequest, detect
+from tratteggio.core.mask import Mask
+from tratteggio.core.photo import Photo
+from tratteggio.core.request import CLASSICAL_ENGINES
 
 
-def add_lab_parsers(commands: argparse._SubParsersAction) -> None:
+def add_parsers(commands: argparse._SubParsersAction) -> dict[str, Callable[[argparse.Namespace], int]]:
     a = commands.add_parser(
         "age",
         help="damage a photo synthetically, with its ground-truth mask",
@@ -40,7 +47,7 @@ def add_lab_parsers(commands: argparse._SubParsersAction) -> None:
         "--engines",
         default="hybrid,biharmonic,telea,navier-stokes",
         metavar="LIST",
-        help="comma-separated: hybrid, biharmonic, telea, navier-stokes, diffusion:MODEL",
+        help=f"comma-separated: {', '.join(CLASSICAL_ENGINES)}, diffusion:MODEL",
     )
     _aging_options(e)
     e.add_argument(
@@ -75,6 +82,7 @@ def add_lab_parsers(commands: argparse._SubParsersAction) -> None:
     d.add_argument(
         "--support", metavar="R,G,B", help="losses: the ground colour (0-255), estimated if omitted"
     )
+    return {"age": cmd_age, "evaluate": cmd_evaluate, "detect": cmd_detect}
 
 
 def _aging_options(p: argparse.ArgumentParser) -> None:
@@ -98,13 +106,31 @@ def _aging(args: argparse.Namespace) -> AgingRequest:
     )
 
 
+def _write_mask_check(path: Path) -> None:
+    reason = inexact_reason(Photo(np.zeros((1, 1), np.uint8)), output_format(path))
+    if reason:
+        raise RequestError(f"{path.name}: masks must be saved losslessly ({reason}); use .png or .tif")
+
+
 def cmd_age(args: argparse.Namespace) -> int:
     request = _aging(args)
     output_format(args.output)
+    _write_mask_check(args.mask_out)
+    check_targets([args.output, args.mask_out], [args.photo])
+    if args.layers and args.layers.exists() and not args.layers.is_dir():
+        raise RequestError(f"{args.layers}: --layers names a folder, and this is a file")
     photo = load_photo(args.photo)
+    check_exact(photo, args.output, lossy=False)
     aged = age(photo, request)
-    save_photo(Photo(aged.pixels, photo.icc_profile), args.output)
-    save_photo(Photo(Mask(aged.mask).to_image()), args.mask_out)
+    with FileSet([args.output, args.mask_out], [args.photo]) as files:
+        files.write_with(
+            args.output,
+            lambda tmp: write_photo(Photo(aged.pixels, photo.icc_profile), tmp, output_format(args.output)),
+        )
+        files.write_with(
+            args.mask_out,
+            lambda tmp: write_photo(Photo(Mask(aged.mask).to_image()), tmp, output_format(args.mask_out)),
+        )
     if args.layers:
         args.layers.mkdir(parents=True, exist_ok=True)
         for index, (kind, pixels) in enumerate(aged.layers, start=1):
@@ -114,21 +140,30 @@ def cmd_age(args: argparse.Namespace) -> int:
 
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
-    from tratteggio.core.evaluate import evaluate, markdown, parse_engines, write_report
+    from tratteggio.core.lab.evaluate import evaluate, markdown, parse_engines, write_report
 
     engines = parse_engines(args.engines)
     aging = _aging(args)
+    if args.report is not None:
+        check_report_folder(args.report)
     photos = [(path.stem, load_photo(path)) for path in args.photos]
-    bar = ProgressBar("evaluating")
-    try:
-        rows, strips = evaluate(photos, engines, aging, progress=lambda d, t, note: bar.update(d, t, note))
-    finally:
-        bar.close()
+    with progress_bar("evaluating") as update:
+        rows, strips = evaluate(photos, engines, aging, progress=update)
     print(markdown(rows), end="")
     if args.report:
         write_report(args.report, rows, strips, aging)
         print(f"wrote {args.report}/report.md, report.csv, report.json and contact-sheet.png")
     return 0
+
+
+def check_report_folder(folder: Path) -> None:
+    if folder.exists() and not folder.is_dir():
+        raise RequestError(f"{folder}: --report names a folder, and this is a file")
+    parent = folder if folder.exists() else folder.parent
+    if not parent.exists():
+        raise RequestError(f"{folder}: the folder {parent} does not exist")
+    if not os.access(parent, os.W_OK):
+        raise RequestError(f"{folder}: cannot write there (permission denied)")
 
 
 def _numbers(text: str, count: int, what: str) -> list[int]:
@@ -141,36 +176,44 @@ def _numbers(text: str, count: int, what: str) -> list[int]:
     return values
 
 
+def parse_roi(text: str, width: int, height: int) -> Box:
+    """`x,y,w,h` inside a photo of `width` x `height`; anything reaching outside is refused."""
+    x, y, w, h = _numbers(text, 4, "--roi")
+    if w <= 0 or h <= 0:
+        raise RequestError(f"--roi {text}: width and height must be positive")
+    if x < 0 or y < 0 or x + w > width or y + h > height:
+        raise RequestError(f"--roi {text} reaches outside the {width}x{height} photo")
+    return Box(x, y, x + w, y + h)
+
+
 def cmd_detect(args: argparse.Namespace) -> int:
-    roi = None
-    if args.roi:
-        x, y, w, h = _numbers(args.roi, 4, "--roi")
-        roi = Box(x, y, x + w, y + h)
     support: tuple[float, float, float] | None = None
     if args.support:
         r, g, b = _numbers(args.support, 3, "--support")
+        if not all(0 <= v <= 255 for v in (r, g, b)):
+            raise RequestError(f"--support {args.support}: each value must be 0-255")
         support = (r / 255.0, g / 255.0, b / 255.0)
     request = DetectRequest(
         kind=args.kind,
         sensitivity=args.sensitivity,
         max_width=args.max_width,
         min_length=args.min_length,
-        roi=roi,
         support=support,
     )
-    output_format(args.output)
+    _write_mask_check(args.output)
+    check_targets([args.output], [args.photo])
     photo = load_photo(args.photo)
-    bar = ProgressBar(f"looking for {args.kind}")
-    try:
-        found = detect(photo.pixels, request, on_progress=bar.update)
-    finally:
-        bar.close()
-    save_photo(Photo(found.astype(np.uint8) * 255), args.output)
+    if args.roi:
+        request = dataclasses.replace(request, roi=parse_roi(args.roi, photo.width, photo.height))
+    with progress_bar(f"looking for {args.kind}") as update:
+        found = detect(photo.pixels, request, on_progress=update)
+    with FileSet([args.output], [args.photo]) as files:
+        files.write_with(
+            args.output,
+            lambda tmp: write_photo(Photo(found.astype(np.uint8) * 255), tmp, output_format(args.output)),
+        )
     print(
         f"wrote {args.output}: {found.mean() * 100:.2f}% of pixels proposed as {args.kind}; "
         "review it in the studio"
     )
     return 0
-
-
-LAB_COMMANDS = {"age": cmd_age, "evaluate": cmd_evaluate, "detect": cmd_detect}

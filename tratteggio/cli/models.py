@@ -3,25 +3,27 @@
 from __future__ import annotations
 
 import argparse
-import shutil
+from collections.abc import Callable
 
+from tratteggio.cli.options import progress_bar
+from tratteggio.core.engines.hub import cached_models, download_model, remove_model
+from tratteggio.core.engines.models import CATALOG, HUB_ID
 from tratteggio.core.errors import ModelError
-from tratteggio.core.models import CATALOG, HUB_ID, cached_snapshot, offline
 
 
-def add_models_parser(commands: argparse._SubParsersAction) -> None:
-    p = commands.add_parser(
+def add_parsers(sub: argparse._SubParsersAction) -> dict[str, Callable[[argparse.Namespace], int]]:
+    p = sub.add_parser(
         "models",
         help="list, download or remove diffusion models",
         description="The catalog of known inpainting models and the local cache.",
     )
-    sub = p.add_subparsers(dest="models_command", metavar="ACTION", required=True)
-    sub.add_parser(
+    actions = p.add_subparsers(dest="models_command", metavar="ACTION", required=True)
+    actions.add_parser(
         "list",
         help="show the catalog and what is already downloaded",
         description="Show the catalog of inpainting models and which are in the local cache.",
     )
-    down = sub.add_parser(
+    down = actions.add_parser(
         "download",
         help="download a model (resumes an interrupted download)",
         description="Download a hub model into the local cache, with a progress bar; "
@@ -29,12 +31,13 @@ def add_models_parser(commands: argparse._SubParsersAction) -> None:
     )
     down.add_argument("id", metavar="ID", help="hub model id, e.g. " + CATALOG[0].id)
     down.add_argument("--revision", help="branch, tag or commit (default: main)")
-    rm = sub.add_parser(
+    rm = actions.add_parser(
         "remove",
         help="delete a downloaded model from the cache",
         description="Delete a model's files from the local hub cache.",
     )
     rm.add_argument("id", metavar="ID", help="hub model id")
+    return {"models": cmd_models}
 
 
 def cmd_models(args: argparse.Namespace) -> int:
@@ -44,46 +47,28 @@ def cmd_models(args: argparse.Namespace) -> int:
     if not HUB_ID.match(args.id):
         raise ModelError(f"{args.id}: not a hub model id (owner/name)")
     if action == "download":
-        return _download(args.id, args.revision)
-    return _remove(args.id)
+        with progress_bar(f"downloading {args.id}") as update:
+            path = download_model(args.id, args.revision, on_progress=update)
+        print(f"downloaded {args.id} to {path}")
+        return 0
+    freed = remove_model(args.id)
+    print(f"removed {args.id} ({freed / 2**30:.1f} GB freed)")
+    return 0
 
 
 def _list() -> int:
+    cached = {m.id: m for m in cached_models()}
     print(f"{'model':52} {'family':9} {'size':>7} {'VRAM':>5}  {'cached':6}  licence")
     for entry in CATALOG:
-        cached = "yes" if cached_snapshot(entry.id) else "no"
+        have = "yes" if entry.id in cached else "no"
         print(
-            f"{entry.id:52} {entry.family:9} {entry.size_gb:5.1f}GB {entry.vram_gb:3.0f}GB  {cached:6}  "
+            f"{entry.id:52} {entry.family:9} {entry.size_gb:5.1f}GB {entry.vram_gb:3.0f}GB  {have:6}  "
             f"{entry.licence}"
         )
-    print("\nAny hub id, local diffusers folder or .safetensors file also works with --model.")
-    return 0
-
-
-def _download(model_id: str, revision: str | None) -> int:
-    if offline():
-        raise ModelError(
-            f"cannot download {model_id}: HF_HUB_OFFLINE is set; unset it on a machine "
-            "with a network connection"
+    others = [m for m in cached.values() if m.id not in {e.id for e in CATALOG}]
+    for model in others:
+        print(
+            f"{model.id:52} {'':9} {model.size_bytes / 2**30:5.1f}GB {'':5}  {'yes':6}  (not in the catalog)"
         )
-    from huggingface_hub import snapshot_download
-
-    try:
-        path = snapshot_download(model_id, revision=revision)
-    except Exception as exc:
-        raise ModelError(
-            f"could not download {model_id}: {type(exc).__name__}: "
-            f"{str(exc).splitlines()[0] if str(exc) else 'no details'}"
-        ) from None
-    print(f"downloaded {model_id} to {path}")
-    return 0
-
-
-def _remove(model_id: str) -> int:
-    snapshot = cached_snapshot(model_id)
-    if snapshot is None:
-        raise ModelError(f"{model_id} is not in the local cache")
-    repo_folder = snapshot.parent.parent  # .../models--owner--name/snapshots/<rev>
-    shutil.rmtree(repo_folder)
-    print(f"removed {model_id} ({repo_folder})")
+    print("\nAny hub id, local diffusers folder or .safetensors file also works with --model.")
     return 0

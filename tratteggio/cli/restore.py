@@ -1,0 +1,146 @@
+"""`tratteggio restore | rerun | verify`: fill damage with its documentation, reproduce it, check it."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+from pathlib import Path
+
+from tratteggio.cli.options import add_preview_options, add_request_options, progress_bar, request_from_args
+from tratteggio.core.errors import TratteggioError
+from tratteggio.core.io.fileset import check_targets
+from tratteggio.core.io.loading import load_mask, load_photo
+from tratteggio.core.photo import Photo
+from tratteggio.core.pipeline.layers import write_animation, write_png_sequence
+from tratteggio.core.pipeline.restore import Result, StepPreview, restore
+from tratteggio.core.record.rerun import load_replay, replay, verify_set
+from tratteggio.core.record.writer import Fill, check_output, write_documented
+
+Command = Callable[[argparse.Namespace], int]
+
+
+def add_parsers(sub: argparse._SubParsersAction) -> dict[str, Command]:
+    p = sub.add_parser(
+        "restore",
+        help="fill the damage marked by a mask",
+        description="Fill the damage marked by MASK in PHOTO and write OUT with its conservation "
+        "record (OUT.record.json), loss map (OUT.lossmap.png) and mask (OUT.mask.png).",
+    )
+    p.add_argument("photo", type=Path, metavar="PHOTO", help="the photo to restore (never modified)")
+    p.add_argument(
+        "--mask", type=Path, required=True, help="damage mask, the photo's size; any non-zero pixel is damage"
+    )
+    _add_output(p, "OUT", "restored photo; format from the extension (.png .tif .jpg .webp .bmp)")
+    add_request_options(p)
+    add_preview_options(p)
+    r = sub.add_parser(
+        "rerun",
+        help="reproduce a result from its conservation record",
+        description="Run again every intervention described by RECORD (OUT.record.json) on the same "
+        "master and masks (checked against their hashes), and write the result to OUT2. It matches "
+        "the original bit for bit.",
+    )
+    r.add_argument("record", type=Path, metavar="RECORD", help="a NAME.record.json file")
+    _add_output(r, "OUT2", "where to write the reproduced photo")
+    r.add_argument(
+        "--allow-pickle",
+        action="store_true",
+        help="allow pickle checkpoints the record names (a record never grants this by itself)",
+    )
+    add_preview_options(r)
+    v = sub.add_parser(
+        "verify",
+        help="check that the files beside a record are the ones it names",
+        description="Compare the output, loss map and masks beside RECORD with the hashes it names. "
+        "Exit 0 when they agree, 2 when a file is missing or differs (a torn or edited set).",
+    )
+    v.add_argument("record", type=Path, metavar="RECORD")
+    return {"restore": cmd_restore, "rerun": cmd_rerun, "verify": cmd_verify}
+
+
+def _add_output(p: argparse.ArgumentParser, metavar: str, text: str) -> None:
+    p.add_argument("-o", "--output", type=Path, required=True, metavar=metavar, help=text)
+    p.add_argument(
+        "--lossy",
+        action="store_true",
+        help="accept an output format that cannot hold the master exactly (JPEG, or fewer bits); "
+        "the record then says pixels outside the restored area may differ",
+    )
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    request = request_from_args(args)
+    inputs = [args.photo, args.mask]
+    check_targets(_preview_targets(args), inputs)
+    photo = load_photo(args.photo)
+    check_output(args.output, photo, [*inputs, *_preview_targets(args)], lossy=args.lossy)
+    mask = load_mask(args.mask, photo.shape2d)
+    with progress_bar(f"restoring ({request.engine})") as update:
+        result = restore(photo, mask, request, on_step=_stepper(update))
+    files = write_documented(
+        args.output,
+        result.pixels,
+        photo,
+        args.photo,
+        [Fill(1, result, mask)],
+        inputs=inputs,
+        lossy=args.lossy,
+    )
+    _write_previews(args, photo, [result])
+    print(
+        f"wrote {files['output']} ({result.seconds:.2f} s, "
+        f"{result.effective_mask.pixel_count} pixels restored); record: {files['record'].name}"
+    )
+    return 0
+
+
+def cmd_rerun(args: argparse.Namespace) -> int:
+    job = load_replay(args.record, allow_pickle=args.allow_pickle)
+    check_targets(_preview_targets(args), job.inputs)
+    check_output(
+        args.output, job.photo, [*job.inputs, *_preview_targets(args)], fills=len(job.steps), lossy=args.lossy
+    )
+    with progress_bar("rerunning") as update:
+        pixels, fills = replay(job, on_step=_stepper(update))
+    files = write_documented(
+        args.output, pixels, job.photo, job.master, fills, inputs=job.inputs, lossy=args.lossy
+    )
+    _write_previews(args, job.photo, [f.result for f in fills])
+    same = files_hash(files["output"]) == job.record.output.sha256
+    print(f"wrote {files['output']}: {'identical to' if same else 'DIFFERS from'} {job.record.output.file}")
+    return 0
+
+
+def files_hash(path: Path) -> str:
+    from tratteggio.core.record.describe import sha256_file
+
+    return sha256_file(path)
+
+
+def cmd_verify(args: argparse.Namespace) -> int:
+    problems = verify_set(args.record)
+    if problems:
+        raise TratteggioError(f"{args.record.name}: " + "; ".join(problems))
+    print(f"{args.record.name}: every file is the one the record names")
+    return 0
+
+
+def _stepper(update: Callable[..., None]) -> Callable[[StepPreview], None]:
+    return lambda step: update(step.step + 1, step.total)
+
+
+def _preview_targets(args: argparse.Namespace) -> list[Path]:
+    targets = [args.previews_gif] if args.previews_gif else []
+    if args.previews and args.previews.exists() and not args.previews.is_dir():
+        raise TratteggioError(f"{args.previews}: --previews names a folder, and this is a file")
+    return targets
+
+
+def _write_previews(args: argparse.Namespace, photo: Photo, results: list[Result]) -> None:
+    previews = [p for result in results for p in result.previews]
+    if args.previews:
+        count = write_png_sequence(args.previews, photo.pixels, previews)
+        print(f"wrote {count} layers to {args.previews}")
+    if args.previews_gif:
+        write_animation(args.previews_gif, photo.pixels, previews)
+        print(f"wrote {args.previews_gif}")

@@ -1,0 +1,39 @@
+"""`tratteggio open [PHOTO] [--mask MASK]`: the studio."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Callable
+
+from tratteggio.core.errors import TratteggioError
+
+
+def add_parsers(sub: argparse._SubParsersAction) -> dict[str, Callable[[argparse.Namespace], int]]:
+    p = sub.add_parser(
+        "open",
+        help="open the studio (also: tratteggio with no command)",
+        description="Open the studio window, optionally with a photo and its damage mask.",
+    )
+    p.add_argument("photo", nargs="?", metavar="PHOTO", help="photo to open")
+    p.add_argument("--mask", metavar="MASK", help="damage mask to load with it (the photo's size)")
+    p.add_argument(
+        "--snapshot",
+        metavar="PNG",
+        help="save a picture of the canvas once it has painted, then quit (for documentation and tests)",
+    )
+    return {"open": cmd_open}
+
+
+def cmd_open(args: argparse.Namespace) -> int:
+    if sys.platform.startswith("linux") and not (
+        os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY") or os.environ.get("QT_QPA_PLATFORM")
+    ):
+        raise TratteggioError(
+            "no display to open the studio on (DISPLAY is not set); on a server, the commands work "
+            "without one: see `tratteggio --help`"
+        )
+    from tratteggio.gui.app import run_studio  # Qt loads only for the studio
+
+    return run_studio(args.photo, args.mask, args.snapshot)
