@@ -29,7 +29,7 @@ def window(qtbot: object) -> Iterator[MainWindow]:
     win.show()
     yield win
     win.close()  # saves settings and stops the worker thread
-    assert not win.controller.runner._thread.isRunning(), "the worker thread outlived the window"
+    assert not win.session.threads_running(), "a worker thread outlived the window"
     # Qt's own threads show up as _DummyThread forever once they ran Python code; the QThread is
     # checked above. Any Python thread started during the test must be gone.
     leftover = [

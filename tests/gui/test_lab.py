@@ -9,7 +9,9 @@ import pytest
 from PySide6.QtCore import Qt
 
 from tratteggio.core import Photo, save_photo
+from tratteggio.gui.canvas import Tool
 from tratteggio.gui.main_window import MainWindow
+from tratteggio.gui.runner import JobState
 
 from .test_studio import widget_point
 
@@ -28,24 +30,24 @@ def cracked_photo(tmp_path: Path) -> Path:
 def test_detect_review_and_merge_is_undoable(
     qtbot: object, window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    window.open_path(cracked_photo(tmp_path))
-    runner = window.controller.runner
-    ticks: list[tuple[int, int]] = []
-    runner.taskProgress.connect(lambda task, done, total: ticks.append((done, total)))
-    with qtbot.waitSignal(runner.taskFinished, timeout=20_000):  # type: ignore[attr-defined]
+    window.files.open_path(cracked_photo(tmp_path))
+    runner = window.session.runner
+    ticks: list[tuple[float, float]] = []
+    window.session.progress.connect(lambda done, total, _: ticks.append((done, total)) if total else None)
+    with qtbot.waitSignal(runner.ended, timeout=20_000):  # type: ignore[attr-defined]
         window.detect_panel.detect_button.click()
-    assert ticks == [(1, 1)] and not window.progress.isVisible()  # one tile scored, bar hidden after
+    assert ticks == [(1, 1)] and not window.status.progress.isVisible()  # one tile scored, bar hidden after
     proposal = window.canvas.proposal_bits
     assert proposal is not None and proposal[90, 150] and proposal[170, 160]
     # moving the slider detects again from the kept crack score: nothing is scored twice
-    from tratteggio.gui import lab_controller
+    from tratteggio.gui.controllers import detection
 
     def no_rescoring(*args: object) -> np.ndarray:
         raise AssertionError("the crack score was computed again")
 
-    monkeypatch.setattr(lab_controller, "line_probability", no_rescoring)
+    monkeypatch.setattr(detection, "line_probability", no_rescoring)
     window.detect_panel.sensitivity.setValue(20)
-    with qtbot.waitSignal(runner.taskFinished, timeout=20_000):  # type: ignore[attr-defined]
+    with qtbot.waitSignal(runner.ended, timeout=20_000):  # type: ignore[attr-defined]
         window.detect_panel.sensitivity.sliderReleased.emit()
     stricter = window.canvas.proposal_bits
     assert stricter is not None and stricter.sum() <= proposal.sum() and stricter[90, 150]
@@ -64,12 +66,11 @@ def test_detect_review_and_merge_is_undoable(
 def test_age_restore_and_compare_with_the_original(
     qtbot: object, window: MainWindow, photo_file: Path
 ) -> None:
-    window.open_path(photo_file)
+    window.files.open_path(photo_file)
     original = window.doc.photo.pixels.copy()  # type: ignore[union-attr]
     for kind, box in window.age_panel.kinds.items():
         box.setChecked(kind in ("cracks", "dust"))
-    runner = window.controller.runner
-    with qtbot.waitSignal(runner.taskFinished, timeout=20_000):  # type: ignore[attr-defined]
+    with qtbot.waitSignal(window.session.runner.ended, timeout=20_000):  # type: ignore[attr-defined]
         window.age_panel.age_button.click()
     doc = window.doc
     assert doc is not None and doc.truth is not None and np.array_equal(doc.reference, original)
@@ -81,8 +82,8 @@ def test_age_restore_and_compare_with_the_original(
     ys, xs = np.nonzero(doc.truth)
     color = shown.pixelColor(int(xs[0]), int(ys[0]))  # a damaged pixel, shown as it was before
     assert (color.red(), color.green(), color.blue()) == tuple(original[ys[0], xs[0]])
-    with qtbot.waitSignal(runner.finished, timeout=30_000):  # type: ignore[attr-defined]
-        window.controller.start()
+    with qtbot.waitSignal(window.runs.finished, timeout=30_000):  # type: ignore[attr-defined]
+        window.runs.start()
     window.age_panel.compare_button.click()
     text = window.age_panel.figures.text()
     assert "PSNR" in text and "SSIM" in text
@@ -97,16 +98,16 @@ def test_pick_the_support_colour_from_a_loss_then_detect_losses(
     pixels[150:, :] = 238  # a large light area that is not a loss
     pixels[60:100, 90:130] = (219, 204, 176)  # plaster showing through
     save_photo(Photo(pixels), tmp_path / "loss.png")
-    window.open_path(tmp_path / "loss.png")
+    window.files.open_path(tmp_path / "loss.png")
     panel = window.detect_panel
     panel.kind.setCurrentText("losses")
     assert panel.pick_support.isEnabled() and panel.support is None
     panel.pick_support.click()
-    assert window.canvas.picking
+    assert window.canvas.tool == Tool.PICK
     qtbot.mouseClick(window.canvas, Qt.MouseButton.LeftButton, pos=widget_point(window, 110, 80))  # type: ignore[attr-defined]
-    assert not window.canvas.picking and window.doc is not None and not window.doc.mask.any()
+    assert window.canvas.tool == Tool.BRUSH and window.doc is not None and not window.doc.mask.any()
     assert panel.support is not None and np.allclose(panel.support, (219 / 255, 204 / 255, 176 / 255))
-    with qtbot.waitSignal(window.controller.runner.taskFinished, timeout=20_000):  # type: ignore[attr-defined]
+    with qtbot.waitSignal(window.session.runner.ended, timeout=20_000):  # type: ignore[attr-defined]
         panel.detect_button.click()
     proposal = window.canvas.proposal_bits
     assert proposal is not None and proposal[80, 110] and not proposal[200:].any()
@@ -117,24 +118,26 @@ def test_pick_the_support_colour_from_a_loss_then_detect_losses(
 def test_esc_cancels_a_damage_search_between_tiles(
     qtbot: object, window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from tratteggio.core import crackscore
+    from tratteggio.core.lab import crackscore
 
     monkeypatch.setattr(crackscore, "TILE", 32)  # 80 tiles on the 240x320 photo
-    window.open_path(cracked_photo(tmp_path))
-    runner = window.controller.runner
-    ticks: list[int] = []
+    window.files.open_path(cracked_photo(tmp_path))
+    runner = window.session.runner
+    ticks: list[float] = []
 
-    def press_esc(task: object, done: int, total: int) -> None:
-        ticks.append(done)
-        window.menus.actions["cancel"].trigger()
+    def press_esc(done: float, total: float, text: str) -> None:
+        if total:
+            ticks.append(done)
+            window.menus.actions["cancel"].trigger()
 
-    runner.taskProgress.connect(press_esc)
-    with qtbot.waitSignal(runner.taskCancelled, timeout=20_000):  # type: ignore[attr-defined]
+    window.session.progress.connect(press_esc)
+    with qtbot.waitSignal(runner.ended, timeout=20_000) as ended:  # type: ignore[attr-defined]
         window.detect_panel.detect_button.click()
-    runner.taskProgress.disconnect(press_esc)
+    window.session.progress.disconnect(press_esc)
+    assert ended.args[0].state == JobState.CANCELLED
     assert 1 <= len(ticks) < 80 and window.canvas.proposal_bits is None
-    assert not window.progress.isVisible() and not runner._tasks
+    assert not window.status.progress.isVisible() and not runner.busy("detect")
     # the next search runs to the end
-    with qtbot.waitSignal(runner.taskFinished, timeout=20_000):  # type: ignore[attr-defined]
+    with qtbot.waitSignal(runner.ended, timeout=20_000):  # type: ignore[attr-defined]
         window.detect_panel.detect_button.click()
     assert window.canvas.proposal_bits is not None and window.canvas.proposal_bits[90, 150]

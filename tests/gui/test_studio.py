@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QApplication
 from tratteggio.core import load_photo
 from tratteggio.gui.canvas import Tool
 from tratteggio.gui.main_window import MainWindow
+from tratteggio.gui.runner import JobState
 
 
 def drop(window: MainWindow, path: Path) -> None:
@@ -44,7 +45,7 @@ def stroke(qtbot: object, window: MainWindow, points: list[tuple[float, float]])
 def test_drop_a_photo_then_its_mask(window: MainWindow, photo_file: Path, mask_file: Path) -> None:
     drop(window, photo_file)
     assert window.doc is not None and window.doc.photo.shape2d == (400, 600)
-    assert "600x400 RGB 8-bit" in window.size_label.text()
+    assert "600x400 RGB 8-bit" in window.status.size_label.text()
     drop(window, mask_file)  # same size, two values: taken as the mask
     assert window.doc.mask.sum() == 40 * 80
 
@@ -52,22 +53,22 @@ def test_drop_a_photo_then_its_mask(window: MainWindow, photo_file: Path, mask_f
 def test_a_corrupt_file_leaves_the_document_untouched(
     window: MainWindow, photo_file: Path, tmp_path: Path
 ) -> None:
-    window.open_path(photo_file)
+    window.files.open_path(photo_file)
     doc = window.doc
     bad = tmp_path / "bad.jpg"
     bad.write_bytes(b"\xff\xd8\xff\xe0 broken")
-    assert not window.open_path(bad)
+    assert not window.files.open_path(bad)
     assert window.doc is doc and "bad.jpg" in window.last_warning
 
 
 def test_brush_stroke_is_one_undo_step(qtbot: object, window: MainWindow, photo_file: Path) -> None:
-    window.open_path(photo_file)
+    window.files.open_path(photo_file)
     window.canvas.brush_radius = 6
     stroke(qtbot, window, [(100, 100), (150, 100), (200, 120)])
     doc = window.doc
     assert doc is not None and doc.mask[100, 125] and doc.mask[110, 175] and not doc.mask[300, 300]
     painted = doc.mask.sum()
-    window.set_tool(Tool.ERASER)
+    window.canvas.set_tool(Tool.ERASER)
     stroke(qtbot, window, [(125, 90), (125, 110)])
     assert not doc.mask[100, 125] and doc.mask.sum() < painted
     window.menus.actions["undo"].trigger()
@@ -79,8 +80,8 @@ def test_brush_stroke_is_one_undo_step(qtbot: object, window: MainWindow, photo_
 
 
 def test_rectangle_tool_and_mask_operations(qtbot: object, window: MainWindow, photo_file: Path) -> None:
-    window.open_path(photo_file)
-    window.set_tool(Tool.RECT)
+    window.files.open_path(photo_file)
+    window.canvas.set_tool(Tool.RECT)
     stroke(qtbot, window, [(300, 200), (330, 220), (340, 240)])
     doc = window.doc
     assert doc is not None and doc.mask[220, 320] and doc.mask.sum() > 30 * 30
@@ -96,9 +97,8 @@ def test_rectangle_tool_and_mask_operations(qtbot: object, window: MainWindow, p
 def test_classical_run_scrub_accept_and_export(
     qtbot: object, window: MainWindow, photo_file: Path, mask_file: Path, tmp_path: Path
 ) -> None:
-    window.open_path(photo_file, mask_file)
-    runner = window.controller.runner
-    with qtbot.waitSignal(runner.finished, timeout=30_000):  # type: ignore[attr-defined]
+    window.files.open_path(photo_file, mask_file)
+    with qtbot.waitSignal(window.runs.finished, timeout=30_000):  # type: ignore[attr-defined]
         window.menus.actions["restore"].trigger()
     qtbot.waitUntil(lambda: window.timeline.strip.count() == 2, timeout=10_000)  # type: ignore[attr-defined]
     window.timeline.slider.setValue(0)
@@ -109,10 +109,11 @@ def test_classical_run_scrub_accept_and_export(
     window.menus.actions["accept"].trigger()
     doc = window.doc
     assert doc is not None and len(doc.interventions) == 1 and not doc.mask.any()
-    assert window.history.list.count() == 1
+    assert window.interventions.list.count() == 1
     assert not np.array_equal(doc.composite()[160, 280], original[160, 280])
     assert np.array_equal(doc.photo.pixels, original)  # the master is never modified
-    assert window.export_to(tmp_path / "restored.tif", documentation=True)
+    window.files.export_in_background(tmp_path / "restored.tif", documentation=True)
+    qtbot.waitUntil(lambda: "Exported restored.tif" in window.status.current_message(), timeout=30_000)  # type: ignore[attr-defined]
     record = json.loads((tmp_path / "restored.record.json").read_text())
     assert record["interventions"][0]["request"]["engine"] == "hybrid"
     assert np.array_equal(load_photo(tmp_path / "restored.tif").pixels, doc.composite())
@@ -122,7 +123,7 @@ def test_classical_run_scrub_accept_and_export(
 
 
 def test_settings_persist_brush_and_recent_files(window: MainWindow, photo_file: Path) -> None:
-    window.open_path(photo_file)
+    window.files.open_path(photo_file)
     window.canvas.brush_radius = 33
     window.menus.actions["softer"].trigger()
     assert window.canvas.brush_hardness == 0.75
@@ -158,14 +159,14 @@ def test_an_unexpected_error_becomes_a_dialog_and_a_log(
 ) -> None:
     from tratteggio.gui import crash
 
-    window.open_path(photo_file)
+    window.files.open_path(photo_file)
     window.doc.mask[10:20, 10:20] = True  # type: ignore[union-attr]
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))  # type: ignore[attr-defined]
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))  # type: ignore[attr-defined]
     try:
         raise RuntimeError("boom")
     except RuntimeError as exc:
         crash.handle(RuntimeError, exc, exc.__traceback__)
-    assert "boom" in (tmp_path / "cache" / "tratteggio" / "crash.log").read_text()
+    assert "boom" in (tmp_path / "state" / "tratteggio" / "log" / "crash.log").read_text()
     assert crash.handle.last_box.isVisible()  # type: ignore[attr-defined]
     assert window.doc is not None and window.doc.mask.sum() == 100  # the document survives
     QApplication.processEvents()
@@ -174,14 +175,14 @@ def test_an_unexpected_error_becomes_a_dialog_and_a_log(
 def test_before_after_split_shows_the_original_on_the_left(
     qtbot: object, window: MainWindow, photo_file: Path, tmp_path: Path
 ) -> None:
-    window.open_path(photo_file)
+    window.files.open_path(photo_file)
     doc = window.doc
     assert doc is not None
     doc.mask[:, :] = False
     doc.mask[100:300, 50:550] = True  # a wide loss, crossing the divider
-    with qtbot.waitSignal(window.controller.runner.finished, timeout=30_000):  # type: ignore[attr-defined]
-        window.controller.start()
-    window.controller.accept()
+    with qtbot.waitSignal(window.runs.finished, timeout=30_000):  # type: ignore[attr-defined]
+        window.runs.start()
+    window.runs.accept()
     window.canvas.mask_visible = False
     window.menus.actions["split"].trigger()
     assert window.canvas.split == 0.5
@@ -204,12 +205,12 @@ def test_model_manager_offline_download_and_adding_a_folder(
     window: MainWindow, sd_model: str, monkeypatch: object
 ) -> None:
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")  # type: ignore[attr-defined]
-    window.panel.open_model_manager()
-    manager = window.panel.manager
+    window.open_model_manager()
+    manager = window.manager
     assert manager.table.rowCount() == 4 and manager.table.item(0, 4).text() == "no"
     manager.table.selectRow(0)
     manager.download_selected()
-    assert "HF_HUB_OFFLINE" in manager.status.text()
+    assert "offline" in manager.status.text() and "HF_HUB_OFFLINE" in manager.status.text()
     manager.modelChosen.emit(sd_model)
     assert window.panel.request().model == sd_model and window.panel.request().engine == "diffusion"
     manager.close()
@@ -239,42 +240,40 @@ def test_paste_an_image_from_the_clipboard(window: MainWindow) -> None:
 def test_a_result_from_a_replaced_run_is_dropped(
     qtbot: object, window: MainWindow, photo_file: Path, mask_file: Path
 ) -> None:
-    window.open_path(photo_file, mask_file)
-    runner = window.controller.runner
-    with qtbot.waitSignal(runner.finished, timeout=30_000) as blocker:  # type: ignore[attr-defined]
-        window.controller.start()
-    stale_job, stale_result = blocker.args
-    window.open_path(photo_file, mask_file)  # a new document: the old run is no longer current
-    window.controller._on_finished(stale_job, stale_result)
-    assert window.controller.results == {} and window.timeline.candidates.count() == 0
+    window.files.open_path(photo_file, mask_file)
+    with qtbot.waitSignal(window.runs.finished, timeout=30_000):  # type: ignore[attr-defined]
+        window.runs.start()
+    (stale,) = window.runs.candidates
+    window.files.open_path(photo_file, mask_file)  # a new document: the old run is no longer current
+    window.runs._on_done(stale, stale.result)
+    assert window.runs.candidates == [] and window.timeline.candidates.count() == 0
 
 
 def test_export_in_the_background_from_a_snapshot(
     qtbot: object, window: MainWindow, photo_file: Path, mask_file: Path, tmp_path: Path
 ) -> None:
-    window.open_path(photo_file, mask_file)
-    runner = window.controller.runner
-    with qtbot.waitSignal(runner.finished, timeout=30_000):  # type: ignore[attr-defined]
-        window.controller.start()
-    window.controller.accept()
+    window.files.open_path(photo_file, mask_file)
+    with qtbot.waitSignal(window.runs.finished, timeout=30_000):  # type: ignore[attr-defined]
+        window.runs.start()
+    window.runs.accept()
     doc = window.doc
     assert doc is not None
     expected = doc.composite().copy()
-    window.export_in_background(tmp_path / "bg.png")
+    window.files.export_in_background(tmp_path / "bg.png")
     window.menus.actions["undo"].trigger()  # the user goes on working meanwhile
-    qtbot.waitUntil(lambda: "Exported bg.png" in window.statusBar().currentMessage(), timeout=30_000)  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: "Exported bg.png" in window.status.current_message(), timeout=30_000)  # type: ignore[attr-defined]
     assert np.array_equal(load_photo(tmp_path / "bg.png").pixels, expected)
 
 
 def test_export_layers_writes_pngs_gif_and_webp(
     qtbot: object, window: MainWindow, photo_file: Path, mask_file: Path, tmp_path: Path
 ) -> None:
-    window.open_path(photo_file, mask_file)
-    with qtbot.waitSignal(window.controller.runner.finished, timeout=30_000):  # type: ignore[attr-defined]
-        window.controller.start()
+    window.files.open_path(photo_file, mask_file)
+    with qtbot.waitSignal(window.runs.finished, timeout=30_000):  # type: ignore[attr-defined]
+        window.runs.start()
     folder = tmp_path / "layers"
-    window.controller.export_layers(folder)
-    qtbot.waitUntil(lambda: "layers.webp" in window.statusBar().currentMessage(), timeout=30_000)  # type: ignore[attr-defined]
+    window.runs.export_layers(folder)
+    qtbot.waitUntil(lambda: "layers.webp" in window.status.current_message(), timeout=30_000)  # type: ignore[attr-defined]
     assert sorted(p.name for p in folder.iterdir()) == [
         "layers.gif",
         "layers.webp",
@@ -286,13 +285,13 @@ def test_export_layers_writes_pngs_gif_and_webp(
 def test_a_run_streams_every_region_to_the_canvas(
     qtbot: object, window: MainWindow, photo_file: Path
 ) -> None:
-    window.open_path(photo_file)
+    window.files.open_path(photo_file)
     doc = window.doc
     assert doc is not None
     doc.mask[20:40, 20:40] = True
     doc.mask[300:330, 500:540] = True  # far apart: two regions
-    with qtbot.waitSignal(window.controller.runner.finished, timeout=30_000):  # type: ignore[attr-defined]
-        window.controller.start()
+    with qtbot.waitSignal(window.runs.finished, timeout=30_000):  # type: ignore[attr-defined]
+        window.runs.start()
     boxes = sorted(box for box, _ in window.canvas.preview)
     assert len(boxes) == 2 and boxes[0].x1 < boxes[1].x0
 
@@ -300,14 +299,15 @@ def test_a_run_streams_every_region_to_the_canvas(
 def test_big_files_open_on_the_worker_and_a_corrupt_one_changes_nothing(
     qtbot: object, window: MainWindow, photo_file: Path, tmp_path: Path
 ) -> None:
-    window.open_path(photo_file)
+    window.files.open_path(photo_file)
     first = window.doc
-    runner = window.controller.runner
+    runner = window.session.runner
     bad = tmp_path / "bad.tif"
     bad.write_bytes(b"II*\x00 broken")
-    with qtbot.waitSignal(runner.taskFailed, timeout=20_000):  # type: ignore[attr-defined]
-        assert window.open_path(bad, background=True)  # returns at once: loading goes on
+    with qtbot.waitSignal(runner.ended, timeout=20_000) as ended:  # type: ignore[attr-defined]
+        assert window.files.open_path(bad, background=True)  # returns at once: loading goes on
+    assert ended.args[0].state == JobState.FAILED
     assert window.doc is first and "bad.tif" in window.last_warning
-    with qtbot.waitSignal(runner.taskFinished, timeout=20_000):  # type: ignore[attr-defined]
-        assert window.open_path(photo_file, background=True)
+    with qtbot.waitSignal(runner.ended, timeout=20_000):  # type: ignore[attr-defined]
+        assert window.files.open_path(photo_file, background=True)
     assert window.doc is not first and window.doc is not None and window.doc.path == photo_file.resolve()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Sequence
 
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
@@ -16,7 +15,7 @@ def make_window(photo: str | None = None, mask: str | None = None) -> MainWindow
     window = MainWindow()
     window.show()
     if photo:
-        window.open_path(photo, mask, background=False)  # at once: --snapshot grabs the canvas next
+        window.files.open_path(photo, mask, background=False)  # at once: --snapshot grabs the canvas next
     return window
 
 
@@ -39,8 +38,3 @@ def _snapshot_and_quit(window: MainWindow, path: str) -> None:
     window.canvas.grab().save(path)
     window.close()
     QApplication.quit()
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    args = list(sys.argv[1:] if argv is None else argv)
-    return run_studio(args[0] if args else None, args[1] if len(args) > 1 else None)

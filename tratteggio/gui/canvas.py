@@ -14,28 +14,41 @@ from PySide6.QtCore import QPointF, QRect, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QImage, QKeyEvent, QMouseEvent, QPainter, QPainterPath, QPen, QWheelEvent
 from PySide6.QtWidgets import QWidget
 
-from tratteggio.core.document import Document
 from tratteggio.core.geometry import Box
-from tratteggio.core.maskedit import Stroke, fill_polygon
+from tratteggio.core.studio.document import Document
+from tratteggio.core.studio.maskedit import Stroke, fill_polygon
 from tratteggio.gui.imageconv import mask_overlay, to_qimage
 from tratteggio.gui.proxies import MaskProxy, PhotoProxy
+from tratteggio.gui.session import StudioSession
 
 
 class Tool(Enum):
+    """What a left click on the canvas does. PICK and REVIEW are set by controllers for one task
+    (an eyedropper, reviewing a damage proposal) and hand back to the painting tool after."""
+
     BRUSH = "brush"
     ERASER = "eraser"
     RECT = "rectangle"
     LASSO = "lasso"
+    PICK = "pick"
+    REVIEW = "review"
+
+    @property
+    def paints(self) -> bool:
+        return self in (Tool.BRUSH, Tool.ERASER, Tool.RECT, Tool.LASSO)
 
 
 class Canvas(QWidget):
     hovered = Signal(int, int)  # photo pixel under the cursor
     zoomChanged = Signal(float)
-    reviewClicked = Signal(int, int)  # a click on the photo while a damage proposal is reviewed
-    pointPicked = Signal(int, int)  # a click on the photo while `picking` (an eyedropper)
+    reviewClicked = Signal(int, int)  # a click on the photo with the REVIEW tool
+    pointPicked = Signal(int, int)  # a click on the photo with the PICK tool (an eyedropper)
+    toolChanged = Signal(object)  # Tool
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, session: StudioSession, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        session.documentChanged.connect(self.set_document)
+        session.documentEdited.connect(self._on_document)
         self.setMouseTracking(True)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setMinimumSize(320, 240)
@@ -54,8 +67,7 @@ class Canvas(QWidget):
         self._mask: MaskProxy | None = None
         self._proposal: MaskProxy | None = None
         self.proposal_bits: np.ndarray | None = None
-        self.reviewing = False
-        self.picking = False
+        self._painting_tool = Tool.BRUSH
         self._stroke: Stroke | None = None
         self._shape: list[QPointF] = []
         self._pan_from: QPointF | None = None
@@ -63,13 +75,38 @@ class Canvas(QWidget):
         self._cursor = QPointF(-1, -1)
 
     # -- document ------------------------------------------------------------------------------
-    def set_document(self, doc: Document) -> None:
+    def set_tool(self, tool: Tool) -> None:
+        """Switch tools; PICK and REVIEW remember the painting tool to hand back to."""
+        if tool.paints:
+            self._painting_tool = tool
+        self.tool = tool
+        if tool == Tool.PICK:
+            self.setCursor(Qt.CursorShape.CrossCursor)
+        else:
+            self.unsetCursor()
+        self.toolChanged.emit(tool)
+        self.update()
+
+    def end_tool(self, tool: Tool) -> None:
+        """Leave `tool` (PICK or REVIEW) if it is the current one: back to the painting tool, or to
+        review when a pick interrupted a review."""
+        if self.tool == tool:
+            reviewing = self.proposal_bits is not None and tool == Tool.PICK
+            self.set_tool(Tool.REVIEW if reviewing else self._painting_tool)
+
+    def set_document(self, doc: Document | None) -> None:
         self.doc = doc
+        self._layers = {}
+        self.proposal_bits, self._proposal = None, None
+        self.end_tool(Tool.REVIEW)
+        self.end_tool(Tool.PICK)
+        if doc is None:
+            self._photo = self._mask = None
+            self.update()
+            return
         self._photo = PhotoProxy(doc.composite())
         self._original: PhotoProxy | None = None
         self._mask = MaskProxy(doc.mask, self.mask_rgba)
-        doc.listeners.append(self._on_document)
-        self._layers = {}
         self.fit()
 
     def _on_document(self, kind: str, box: Box | None) -> None:
@@ -248,12 +285,11 @@ class Canvas(QWidget):
         if self.doc is None or event.button() != Qt.MouseButton.LeftButton:
             return
         point = self.to_photo(pos)
-        if self.picking:
-            self.picking = False
-            self.unsetCursor()
+        if self.tool == Tool.PICK:
+            self.end_tool(Tool.PICK)
             self.pointPicked.emit(int(point.x()), int(point.y()))
             return
-        if self.reviewing and self.proposal_bits is not None:
+        if self.tool == Tool.REVIEW:
             self.reviewClicked.emit(int(point.x()), int(point.y()))
             return
         if self.tool in (Tool.BRUSH, Tool.ERASER):

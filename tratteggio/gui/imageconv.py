@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 from PySide6.QtGui import QImage
 
-from tratteggio.core.layers import rgb8
+from tratteggio.core.pipeline.layers import rgb8
 
 
 def to_qimage(pixels: np.ndarray) -> QImage:

@@ -1,41 +1,29 @@
-"""The studio window: it assembles the canvas, the restore panel, the interventions panel and the
-timeline, and handles files. The work itself lives in core and in the restoration controller."""
+"""The studio window: it assembles the session, the canvas, the panels, the timeline, the controllers
+and the menus, and does nothing else. The work lives in core and in the controllers."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-import numpy as np
 from PySide6.QtCore import QByteArray, Qt
-from PySide6.QtGui import QDragEnterEvent, QDropEvent, QGuiApplication, QImage
-from PySide6.QtWidgets import (
-    QApplication,
-    QDockWidget,
-    QFileDialog,
-    QLabel,
-    QMainWindow,
-    QMessageBox,
-    QProgressBar,
-    QTabWidget,
-)
+from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
+from PySide6.QtWidgets import QDockWidget, QFileDialog, QMainWindow, QMessageBox, QTabWidget, QWidget
 
-from tratteggio.core import Photo, TratteggioError, load_mask, load_photo
-from tratteggio.core.docexport import export_document
-from tratteggio.core.document import Document
+from tratteggio.core.pipeline.restore import Result
 from tratteggio.gui import settings as prefs
-from tratteggio.gui.actions import build_menus
-from tratteggio.gui.age_panel import AgePanel
-from tratteggio.gui.canvas import Canvas, Tool
-from tratteggio.gui.controller import RestorationController
-from tratteggio.gui.detect_panel import DetectPanel
-from tratteggio.gui.history_panel import HistoryPanel
-from tratteggio.gui.lab_controller import LabController
-from tratteggio.gui.restore_panel import RestorePanel
+from tratteggio.gui.canvas import Canvas
+from tratteggio.gui.controllers.aging import AgeController
+from tratteggio.gui.controllers.candidates import CandidateController
+from tratteggio.gui.controllers.detection import DetectController
+from tratteggio.gui.controllers.files import FileController
+from tratteggio.gui.menus import MenuParts, Menus
+from tratteggio.gui.panels.age_panel import AgePanel
+from tratteggio.gui.panels.detect_panel import DetectPanel
+from tratteggio.gui.panels.interventions_panel import InterventionsPanel
+from tratteggio.gui.panels.restore_panel import RestorePanel
+from tratteggio.gui.session import StudioSession
+from tratteggio.gui.status_bar import StatusBar
 from tratteggio.gui.timeline import Timeline
-
-LARGE_FILE = 64 << 20  # bytes: bigger photos are decoded on the worker thread
-
-IMAGE_FILTER = "Images (*.png *.jpg *.jpeg *.tif *.tiff *.webp *.bmp)"
 
 
 class MainWindow(QMainWindow):
@@ -44,204 +32,85 @@ class MainWindow(QMainWindow):
         self.setWindowTitle("Tratteggio")
         self.setAcceptDrops(True)
         self.resize(1280, 860)
-        self.doc: Document | None = None
-        self.canvas = Canvas()
+        self.session = session = StudioSession(self)
+        self.canvas = Canvas(session)
         self.setCentralWidget(self.canvas)
         self.panel = RestorePanel()
-        self.history = HistoryPanel()
-        self.history.removeRequested.connect(lambda i: self.doc.remove(i) if self.doc else None)
         self.detect_panel = DetectPanel()
         self.age_panel = AgePanel()
+        self.interventions = InterventionsPanel(session)
+        self.tabs = self._tabs()
+        self._dock("Restoration", self.tabs, Qt.DockWidgetArea.RightDockWidgetArea)
+        self.timeline = Timeline()
+        self._dock("Layers of time", self.timeline, Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.status = StatusBar(session, self.canvas, self)
+        self.setStatusBar(self.status)
+        self.files = FileController(session, self)
+        self.runs = CandidateController(session, self.canvas, self.panel, self.timeline)
+        self.detection = DetectController(session, self.canvas, self.detect_panel)
+        self.aging = AgeController(session, self.canvas, self.timeline, self.age_panel, self._chosen_result)
+        self.timeline.exportRequested.connect(self.export_layers)
+        self.panel.modelsRequested.connect(self.open_model_manager)
+        session.problem.connect(self.warn)
+        session.documentChanged.connect(self._retitle)
+        parts = MenuParts(
+            session,
+            self.files,
+            self.runs,
+            self.canvas,
+            self,
+            self.open_model_manager,
+            self.export_layers,
+            self.close,
+        )
+        self.menus = Menus(self.menuBar(), parts)
+        self._restore_settings()
+
+    def _tabs(self) -> QTabWidget:
         tabs = QTabWidget()
         tabs.addTab(self.panel, "Restore")
         tabs.addTab(self.detect_panel, "Detect")
-        tabs.addTab(self.history, "Interventions")
+        tabs.addTab(self.interventions, "Interventions")
         tabs.addTab(self.age_panel, "Age")
-        self.tabs = tabs
-        self._dock("Restoration", tabs, Qt.DockWidgetArea.RightDockWidgetArea)
-        self.timeline = Timeline()
-        self._dock("Layers of time", self.timeline, Qt.DockWidgetArea.BottomDockWidgetArea)
-        self.controller = RestorationController(self.canvas, self.panel, self.timeline, self)
-        self.controller.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
-        self.controller.problem.connect(self.warn)
-        self.controller.progressChanged.connect(self._progress)
-        self.timeline.exportRequested.connect(self.export_layers)
-        self._exports: dict[int, str] = {}
-        self._opening: dict[int, tuple[Path, str | Path | None]] = {}
-        for finished, failed in (
-            (self._export_done, self._export_failed),
-            (self._open_done, self._open_failed),
-        ):
-            self.controller.runner.taskFinished.connect(finished)
-            self.controller.runner.taskFailed.connect(failed)
-        self.lab = LabController(self, self.detect_panel, self.age_panel)
-        self.lab.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
-        self._build_status_bar()
-        self.menus = build_menus(self)
-        self._restore_settings()
+        return tabs
 
-    def _dock(self, title: str, widget: object, area: Qt.DockWidgetArea) -> None:
+    def _dock(self, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> None:
         dock = QDockWidget(title, self)
         dock.setObjectName(title)
-        dock.setWidget(widget)  # type: ignore[arg-type]
+        dock.setWidget(widget)
         self.addDockWidget(area, dock)
 
-    def _build_status_bar(self) -> None:
-        self.position_label = QLabel("")
-        self.zoom_label = QLabel("")
-        self.size_label = QLabel("No photo")
-        self.progress = QProgressBar()
-        self.progress.setMaximumWidth(260)
-        self.progress.setVisible(False)
-        bar = self.statusBar()
-        for widget in (self.position_label, self.zoom_label, self.size_label, self.progress):
-            bar.addPermanentWidget(widget)
-        self.canvas.hovered.connect(lambda x, y: self.position_label.setText(f"x {x}  y {y}"))
-        self.canvas.zoomChanged.connect(lambda z: self.zoom_label.setText(f"{z * 100:.0f}%"))
+    def _chosen_result(self) -> Result | None:
+        chosen = self.runs.chosen()
+        return chosen.result if chosen is not None else None
 
-    def _progress(self, done: int, total: int, left: float) -> None:
-        eta = f" — {left:.0f} s left" if left >= 0 else ""
-        self.show_progress(done, total, f"step {done}/{total}{eta}")
+    def _retitle(self, doc: object) -> None:
+        path = getattr(doc, "path", None)
+        name = path.name if path else ("pasted image" if doc is not None else "")
+        self.setWindowTitle(f"{name} — Tratteggio" if name else "Tratteggio")
 
-    def show_progress(self, done: int, total: int, text: str) -> None:
-        """The status bar's progress bar; hidden when nothing is under way (total 0, or done)."""
-        self.progress.setVisible(total > 0 and done < total)
-        self.progress.setRange(0, max(1, total))
-        self.progress.setValue(done)
-        self.progress.setFormat(text)
+    @property
+    def doc(self) -> object:
+        return self.session.doc
 
-    # -- files ---------------------------------------------------------------------------------
-    def open_dialog(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Open photo", "", IMAGE_FILTER)
-        if path:
-            self.open_path(path)
+    # -- dialogs -------------------------------------------------------------------------------
+    def open_model_manager(self) -> None:
+        from tratteggio.gui.model_manager import ModelManager
 
-    def open_path(
-        self, path: str | Path, mask: str | Path | None = None, background: bool | None = None
-    ) -> bool:
-        """Open a photo; on failure say why and leave the current document untouched.
-
-        Files over LARGE_FILE bytes (or any, with `background=True`) are decoded on the worker so
-        the window stays responsive: the call returns at once and the photo replaces the open one
-        when it has loaded (the open photo's runs are cancelled first: they end with it).
-        """
-        path = Path(path)
-        if background is None:
-            background = path.is_file() and path.stat().st_size > LARGE_FILE
-        if background:
-            self.controller.cancel()
-            task = self.controller.runner.run_task("open", lambda: load_photo(path))
-            self._opening[task.id] = (path, mask)
-            self.statusBar().showMessage(f"Opening {path.name}…")
-            return True
-        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-        try:
-            photo = load_photo(path)
-        except TratteggioError as exc:
-            self.warn(str(exc))
-            return False
-        finally:
-            QApplication.restoreOverrideCursor()
-        self._show_opened(path, photo, mask)
-        return True
-
-    def _show_opened(self, path: Path, photo: Photo, mask: str | Path | None) -> None:
-        self.set_document(Document(photo, path.resolve()))
-        self.recent = prefs.add_recent(str(path.resolve()))
-        self.menus.refresh_recent()
-        if mask is not None:
-            self.load_mask_path(mask)
-
-    def _open_done(self, task: object, photo: object) -> None:
-        opening = self._opening.pop(getattr(task, "id", -1), None)
-        if opening is not None and isinstance(photo, Photo):
-            self._show_opened(opening[0], photo, opening[1])
-            self.statusBar().showMessage(f"Opened {opening[0].name}", 4000)
-
-    def _open_failed(self, task: object, text: str) -> None:
-        if self._opening.pop(getattr(task, "id", -1), None) is not None:
-            self.warn(text)
-
-    def set_document(self, doc: Document) -> None:
-        self.doc = doc
-        self.canvas.set_document(doc)
-        self.history.set_document(doc)
-        self.controller.set_document(doc)
-        self.canvas.set_proposal(None)
-        self.canvas.reviewing = False
-        name = doc.path.name if doc.path else "pasted image"
-        self.setWindowTitle(f"{name} — Tratteggio")
-        self.size_label.setText(doc.photo.describe())
-
-    def load_mask_dialog(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Load mask", "", IMAGE_FILTER)
-        if path:
-            self.load_mask_path(path)
-
-    def load_mask_path(self, path: str | Path) -> bool:
-        if self.doc is None:
-            self.warn("Open a photo before loading its mask.")
-            return False
-        try:
-            mask = load_mask(path, self.doc.photo.shape2d)
-        except TratteggioError as exc:
-            self.warn(str(exc))
-            return False
-        self.doc.set_mask(mask.bits, "load mask")
-        return True
-
-    def paste(self) -> None:
-        image = QGuiApplication.clipboard().image()
-        if image.isNull():
-            self.warn("The clipboard holds no image.")
-            return
-        rgb = image.convertToFormat(QImage.Format.Format_RGB888)
-        width, height = rgb.width(), rgb.height()
-        data = np.frombuffer(rgb.constBits(), np.uint8).reshape(height, rgb.bytesPerLine())
-        self.set_document(Document(Photo(data[:, : width * 3].reshape(height, width, 3).copy())))
-
-    def export_dialog(self, documentation: bool = False) -> None:
-        if self.doc is None:
-            return
-        path, _ = QFileDialog.getSaveFileName(self, "Export restored photo", "", IMAGE_FILTER)
-        if path:
-            self.export_in_background(path, documentation)
-
-    def export_in_background(self, path: str | Path, documentation: bool = False) -> None:
-        """Write the export on the worker thread from a snapshot of the document."""
-        if self.doc is None:
-            return
-        snapshot = self.doc.snapshot()
-        task = self.controller.runner.run_task(
-            "export", lambda: export_document(snapshot, path, visible_copy=documentation)
-        )
-        self._exports[task.id] = str(path)
-        self.statusBar().showMessage(f"Exporting {Path(path).name}…")
-
-    def _export_done(self, task: object, files: object) -> None:
-        if self._exports.pop(getattr(task, "id", -1), None) is not None:
-            written = files if isinstance(files, dict) else {}
-            names = ", ".join(p.name for p in written.values())
-            self.statusBar().showMessage(f"Exported {names}", 8000)
-
-    def _export_failed(self, task: object, text: str) -> None:
-        if self._exports.pop(getattr(task, "id", -1), None) is not None:
-            self.warn(text)
-
-    def export_to(self, path: str | Path, documentation: bool = False) -> bool:
-        assert self.doc is not None
-        try:
-            files = export_document(self.doc, path, visible_copy=documentation)
-        except TratteggioError as exc:
-            self.warn(str(exc))
-            return False
-        self.statusBar().showMessage(f"Exported {files['output'].name} with {files['record'].name}", 8000)
-        return True
+        self.manager = ModelManager(self.session, self)
+        self.manager.modelChosen.connect(self.panel.add_model)
+        self.manager.show()
 
     def export_layers(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, "Folder for the numbered layers")
+        folder = QFileDialog.getExistingDirectory(self, "Folder for the numbered layers", prefs.last_folder())
         if folder:
-            self.controller.export_layers(Path(folder))
+            self.runs.export_layers(Path(folder))
+
+    def warn(self, text: str) -> None:
+        box = QMessageBox(QMessageBox.Icon.Warning, "Tratteggio", text, parent=self)
+        box.setModal(False)
+        box.show()
+        self.last_warning = text
 
     # -- drag and drop -------------------------------------------------------------------------
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
@@ -249,44 +118,12 @@ class MainWindow(QMainWindow):
             event.acceptProposedAction()
 
     def dropEvent(self, event: QDropEvent) -> None:
-        urls = [u.toLocalFile() for u in event.mimeData().urls() if u.isLocalFile()]
-        if not urls:
-            return
-        event.acceptProposedAction()
-        if self.doc is not None and self._looks_like_mask(urls[0]):
-            self.load_mask_path(urls[0])
-        else:
-            self.open_path(urls[0])
+        paths = [u.toLocalFile() for u in event.mimeData().urls() if u.isLocalFile()]
+        if paths:
+            event.acceptProposedAction()
+            self.files.drop(paths)
 
-    def _looks_like_mask(self, path: str) -> bool:
-        """A same-sized image with at most two distinct values is taken as the open photo's mask.
-
-        The size is read from the header first, so dropping another big photo is not decoded twice.
-        """
-        assert self.doc is not None
-        from PIL import Image
-
-        try:
-            with Image.open(path) as image:
-                if (image.height, image.width) != self.doc.photo.shape2d:
-                    return False
-            values = load_photo(path).pixels
-        except (OSError, ValueError, TratteggioError):
-            return False
-        return np.unique(values).size <= 2
-
-    # -- misc ----------------------------------------------------------------------------------
-    def warn(self, text: str) -> None:
-        box = QMessageBox(QMessageBox.Icon.Warning, "Tratteggio", text, parent=self)
-        box.setModal(False)
-        box.show()
-        self.last_warning = text
-        self.statusBar().showMessage(text, 8000)
-
-    def set_tool(self, tool: Tool) -> None:
-        self.canvas.tool = tool
-        self.statusBar().showMessage(f"Tool: {tool.value}", 3000)
-
+    # -- settings ------------------------------------------------------------------------------
     def _restore_settings(self) -> None:
         store = prefs.settings()
         geometry = store.value("geometry")
@@ -312,7 +149,7 @@ class MainWindow(QMainWindow):
         store.setValue("model", request.model or "")
         store.sync()
 
-    def closeEvent(self, event: object) -> None:
+    def closeEvent(self, event: QCloseEvent) -> None:
         self.save_settings()
-        self.controller.shutdown()
-        super().closeEvent(event)  # type: ignore[arg-type]
+        self.session.shutdown()
+        super().closeEvent(event)

@@ -12,7 +12,7 @@ import numpy as np
 from PySide6.QtGui import QImage
 
 from tratteggio.core.geometry import Box
-from tratteggio.core.layers import rgb8
+from tratteggio.core.pipeline.layers import rgb8
 
 PROXY_SIDE = 4096
 

@@ -24,3 +24,12 @@ def add_recent(path: str) -> list[str]:
     items = [path] + [p for p in recent_files() if p != path]
     settings().setValue("recent", items[:RECENT_LIMIT])
     return items[:RECENT_LIMIT]
+
+
+def last_folder() -> str:
+    """The folder of the last photo opened or file saved ('' before the first)."""
+    return str(settings().value("last_folder", "") or "")
+
+
+def set_last_folder(folder: str) -> None:
+    settings().setValue("last_folder", folder)

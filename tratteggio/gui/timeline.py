@@ -24,8 +24,8 @@ from PySide6.QtWidgets import (
 )
 
 from tratteggio.core.geometry import Box
-from tratteggio.core.layers import frames
-from tratteggio.core.restore import StepPreview
+from tratteggio.core.pipeline.layers import frames
+from tratteggio.core.pipeline.restore import StepPreview
 from tratteggio.gui.imageconv import to_qimage
 
 THUMB = 96
@@ -38,6 +38,24 @@ def layers_at(previews: Sequence[StepPreview], index: int) -> list[tuple[Box, np
     for preview in previews[:index]:
         latest[preview.region] = preview
     return [(p.box, p.pixels) for p in latest.values()]
+
+
+def layer_labels(previews: Sequence[StepPreview]) -> list[str]:
+    """What each layer is: a denoising step, a region filled (one-shot engines), or the final fill."""
+    if not previews:
+        return []
+    regions = max(p.region for p in previews) + 1
+    per_region = max(1, previews[0].total // regions)
+    labels = []
+    for preview in previews:
+        where = f"region {preview.region + 1}/{regions}" if regions > 1 else ""
+        if preview.final:
+            text = f"{where} filled" if where else "filled"
+        else:
+            text = f"{where} step {preview.step % per_region + 1}".strip()
+        labels.append(text)
+    labels[-1] = "final"
+    return labels
 
 
 def thumbnails(source: np.ndarray, previews: Sequence[StepPreview]) -> list[np.ndarray]:
@@ -55,6 +73,7 @@ class Timeline(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.title = QLabel(IDLE_TITLE)
+        self.owner = ""  # which controller's layers the strip shows ("restore", "age", ...)
         self.candidates = QComboBox()
         self.candidates.setVisible(False)
         self.play_button = QPushButton("▶ Play")
@@ -104,30 +123,33 @@ class Timeline(QWidget):
         self.candidates.blockSignals(False)
         self.candidates.setVisible(len(labels) > 1)
 
-    def show_layers(self, source: np.ndarray, previews: Sequence[StepPreview], title: str) -> None:
-        """Rebuild the strip from the photo and its layers (computes the thumbnails here)."""
-        self.show_frames(thumbnails(source, previews), [p.final for p in previews], title)
-
-    def show_frames(self, pictures: Sequence[np.ndarray], finals: Sequence[bool], title: str) -> None:
+    def show_frames(
+        self,
+        pictures: Sequence[np.ndarray],
+        labels: Sequence[str] | Sequence[StepPreview],
+        title: str,
+        owner: str,
+    ) -> None:
         """Rebuild the strip from thumbnails made elsewhere (the worker): the photo before, then one
-        per step; select the last."""
+        per layer (labelled, or labelled from StepPreviews); select the last."""
+        if labels and isinstance(labels[0], StepPreview):
+            labels = layer_labels(labels)  # type: ignore[arg-type]
+        self.owner = owner
         self.strip.clear()
         for index, frame in enumerate(pictures):
-            label = "before" if index == 0 else f"step {index}"
-            if index and finals[index - 1]:
-                label = "final"
+            label = "before" if index == 0 else str(labels[index - 1])
             pixmap = QPixmap.fromImage(to_qimage(frame))
             icon = QIcon(pixmap)
             icon.addPixmap(pixmap, QIcon.Mode.Selected)  # no highlight tint over the picture
-            item = QListWidgetItem(icon, label)
-            self.strip.addItem(item)
+            self.strip.addItem(QListWidgetItem(icon, label))
         self.title.setText(title)
-        self.slider.setRange(0, len(finals))
-        self.slider.setValue(len(finals))
-        self.set_actions_enabled(bool(finals))
+        self.slider.setRange(0, len(labels))
+        self.slider.setValue(len(labels))
+        self.set_actions_enabled(bool(labels))
 
     def clear(self) -> None:
         self._timer.stop()
+        self.owner = ""
         self.title.setText(IDLE_TITLE)
         self.strip.clear()
         self.slider.setRange(0, 0)

@@ -15,7 +15,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from tratteggio.core.aging import DEFAULT_KINDS, KINDS, AgingRequest
+from tratteggio.core.lab.aging import DEFAULT_KINDS, KINDS, AgingRequest
+
+IDLE_TEXT = "Age a photo, restore it with its true mask, then compare."
 
 
 class AgePanel(QWidget):
@@ -35,7 +37,7 @@ class AgePanel(QWidget):
         self.age_button = QPushButton("Age this photo")
         self.compare_button = QPushButton("Compare with original")
         self.compare_button.setEnabled(False)
-        self.figures = QLabel("Age a photo, restore it with its true mask, then compare.")
+        self.figures = QLabel(IDLE_TEXT)
         self.figures.setWordWrap(True)
         self.figures.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         layout = QVBoxLayout(self)
@@ -57,3 +59,8 @@ class AgePanel(QWidget):
         return AgingRequest(
             kinds=kinds or DEFAULT_KINDS, severity=self.severity.value() / 100.0, seed=self.seed.value()
         )
+
+    def reset(self, aged: bool) -> None:
+        """A new document: Compare works only on a photo aged here (it knows the original)."""
+        self.figures.setText(IDLE_TEXT)
+        self.compare_button.setEnabled(aged)

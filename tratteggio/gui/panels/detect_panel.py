@@ -15,7 +15,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from tratteggio.core.detect import DETECT_KINDS, DetectRequest
+from tratteggio.core.lab.detect import DETECT_KINDS, DetectRequest
+
+IDLE_SUMMARY = "The proposal appears in cyan. Click a part of it to reject it."
 
 
 class DetectPanel(QWidget):
@@ -47,7 +49,7 @@ class DetectPanel(QWidget):
         self.detect_button = QPushButton("Detect damage")
         self.merge_button = QPushButton("Merge into mask")
         self.discard_button = QPushButton("Discard proposal")
-        self.summary = QLabel("The proposal appears in cyan. Click a part of it to reject it.")
+        self.summary = QLabel(IDLE_SUMMARY)
         self.summary.setWordWrap(True)
         form = QFormLayout()
         form.addRow("Damage", self.kind)
@@ -96,3 +98,18 @@ class DetectPanel(QWidget):
     def set_has_proposal(self, has: bool) -> None:
         self.merge_button.setEnabled(has)
         self.discard_button.setEnabled(has)
+
+    def show_summary(self, parts: int, fraction: float) -> None:
+        self.set_has_proposal(True)
+        self.summary.setText(
+            f"{parts} part{'' if parts == 1 else 's'}, {fraction * 100:.2f}% of the photo. Click a part "
+            "to reject it; then merge the rest into the mask."
+        )
+
+    def reset(self) -> None:
+        """A new photo: no proposal, the support colour estimated again."""
+        self.set_has_proposal(False)
+        self.summary.setText(IDLE_SUMMARY)
+        self.support = None
+        self.support_label.setText("estimated")
+        self.support_label.setStyleSheet("")

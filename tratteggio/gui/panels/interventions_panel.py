@@ -5,15 +5,16 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QListWidget, QListWidgetItem, QPushButton, QVBoxLayout, QWidget
 
-from tratteggio.core.document import Document, Intervention
+from tratteggio.core.studio.document import Document, Intervention
+from tratteggio.gui.session import StudioSession
 
 
-class HistoryPanel(QWidget):
+class InterventionsPanel(QWidget):
     removeRequested = Signal(object)  # Intervention
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, session: StudioSession, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.doc: Document | None = None
+        self.session = session
         self.list = QListWidget()
         self.list.setToolTip("Uncheck to hide an intervention; the master is never modified")
         self.remove_button = QPushButton("Remove intervention")
@@ -22,11 +23,13 @@ class HistoryPanel(QWidget):
         layout.addWidget(self.list)
         layout.addWidget(self.remove_button)
         self.list.itemChanged.connect(self._toggled)
-
-    def set_document(self, doc: Document) -> None:
-        self.doc = doc
-        doc.listeners.append(lambda kind, box: self.refresh() if kind == "interventions" else None)
+        session.documentChanged.connect(lambda _doc: self.refresh())
+        session.documentEdited.connect(lambda kind, _box: self.refresh() if kind == "interventions" else None)
         self.refresh()
+
+    @property
+    def doc(self) -> Document | None:
+        return self.session.doc
 
     def refresh(self) -> None:
         self.list.blockSignals(True)
@@ -47,5 +50,5 @@ class HistoryPanel(QWidget):
 
     def _remove(self) -> None:
         item = self.list.currentItem() or self.list.item(self.list.count() - 1)
-        if item is not None:
-            self.removeRequested.emit(item.data(Qt.ItemDataRole.UserRole))
+        if item is not None and self.doc is not None:
+            self.doc.remove(item.data(Qt.ItemDataRole.UserRole))

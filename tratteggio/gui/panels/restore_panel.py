@@ -3,8 +3,10 @@ candidates; Restore and Cancel. It builds the RestorationRequest; it runs nothin
 
 from __future__ import annotations
 
+import dataclasses
 import random
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
@@ -20,8 +22,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from tratteggio.core.models import CATALOG
-from tratteggio.core.request import CLASSICAL_ENGINES, RestorationRequest
+from tratteggio.core.engines.models import CATALOG
+from tratteggio.core.request import CLASSICAL_ENGINES, RestorationRequest, spec
 
 CLASSICAL_LABELS = {
     "hybrid": "Hybrid — thin cracks, the default (classical)",
@@ -34,6 +36,7 @@ CLASSICAL_LABELS = {
 class RestorePanel(QWidget):
     restoreRequested = Signal()
     cancelRequested = Signal()
+    modelsRequested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -44,20 +47,21 @@ class RestorePanel(QWidget):
             self.engine.addItem(f"Diffusion — {entry.id}", ("diffusion", entry.id))
         add_model = QPushButton("Models…")
         add_model.setToolTip("The catalog, downloads, and local diffusers folders or .safetensors files")
-        add_model.clicked.connect(self.open_model_manager)
+        add_model.clicked.connect(self.modelsRequested)
         self.prompt = QLineEdit()
         self.prompt.setPlaceholderText("what the restored area shows, e.g. plaster, sky, fresco")
         self.negative = QLineEdit()
-        self.steps = _spin(1, 200, 20)
-        self.guidance = _dspin(0.0, 30.0, 7.5, 0.5)
-        self.strength = _dspin(0.05, 1.0, 1.0, 0.05)
-        self.seed = _spin(0, 2**31 - 1, 0)
+        self.steps = int_spin("steps")
+        self.guidance = float_spin("guidance", step=0.5)
+        self.strength = float_spin("strength", step=0.05)
+        self.seed = SeedBox()
         self.random_seed = QCheckBox("random")
         reroll = QPushButton("Re-roll")
         reroll.clicked.connect(self.reroll)
-        self.padding = _spin(0, 2048, 32)
-        self.blend = _spin(0, 256, 4)
-        self.candidates = _spin(1, 8, 1)
+        self.padding = int_spin("padding")
+        self.blend = int_spin("blend")
+        self.candidates = QSpinBox()
+        self.candidates.setRange(1, 8)
         self.restore_button = QPushButton("Restore  (Ctrl+Enter)")
         self.restore_button.setDefault(True)
         self.cancel_button = QPushButton("Cancel  (Esc)")
@@ -89,13 +93,6 @@ class RestorePanel(QWidget):
         for widget in self._diffusion_widgets:
             widget.setEnabled(diffusion)
 
-    def open_model_manager(self) -> None:
-        from tratteggio.gui.model_manager import ModelManager
-
-        self.manager = ModelManager(self)
-        self.manager.modelChosen.connect(self.add_model)
-        self.manager.show()
-
     def add_model(self, location: str) -> None:
         index = self.engine.findData(("diffusion", location))
         if index < 0:
@@ -109,7 +106,7 @@ class RestorePanel(QWidget):
             self.reroll()
 
     def reroll(self) -> None:
-        self.seed.setValue(random.randrange(0, 2**31 - 1))
+        self.seed.setValue(random.randrange(0, int(spec("seed").high or 0)))
 
     def set_running(self, running: bool) -> None:
         self.restore_button.setEnabled(not running)
@@ -120,7 +117,7 @@ class RestorePanel(QWidget):
         kind, name = self.engine.currentData()
         base = RestorationRequest(
             engine=name if kind == "classical" else "biharmonic",
-            seed=self.seed.value() + candidate,
+            seed=(self.seed.value() + candidate) % (self.seed.high + 1),
             padding=self.padding.value(),
             blend=self.blend.value(),
         )
@@ -145,19 +142,46 @@ class RestorePanel(QWidget):
             self.engine.setCurrentIndex(index)
 
 
-def _spin(low: int, high: int, value: int) -> QSpinBox:
-    box = QSpinBox()
-    box.setRange(low, high)
-    box.setValue(value)
+def int_spin(name: str) -> QSpinBox:
+    """A spin box with the range, default and help of integer request field `name` (one schema)."""
+    s, box = spec(name), QSpinBox()
+    box.setRange(int(s.low or 0), int(s.high or 0))
+    box.setValue(int(_DEFAULTS[name]))
+    box.setToolTip(s.help)
     return box
 
 
-def _dspin(low: float, high: float, value: float, step: float) -> QDoubleSpinBox:
-    box = QDoubleSpinBox()
-    box.setRange(low, high)
+def float_spin(name: str, step: float) -> QDoubleSpinBox:
+    """The same for a float field; an open lower bound starts one step above it."""
+    s, box = spec(name), QDoubleSpinBox()
+    box.setRange(float(s.low or 0.0) + (step if s.low_open else 0.0), float(s.high or 0.0))
     box.setSingleStep(step)
-    box.setValue(value)
+    box.setValue(float(_DEFAULTS[name]))
+    box.setToolTip(s.help)
     return box
+
+
+_DEFAULTS: dict[str, Any] = {f.name: f.default for f in dataclasses.fields(RestorationRequest)}
+
+
+class SeedBox(QLineEdit):
+    """The seed: QSpinBox stops at 2^31, the schema allows up to 2^63 - 1."""
+
+    def __init__(self) -> None:
+        super().__init__("0")
+        s = spec("seed")
+        from PySide6.QtGui import QRegularExpressionValidator
+
+        self.setValidator(QRegularExpressionValidator(r"\d{1,19}"))
+        self.high = int(s.high or 0)
+        self.setToolTip(s.help)
+
+    def value(self) -> int:
+        text = self.text().strip()
+        return min(int(text), self.high) if text else 0
+
+    def setValue(self, value: int) -> None:  # noqa: N802 (Qt naming, like the spin boxes)
+        self.setText(str(int(value)))
 
 
 def _row(*widgets: QWidget) -> QWidget:

@@ -1,0 +1,251 @@
+"""Restoration runs in the studio: one candidate per seed, each a task on the runner. Steps stream to
+the canvas; when every candidate is done the timeline shows the chosen one's layers of time, and
+Accept makes it an intervention (Discard forgets them)."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from PySide6.QtCore import QObject, Signal
+
+from tratteggio.core.engines import warm_engine
+from tratteggio.core.mask import Mask
+from tratteggio.core.photo import Photo
+from tratteggio.core.pipeline.layers import write_animation, write_png_sequence
+from tratteggio.core.pipeline.restore import Result, StepPreview, restore
+from tratteggio.core.request import RestorationRequest
+from tratteggio.gui.canvas import Canvas
+from tratteggio.gui.panels.restore_panel import RestorePanel
+from tratteggio.gui.runner import Handle, TaskContext
+from tratteggio.gui.session import StudioSession
+from tratteggio.gui.timeline import Timeline, layers_at, thumbnails
+
+OWNER = "restore"
+
+
+@dataclass(eq=False)
+class Candidate:
+    request: RestorationRequest
+    mask: Mask
+    handle: Handle | None = None
+    result: Result | None = None
+
+    @property
+    def previews(self) -> list[StepPreview]:
+        return self.handle.steps if self.handle is not None else []
+
+
+class CandidateController(QObject):
+    runningChanged = Signal(bool)
+    finished = Signal()  # every candidate is done: the timeline shows the chosen one
+    stopped = Signal(str)  # the run ended early: cancelled or failed (the reason)
+    stepsArrived = Signal(list)  # StepPreviews of the candidate being streamed
+
+    def __init__(
+        self, session: StudioSession, canvas: Canvas, panel: RestorePanel, timeline: Timeline
+    ) -> None:
+        super().__init__(session)
+        self.session, self.canvas, self.panel, self.timeline = session, canvas, panel, timeline
+        self.candidates: list[Candidate] = []
+        self._started = 0.0
+        self._streaming: Candidate | None = None
+        timeline.stepSelected.connect(self._on_scrub)
+        timeline.candidateChanged.connect(lambda _: self._show_candidate())
+        timeline.acceptRequested.connect(self.accept)
+        timeline.discardRequested.connect(self.discard)
+        panel.restoreRequested.connect(self.start)
+        panel.cancelRequested.connect(self.cancel)
+        panel.engine.currentIndexChanged.connect(self._warm_up)
+        session.documentChanged.connect(lambda _doc: self._reset())
+
+    def running(self) -> bool:
+        return any(c.handle is not None and c.handle.active for c in self.candidates)
+
+    def _reset(self) -> None:
+        for candidate in self.candidates:
+            if candidate.handle is not None:
+                candidate.handle.cancel()
+        self.candidates, self._streaming = [], None
+        if self.timeline.owner == OWNER:
+            self.timeline.clear()
+        self.canvas.show_preview([])
+
+    def _warm_up(self) -> None:
+        """Load a diffusion model on the worker as soon as it is chosen, so the first run starts warm.
+
+        A model that cannot be loaded (not downloaded, say) is reported in the status bar now,
+        and again, as a dialog, if a run is started with it.
+        """
+        if self.panel.engine.currentData()[0] != "diffusion":
+            return
+        request = self.panel.request()
+        self.session.runner.run(
+            lambda ctx: warm_engine(request),
+            label="load model",
+            cancellable=False,
+            on_done=lambda _: self.session.say(f"{request.model} is loaded."),
+            on_failed=self.session.say,
+        )
+        self.session.say(f"Loading {request.model}…")
+
+    # -- running -------------------------------------------------------------------------------
+    def start(self) -> None:
+        doc = self.session.doc
+        if doc is None:
+            self.session.warn("Open a photo first.")
+            return
+        if self.running():
+            return
+        if not doc.mask.any():
+            self.session.warn("The mask is empty: paint over the damage first (brush: B).")
+            return
+        self._reset()
+        self.panel.prepare_run()
+        mask = doc.mask_object()
+        self._started = time.monotonic()
+        self.candidates = [
+            Candidate(self.panel.request(k), mask) for k in range(self.panel.candidates.value())
+        ]
+        for candidate in self.candidates:
+            candidate.handle = self._submit(doc.photo, candidate)
+        self.panel.set_running(True)
+        self.runningChanged.emit(True)
+        self.session.say(f"Restoring with {self.candidates[0].request.engine}…")
+
+    def _submit(self, photo: Photo, candidate: Candidate) -> Handle:
+        request, mask = candidate.request, candidate.mask
+
+        def run(ctx: TaskContext) -> Result:
+            return restore(photo, mask, request, on_step=ctx.step, cancel=ctx.cancelled)
+
+        return self.session.runner.run(
+            run,
+            label="restore",
+            on_step=lambda steps: self._on_steps(candidate, steps),
+            on_done=lambda result: self._on_done(candidate, result),
+            on_cancelled=lambda: self._end_abnormally("Cancelled: the photo is as it was before the run."),
+            on_failed=self._on_failed,
+        )
+
+    def cancel(self) -> None:
+        """Esc: stop the restoration runs (and any other cancellable task, e.g. a damage search)."""
+        self.session.runner.cancel_all()
+
+    def _on_steps(self, candidate: Candidate, steps: list[StepPreview]) -> None:
+        current = next((c for c in self.candidates if c.result is None), None)
+        if candidate is current:
+            if self._streaming is not candidate:  # the next candidate starts from the bare photo
+                self._streaming = candidate
+                self.canvas.show_preview([])
+            self.canvas.add_preview(layers_at(steps, len(steps)))
+            self.stepsArrived.emit(steps)
+        last = steps[-1]
+        done = sum(1 for c in self.candidates if c.result is not None) * last.total + last.step + 1
+        total = len(self.candidates) * last.total
+        elapsed = time.monotonic() - self._started
+        left = f" — {elapsed / done * (total - done):.0f} s left" if done else ""
+        self.session.show_progress(done, total, f"step {done}/{total}{left}")
+
+    def _on_done(self, candidate: Candidate, result: Result) -> None:
+        if candidate not in self.candidates:
+            return  # a run the user has since replaced
+        candidate.result = result
+        if all(c.result is not None for c in self.candidates):
+            self.panel.set_running(False)
+            self.runningChanged.emit(False)
+            self.session.show_progress(0, 0)
+            labels = [f"candidate {i + 1} (seed {c.request.seed})" for i, c in enumerate(self.candidates)]
+            self.timeline.owner = OWNER
+            self.timeline.set_candidates(labels)
+            self._show_candidate()
+            self.session.say(
+                f"Done in {time.monotonic() - self._started:.1f} s: scrub the layers, then "
+                "Accept (Ctrl+Shift+A) or Discard"
+            )
+            self.finished.emit()
+
+    def _on_failed(self, message: str) -> None:
+        self._end_abnormally(f"Restoration failed: {message}")
+        self.session.warn(message)
+
+    def _end_abnormally(self, text: str) -> None:
+        if self.running():
+            self.cancel()  # the others end too; the last one to end resets
+            return
+        self._reset()
+        self.panel.set_running(False)
+        self.runningChanged.emit(False)
+        self.session.show_progress(0, 0)
+        self.session.say(text)
+        self.stopped.emit(text)
+
+    # -- results -------------------------------------------------------------------------------
+    def chosen(self) -> Candidate | None:
+        if not self.candidates or any(c.result is None for c in self.candidates):
+            return None
+        return self.candidates[max(0, self.timeline.candidates.currentIndex())]
+
+    def _show_candidate(self) -> None:
+        """Make the chosen candidate's thumbnails on the worker; the strip fills when they arrive."""
+        chosen, doc = self.chosen(), self.session.doc
+        if chosen is None or doc is None:
+            return
+        source, previews = doc.composite(), list(chosen.previews)
+        self.session.runner.run(
+            lambda ctx: thumbnails(source, previews),
+            label="thumbnails",
+            cancellable=False,
+            on_done=lambda pictures: self._show_thumbnails(chosen, pictures),
+        )
+
+    def _show_thumbnails(self, candidate: Candidate, pictures: list[np.ndarray]) -> None:
+        if self.chosen() is not candidate:
+            return  # the user picked another candidate meanwhile
+        count, request = len(candidate.previews), candidate.request
+        title = f"{request.engine}, seed {request.seed}: {count} layer{'s' if count != 1 else ''}"
+        self.timeline.show_frames(pictures, candidate.previews, title, owner=OWNER)
+
+    def _on_scrub(self, position: int) -> None:
+        chosen = self.chosen()
+        if chosen is not None and self.timeline.owner == OWNER:
+            self.canvas.show_preview(layers_at(chosen.previews, position))
+
+    def accept(self) -> None:
+        chosen, doc = self.chosen(), self.session.doc
+        if chosen is None or doc is None or chosen.result is None:
+            return
+        doc.accept(chosen.result, chosen.mask)
+        self._reset()
+        self.session.say("Accepted: the restoration is an intervention now (Ctrl+Z undoes it).")
+
+    def discard(self) -> None:
+        self._reset()
+        self.session.say("Discarded.")
+
+    def export_layers(self, folder: Path) -> None:
+        """Write the chosen candidate's layers (numbered PNGs, GIF, WebP) on the worker thread."""
+        chosen, doc = self.chosen(), self.session.doc
+        if chosen is None or doc is None:
+            return
+        source, previews = doc.composite().copy(), list(chosen.previews)
+        self.session.runner.run(
+            lambda ctx: write_layers(folder, source, previews),
+            label="export layers",
+            cancellable=False,
+            on_done=lambda count: self.session.say(
+                f"Wrote {count} layers, layers.gif and layers.webp to {folder}"
+            ),
+            on_failed=self.session.warn,
+        )
+        self.session.say(f"Writing the layers to {folder}…")
+
+
+def write_layers(folder: Path, source: np.ndarray, previews: list[StepPreview]) -> int:
+    """Numbered PNGs plus layers.gif and layers.webp; returns how many PNGs were written."""
+    count = write_png_sequence(folder, source, previews)
+    write_animation(folder / "layers.gif", source, previews)
+    write_animation(folder / "layers.webp", source, previews)
+    return count

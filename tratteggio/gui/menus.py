@@ -1,0 +1,185 @@
+"""The studio's menus and shortcuts. They call the session and the controllers they are handed."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from PySide6.QtGui import QAction, QColor, QKeySequence
+from PySide6.QtWidgets import QColorDialog, QInputDialog, QMenu, QMenuBar, QWidget
+
+from tratteggio.core.mask import grow_bits
+from tratteggio.gui import settings as prefs
+from tratteggio.gui.canvas import Canvas, Tool
+from tratteggio.gui.controllers.candidates import CandidateController
+from tratteggio.gui.controllers.files import FileController
+from tratteggio.gui.session import StudioSession
+
+
+@dataclass(frozen=True)
+class MenuParts:
+    """What the menus drive: never the window itself."""
+
+    session: StudioSession
+    files: FileController
+    runs: CandidateController
+    canvas: Canvas
+    dialogs: QWidget  # the parent of the little dialogs the menus open
+    open_models: Callable[[], None]
+    export_layers: Callable[[], None]
+    quit: Callable[[], object]
+
+
+class Menus:
+    def __init__(self, bar: QMenuBar, parts: MenuParts) -> None:
+        self.bar, self.parts = bar, parts
+        self.actions: dict[str, QAction] = {}
+        self._file_menu()
+        self._edit_menu()
+        self._view_menu()
+        self._tools_menu()
+        self._restore_menu()
+        parts.files.recentChanged.connect(self.refresh_recent)
+        self.refresh_recent()
+
+    def _file_menu(self) -> None:
+        files, menu = self.parts.files, self.bar.addMenu("&File")
+        self._add(menu, "open", "&Open…", "Ctrl+O", files.open_dialog)
+        self.recent = menu.addMenu("Open &Recent")
+        self._add(menu, "load_mask", "Load &Mask…", "Ctrl+Shift+M", files.load_mask_dialog)
+        self._add(menu, "paste", "&Paste Image", "Ctrl+V", files.paste)
+        menu.addSeparator()
+        self._add(menu, "export", "&Export Restored Photo…", "Ctrl+E", lambda: files.export_dialog(False))
+        self._add(
+            menu,
+            "export_doc",
+            "Export with &Visible Restorations…",
+            "Ctrl+Shift+E",
+            lambda: files.export_dialog(True),
+        )
+        menu.addSeparator()
+        self._add(menu, "quit", "&Quit", "Ctrl+Q", self.parts.quit)
+
+    def _edit_menu(self) -> None:
+        session, menu = self.parts.session, self.bar.addMenu("&Edit")
+        self._add(menu, "undo", "&Undo", "Ctrl+Z", session.undo)
+        self._add(menu, "redo", "&Redo", "Ctrl+Shift+Z", session.redo)
+        menu.addSeparator()
+        self._add(menu, "invert", "&Invert Mask", "Ctrl+I", lambda: self._mask_op("invert", lambda m: ~m))
+        self._add(menu, "clear", "&Clear Mask", "Delete", lambda: self._mask_op("clear", lambda m: m & False))
+        self._add(menu, "grow", "&Grow Mask…", "Ctrl+Alt+G", lambda: self._ask_resize(grow=True))
+        self._add(menu, "shrink", "&Shrink Mask…", "Ctrl+Alt+S", lambda: self._ask_resize(grow=False))
+
+    def _view_menu(self) -> None:
+        c, menu = self.parts.canvas, self.bar.addMenu("&View")
+        self._add(menu, "zoom_in", "Zoom &In", "Ctrl+=", lambda: c.set_zoom(c.zoom * 1.25))
+        self._add(menu, "zoom_out", "Zoom &Out", "Ctrl+-", lambda: c.set_zoom(c.zoom / 1.25))
+        self._add(menu, "fit", "&Fit", "Ctrl+0", c.fit)
+        self._add(menu, "actual", "&100%", "Ctrl+1", lambda: c.set_zoom(1.0))
+        self._add(menu, "toggle_mask", "Show &Mask", "M", self._toggle_mask)
+        self._add(menu, "mask_color", "Mask &Colour…", None, self._mask_color)
+        self._add(menu, "split", "Before/After &Split (Shift+move: divider)", "Ctrl+Shift+S", self._split)
+
+    def _tools_menu(self) -> None:
+        menu = self.bar.addMenu("&Tools")
+        for key, tool, shortcut in (
+            ("brush", Tool.BRUSH, "B"),
+            ("eraser", Tool.ERASER, "E"),
+            ("rect", Tool.RECT, "R"),
+            ("lasso", Tool.LASSO, "L"),
+        ):
+            self._add(menu, key, f"&{tool.value.title()}", shortcut, _tool_setter(self.parts.canvas, tool))
+        self._add(menu, "bigger", "Bigger Brush", "]", lambda: self._brush(1.25))
+        self._add(menu, "smaller", "Smaller Brush", "[", lambda: self._brush(0.8))
+        self._add(menu, "harder", "Harder Brush", "Shift+]", lambda: self._hardness(0.25))
+        self._add(menu, "softer", "Softer Brush", "Shift+[", lambda: self._hardness(-0.25))
+
+    def _restore_menu(self) -> None:
+        runs, menu = self.parts.runs, self.bar.addMenu("&Restore")
+        self._add(menu, "models", "&Models…", None, self.parts.open_models)
+        self._add(menu, "restore", "&Restore", "Ctrl+Return", runs.start)
+        self._add(menu, "cancel", "&Cancel", "Esc", runs.cancel)
+        self._add(menu, "accept", "&Accept", "Ctrl+Shift+A", runs.accept)
+        self._add(menu, "discard", "&Discard", None, runs.discard)
+        self._add(menu, "export_layers", "Export &Layers…", None, self.parts.export_layers)
+
+    def _add(
+        self, menu: QMenu, key: str, text: str, shortcut: str | None, slot: Callable[[], object]
+    ) -> QAction:
+        action = QAction(text, self.bar)
+        if shortcut:
+            action.setShortcut(QKeySequence(shortcut))
+        action.triggered.connect(lambda _=False: slot())
+        menu.addAction(action)
+        self.actions[key] = action
+        return action
+
+    def refresh_recent(self) -> None:
+        self.recent.clear()
+        for path in prefs.recent_files():
+            self.recent.addAction(path, _opener(self.parts.files, path))
+        self.recent.setEnabled(not self.recent.isEmpty())
+
+    def _mask_op(self, label: str, op: Callable[..., object]) -> None:
+        doc = self.parts.session.doc
+        if doc is not None:
+            doc.set_mask(op(doc.mask.copy()), label)  # type: ignore[arg-type]
+
+    def _ask_resize(self, grow: bool) -> None:
+        if self.parts.session.doc is None:
+            return
+        pixels, ok = QInputDialog.getInt(
+            self.parts.dialogs, "Grow mask" if grow else "Shrink mask", "Pixels:", 4, 1, 256
+        )
+        if ok:
+            self.resize_mask(pixels if grow else -pixels)
+
+    def resize_mask(self, pixels: int) -> None:
+        doc = self.parts.session.doc
+        if doc is None or pixels == 0:
+            return
+        if pixels > 0:
+            doc.set_mask(grow_bits(doc.mask, pixels), f"grow {pixels}")
+        else:
+            doc.set_mask(~grow_bits(~doc.mask, -pixels), f"shrink {-pixels}")
+
+    def _toggle_mask(self) -> None:
+        canvas = self.parts.canvas
+        canvas.mask_visible = not canvas.mask_visible
+        canvas.update()
+
+    def _split(self) -> None:
+        canvas = self.parts.canvas
+        canvas.split = None if canvas.split is not None else 0.5
+        canvas.update()
+
+    def _mask_color(self) -> None:
+        r, g, b, a = self.parts.canvas.mask_rgba
+        color = QColorDialog.getColor(
+            QColor(r, g, b, a),
+            self.parts.dialogs,
+            "Mask colour",
+            QColorDialog.ColorDialogOption.ShowAlphaChannel,
+        )
+        if color.isValid():
+            self.parts.canvas.set_mask_color((color.red(), color.green(), color.blue(), color.alpha()))
+
+    def _hardness(self, step: float) -> None:
+        canvas = self.parts.canvas
+        canvas.brush_hardness = float(min(1.0, max(0.0, canvas.brush_hardness + step)))
+        canvas.update()
+        self.parts.session.say(f"Brush hardness {canvas.brush_hardness * 100:.0f}%")
+
+    def _brush(self, factor: float) -> None:
+        canvas = self.parts.canvas
+        canvas.brush_radius = float(min(500.0, max(1.0, canvas.brush_radius * factor)))
+        canvas.update()
+        self.parts.session.say(f"Brush radius {canvas.brush_radius:.0f} px")
+
+
+def _tool_setter(canvas: Canvas, tool: Tool) -> Callable[[], None]:
+    return lambda: canvas.set_tool(tool)
+
+
+def _opener(files: FileController, path: str) -> Callable[[], object]:
+    return lambda: files.open_path(path)

@@ -1,0 +1,1 @@
+"""The side panels of the studio: each builds requests or shows state; none runs work itself."""

@@ -1,0 +1,66 @@
+"""The studio session: what the parts of the window share.
+
+One `StudioSession` owns the open document and the job runners, and says what happens through typed
+signals. Menus, controllers and panels are handed the session and the few widgets they drive; none
+of them receives the window. The document's own listeners (Qt-free) are forwarded as
+`documentEdited`, so widgets bind to the session, not to each document.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, Signal
+
+from tratteggio.core.geometry import Box
+from tratteggio.core.studio.document import Document
+from tratteggio.gui.runner import JobRunner
+
+
+class StudioSession(QObject):
+    documentChanged = Signal(object)  # the new Document (or None): every per-photo view resets
+    documentEdited = Signal(str, object)  # kind ("mask", "image", "interventions"), Box | None
+    message = Signal(str)  # for the status bar
+    problem = Signal(str)  # for a warning dialog
+    progress = Signal(float, float, str)  # done, total, text; total 0 hides the bar
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.doc: Document | None = None
+        self.runner = JobRunner(self)
+        self.downloads = JobRunner(self, name="tratteggio-downloads")  # network waits block nothing else
+
+    def set_document(self, doc: Document | None) -> None:
+        """Replace the open document: its runs are cancelled first, since they end with it."""
+        self.runner.cancel_all()
+        if self.doc is not None:
+            self.doc.listeners[:] = [f for f in self.doc.listeners if f != self._forward]
+        self.doc = doc
+        if doc is not None:
+            doc.listeners.append(self._forward)
+        self.documentChanged.emit(doc)
+
+    def _forward(self, kind: str, box: Box | None) -> None:
+        self.documentEdited.emit(kind, box)
+
+    def say(self, text: str) -> None:
+        self.message.emit(text)
+
+    def warn(self, text: str) -> None:
+        self.problem.emit(text)
+
+    def show_progress(self, done: float, total: float, text: str = "") -> None:
+        self.progress.emit(done, total, text)
+
+    def undo(self) -> None:
+        if self.doc is not None:
+            self.doc.undo()
+
+    def redo(self) -> None:
+        if self.doc is not None:
+            self.doc.redo()
+
+    def shutdown(self) -> None:
+        self.runner.shutdown()
+        self.downloads.shutdown()
+
+    def threads_running(self) -> bool:
+        return self.runner.is_running() or self.downloads.is_running()
