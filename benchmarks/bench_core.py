@@ -50,7 +50,7 @@ def engine_overhead(repeats: int) -> None:
     import cv2
     from skimage.restoration import inpaint_biharmonic
 
-    from tratteggio.core.regions import plan_regions
+    from tratteggio.core.pipeline.regions import plan_regions
 
     print("\n## Overhead: restore() against the bare library call on the same crop (8-bit RGB)\n")
     print("| engine | bare call (s) | restore() (s) | ratio |\n|---|---|---|---|")

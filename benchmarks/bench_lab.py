@@ -17,9 +17,9 @@ import skimage.data
 sys.path.insert(0, str(Path(__file__).parents[1]))
 
 from tratteggio.core import Photo  # noqa: E402
-from tratteggio.core.aging import SUPPORT, AgingRequest, age  # noqa: E402
-from tratteggio.core.detect import DetectRequest, detect, precision_recall  # noqa: E402
-from tratteggio.core.evaluate import evaluate, markdown, parse_engines  # noqa: E402
+from tratteggio.core.lab.aging import SUPPORT, AgingRequest, age  # noqa: E402
+from tratteggio.core.lab.detect import DetectRequest, detect, precision_recall  # noqa: E402
+from tratteggio.core.lab.evaluate import evaluate, markdown, parse_engines  # noqa: E402
 
 PHOTOS = ("astronaut", "coffee", "chelsea", "rocket", "camera", "brick", "coins", "moon")
 TUNING_SEEDS = range(0, 3)  # the detector's thresholds were chosen on these

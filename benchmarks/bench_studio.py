@@ -54,7 +54,7 @@ def brush_latency(height: int, width: int, dabs: int) -> dict[str, list[float]]:
     from PySide6.QtWidgets import QApplication
 
     from tratteggio.core import Photo
-    from tratteggio.core.document import Document
+    from tratteggio.core.studio.document import Document
     from tratteggio.gui.main_window import MainWindow
 
     app = QApplication.instance() or QApplication([])
@@ -63,7 +63,7 @@ def brush_latency(height: int, width: int, dabs: int) -> dict[str, list[float]]:
     window = MainWindow()
     window.resize(1400, 900)
     window.show()
-    window.set_document(Document(Photo(pixels)))
+    window.session.set_document(Document(Photo(pixels)))
     app.processEvents()
     canvas = window.canvas
     canvas.brush_radius = 20
@@ -114,7 +114,7 @@ def event_loop_stall(model: str, steps: int) -> list[tuple[str, float, int, floa
     from PySide6.QtWidgets import QApplication
 
     from tratteggio.core import Photo
-    from tratteggio.core.document import Document
+    from tratteggio.core.studio.document import Document
     from tratteggio.gui.main_window import MainWindow
 
     app = QApplication.instance() or QApplication([])
@@ -123,18 +123,17 @@ def event_loop_stall(model: str, steps: int) -> list[tuple[str, float, int, floa
     window.show()
     doc = Document(Photo(skimage.data.astronaut()))
     doc.mask[180:330, 160:340] = True
-    window.set_document(doc)
+    window.session.set_document(doc)
     window.panel.steps.setValue(steps)
     loaded: list[object] = []
-    window.controller.runner.taskFinished.connect(lambda task, value: loaded.append(task))
-    window.controller.runner.taskFailed.connect(lambda task, text: loaded.append(text))
+    window.session.runner.ended.connect(loaded.append)
     window.panel.add_model(model)  # choosing it starts loading it on the worker
     stall, seconds = _watch(app, lambda: not loaded)
     results = [("choosing the model (imports and loads it)", stall, 0, seconds)]
     for label in ("first run", "second run"):
-        window.controller.start()
-        stall, seconds = _watch(app, window.controller.runner.busy)
-        previews = len(window.controller.jobs[0].previews) if window.controller.jobs else 0
+        window.runs.start()
+        stall, seconds = _watch(app, window.session.runner.busy)
+        previews = len(window.runs.candidates[0].previews) if window.runs.candidates else 0
         results.append((label, stall, previews, seconds))
     window.close()
     return results

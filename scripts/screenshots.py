@@ -58,16 +58,16 @@ def main() -> None:
     wait(200)
     window.grab().save(str(out / "studio-mask.png"))
     window.panel.candidates.setValue(1)
-    window.controller.start()
+    window.runs.start()
     for _ in range(400):
         wait(100)
-        if not window.controller.runner.busy():
+        if not window.session.runner.busy():
             break
     wait(300)
     window.timeline.slider.setValue(window.timeline.slider.maximum())
     wait(200)
     window.grab().save(str(out / "studio-restored.png"))
-    window.controller.discard()
+    window.runs.discard()
     window.menus.actions["clear"].trigger()
     window.tabs.setCurrentWidget(window.detect_panel)
     window.detect_panel.detect_button.click()

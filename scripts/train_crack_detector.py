@@ -22,8 +22,8 @@ import skimage.data
 
 sys.path.insert(0, str(Path(__file__).parents[1]))
 
-from tratteggio.core.aging import TOLERANCE, _polyline  # noqa: E402
-from tratteggio.core.crackscore import (  # noqa: E402
+from tratteggio.core.lab.aging import TOLERANCE, _polyline  # noqa: E402
+from tratteggio.core.lab.crackscore import (  # noqa: E402
     MODEL,
     CrackScorer,
     Perceptron,

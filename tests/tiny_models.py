@@ -1,7 +1,7 @@
 """Tiny random-weight diffusers pipelines of the real classes, built and saved locally.
 
 diffusers' own test suite does the same. Tests then load them back through the same loader users
-hit (`tratteggio.core.models` + `DiffusionPipeline.from_pretrained`); nothing is downloaded.
+hit (`tratteggio.core.engines.models` + `DiffusionPipeline.from_pretrained`); nothing is downloaded.
 """
 
 from __future__ import annotations
