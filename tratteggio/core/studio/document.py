@@ -21,6 +21,7 @@ from tratteggio.core.pipeline.composite import apply_patches
 from tratteggio.core.pipeline.restore import Result
 from tratteggio.core.studio.history import History
 from tratteggio.core.studio.maskedit import MaskChange, replace_all
+from tratteggio.core.studio.review import Review, grown, mark_region
 
 Listener = Callable[[str, Box | None], None]
 _ids = itertools.count(1)
@@ -52,7 +53,8 @@ class Intervention:
 
 
 class Document:
-    """Listeners get `(kind, box)`: kind is "mask", "image" or "interventions"; box the changed area."""
+    """Listeners get `(kind, box)`: kind is "mask", "image", "interventions", "marks" (a review's
+    marks changed) or "review" (a proposal came, changed or went); box the changed area."""
 
     def __init__(self, photo: Photo, path: Path | None = None) -> None:
         self.photo = photo
@@ -66,6 +68,7 @@ class Document:
         self.reference: np.ndarray | None = None
         self.truth: np.ndarray | None = None
         self.origin: dict[str, object] = {}  # how a master without a file came to be (aged: how)
+        self.review: Review | None = None  # a damage proposal under review
 
     # -- notifications -------------------------------------------------------------------------
     def notify(self, kind: str, box: Box | None = None) -> None:
@@ -84,6 +87,39 @@ class Document:
 
     def mask_object(self) -> Mask:
         return Mask(self.mask.copy())
+
+    # -- a damage proposal under review ---------------------------------------------------------
+    def begin_review(self, kind: str, found: np.ndarray, taught: bool = False) -> Review:
+        """Show a detection for review. Not an undo step (nothing the user made changes); a new
+        detection of the same kind keeps the marks made so far."""
+        if self.review is not None and self.review.kind == kind and self.review.found.shape == found.shape:
+            self.review.restart(found)
+        else:
+            self.review = Review.start(kind, found, taught)
+        self.notify("review", None)
+        return self.review
+
+    def record_mark(self, change: MaskChange | None) -> None:
+        """Push a mark (a teaching stroke on one of the review's planes, already applied)."""
+        if change is not None and self.review is not None:
+            command = _MarkCommand(self, self.review, change)
+            self.history.push(command)
+            command.settle(add=True)
+
+    def reject(self, part: np.ndarray) -> None:
+        """Reject a part of the proposal: it and a 1 px rim are marked "not damage" (one step)."""
+        if self.review is not None:
+            self.record_mark(mark_region(self.review.clean, grown(part, 1), "reject part"))
+
+    def end_review(self, merge: bool) -> None:
+        """Merge the proposal into the mask, or discard it: one undo step that brings it back."""
+        review = self.review
+        if review is None:
+            return
+        change = replace_all(self.mask, self.mask | review.shown, f"merge {review.kind}") if merge else None
+        command = _EndReviewCommand(self, review, change)
+        command.redo()
+        self.history.push(command)
 
     # -- interventions -------------------------------------------------------------------------
     def accept(self, result: Result, mask: Mask) -> Intervention:
@@ -143,6 +179,48 @@ class Document:
 
     def generative_visible(self) -> bool:
         return any(i.visible and i.result.generative for i in self.interventions)
+
+
+class _MarkCommand:
+    """A mark on a review's plane. The review's `applied` names the marks' state, so a proposal
+    computed for that state is shown again at once when undo or redo returns to it."""
+
+    def __init__(self, doc: Document, review: Review, change: MaskChange) -> None:
+        self.doc, self.review, self.change, self.label = doc, review, change, change.label
+        self.id = next(_ids)
+
+    def settle(self, add: bool) -> None:
+        applied = self.review.applied
+        self.review.marks_changed((*applied, self.id) if add else applied[:-1])
+        self.doc.notify("marks", self.change.box)
+
+    def undo(self) -> None:
+        self.change.undo()
+        self.settle(add=False)
+
+    def redo(self) -> None:
+        self.change.redo()
+        self.settle(add=True)
+
+
+class _EndReviewCommand:
+    def __init__(self, doc: Document, review: Review, merged: MaskChange | None) -> None:
+        self.doc, self.review, self.merged = doc, review, merged
+        self.label = "merge proposal" if merged is not None else "discard proposal"
+
+    def undo(self) -> None:
+        if self.merged is not None:
+            self.merged.undo()
+            self.doc.notify("mask", self.merged.box)
+        self.doc.review = self.review
+        self.doc.notify("review", None)
+
+    def redo(self) -> None:
+        if self.merged is not None:
+            self.merged.redo()
+            self.doc.notify("mask", self.merged.box)
+        self.doc.review = None
+        self.doc.notify("review", None)
 
 
 class _MaskCommand:
