@@ -1,12 +1,21 @@
 """Train the crack scorer's perceptrons and write tratteggio/resources/crack_detector.npz.
 
-    python scripts/train_crack_detector.py [--out PATH]
+    python scripts/train_crack_detector.py [--kind cracks|scratches] [--out PATH] [--scenes N]
 
-Training photos are scikit-image's bundled photos that the evaluation (benchmarks/bench_lab.py) never
-uses. Cracks are drawn by `random_cracks` below, whose width, darkness, fringe and wobble are drawn
-from ranges wider than `tratteggio age` uses, so the detector is not fitted to the evaluation
-generator's parameters. Needs torch (CPU is enough: about a minute on 2 cores). Seeded: a rerun on the
-same library versions writes the same weights.
+Training scenes (tratteggio/core/lab/synthdamage.py): jagged, branching, tapering cracks that fade in
+and out, and a third of the networks polylines as `tratteggio age` draws them (with wider
+parameters), over scikit-image photos the evaluation (benchmarks/bench_lab.py) never uses and, for
+cracks, procedural concrete; then blur, noise and JPEG as a camera adds them. The crack chain also
+sees look-alikes that are not damage: board joints (straight, crossing the photo), wood grain,
+pores. The scratch chain scores negatives (a bright scratch or crease inverted is a dark line), so
+it trains on inverted photos, old toned prints among them, with creases crossing the print and
+straight film scratches as damage. A crack pixel is a positive only where the crack shows against
+the texture around it; pixels it only grazes are left out of training. No real labelled photo is
+used: the weights are synthetic-only (real sets served to measure and choose, see
+benchmarks/bench_detect_real.py).
+
+Needs torch (CPU is enough; about an hour on one busy shared core). Seeded: a rerun on the same
+library versions writes the same weights.
 """
 
 from __future__ import annotations
@@ -22,13 +31,9 @@ import skimage.data
 
 sys.path.insert(0, str(Path(__file__).parents[1]))
 
-from tratteggio.core.lab.aging import TOLERANCE, _polyline  # noqa: E402
-from tratteggio.core.lab.crackscore import (  # noqa: E402
-    MODEL,
-    CrackScorer,
-    Perceptron,
-    line_features,
-)
+from tratteggio.core.lab import synthdamage  # noqa: E402
+from tratteggio.core.lab.crackfeatures import FEATURES, line_features  # noqa: E402
+from tratteggio.core.lab.crackscore import CONTEXT, MODELS, CrackScorer, Perceptron, score_context  # noqa: E402
 
 TRAINING_PHOTOS = (
     "clock",
@@ -43,9 +48,10 @@ TRAINING_PHOTOS = (
     "page",
     "colorwheel",
 )
-DAMAGES_PER_PHOTO = 12
-HIDDEN = 48
+HIDDEN = 32
+EPOCHS = 8
 STAGES = 3
+SIDE = 448  # training scenes are crops of about this size
 
 
 def training_photo(name: str) -> np.ndarray:
@@ -55,60 +61,83 @@ def training_photo(name: str) -> np.ndarray:
         pixels = cv2.resize(pixels, None, fx=0.5, fy=0.5, interpolation=cv2.INTER_AREA)
     if name == "hubble_deep_field":
         pixels = pixels[:600, :600]
-    return np.ascontiguousarray(pixels)
+    rgb = pixels if pixels.ndim == 3 else np.repeat(pixels[:, :, None], 3, axis=2)
+    return np.ascontiguousarray(rgb[:, :, :3]).astype(np.float32) / 255.0
 
 
-def random_exposure(pixels: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-    """A third of the photos underexposed, with sensor noise: near-black areas where noise looks deep."""
-    img = pixels.astype(np.float32) / 255.0
-    if rng.random() < 1 / 3:
-        img = img * rng.uniform(0.15, 0.5) + rng.normal(0, rng.uniform(0.5, 2.0) / 255, img.shape)
-    return np.clip(img, 0, 1).astype(np.float32)
+def background(rng: np.random.Generator, photos: list[np.ndarray], kind: str) -> np.ndarray:
+    """A crop of a training photo or procedural concrete, as the line score of `kind` sees it: the
+    scratch chain scores negatives (and sees old prints, toned and soft, among them)."""
+    if kind == "cracks" and rng.random() < 0.4:
+        img = synthdamage.concrete(rng, (SIDE, SIDE))
+    else:
+        photo = photos[int(rng.integers(0, len(photos)))]
+        scale = rng.uniform(0.6, 1.2)
+        photo = cv2.resize(photo, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+        height, width = photo.shape[:2]
+        y0, x0 = int(rng.integers(0, max(1, height - SIDE))), int(rng.integers(0, max(1, width - SIDE)))
+        img = np.ascontiguousarray(photo[y0 : y0 + SIDE, x0 : x0 + SIDE])
+    if kind == "scratches" and rng.random() < 0.4:
+        img = (0.12 + 0.8 * img.mean(axis=2, keepdims=True)) * np.array([1.0, 0.86, 0.66], np.float32)
+    if (kind == "scratches") != (rng.random() < 0.1):  # cracks: a tenth inverted; scratches: all but a tenth
+        img = 1.0 - img
+    if rng.random() < 0.3:  # underexposed: near-black areas where noise looks deep
+        img = img * rng.uniform(0.15, 0.5)
+    if rng.random() < 0.3:
+        img = np.repeat(img.mean(axis=2, keepdims=True), 3, axis=2)
+    return img.astype(np.float32)
 
 
-def random_cracks(pixels: np.ndarray, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
-    """Crack networks with randomized width, darkness, fringe and wobble; returns (damaged, truth)."""
-    img = random_exposure(pixels, rng)
-    rgb = img if img.ndim == 3 else img[:, :, None]
-    height, width = rgb.shape[:2]
-    diagonal = float(np.hypot(height, width))
-    darkness = np.zeros((height, width), np.float32)
-    for _ in range(int(rng.integers(2, 10))):
-        lines = np.zeros((height, width), np.uint8)
-        value = 255 if rng.random() < 0.5 else 1  # antialiased coverage, or aliased as `age` draws
-        stack = [rng.uniform([0, 0], [width, height])]
-        for _ in range(int(rng.integers(3, 8))):
-            origin = stack[int(rng.integers(0, len(stack)))]
-            step = diagonal * rng.uniform(0.008, 0.03)
-            pts = _polyline(rng, origin, int(rng.integers(4, 14)), step, rng.uniform(0.3, 0.6))
-            cv2.polylines(lines, [pts.astype(np.int32)], False, value, int(rng.integers(1, 4)), cv2.LINE_AA)
-            stack.extend(pts[1:])
-        core = lines.astype(np.float32) / value
-        fringe = cv2.GaussianBlur(core, (0, 0), rng.uniform(0.5, 1.0))
-        weight = np.clip(fringe * rng.uniform(0.4, 0.8) + core * rng.uniform(0.4, 0.6), 0, 1)
-        darkness = np.maximum(darkness, weight * rng.uniform(0.5, 0.9))
-    damaged = rgb * (1 - darkness[:, :, None])
-    truth = np.any(np.abs(damaged - rgb) > TOLERANCE, axis=2)
-    out = np.round(damaged * 255).astype(np.uint8)
-    return (out if img.ndim == 3 else out[:, :, 0]), truth
+def visible(scene: synthdamage.Scene, clean: np.ndarray, damaged: np.ndarray) -> np.ndarray:
+    """Crack pixels, fringe included, that show: darkened by more than the texture around them varies."""
+    lum_clean = clean.mean(axis=2) * 255
+    drop = lum_clean - (damaged if damaged.ndim == 2 else damaged.mean(axis=2)).astype(np.float32)
+    mean = cv2.blur(lum_clean, (5, 5))
+    texture = np.sqrt(np.maximum(cv2.blur(lum_clean**2, (5, 5)) - mean**2, 0))
+    return (scene.truth | scene.fringe) & (drop > np.maximum(3.0, 0.7 * texture))
 
 
 def samples(
-    features: np.ndarray, truth: np.ndarray, rng: np.random.Generator
+    inputs: np.ndarray, labels: np.ndarray, rng: np.random.Generator
 ) -> tuple[np.ndarray, np.ndarray]:
-    """All crack pixels, three times as many dark-structure pixels, as many plain ones."""
-    flat, labels = features.reshape(-1, features.shape[-1]), truth.ravel()
-    positive = np.flatnonzero(labels)
-    dark = flat[:, 2] > 0.05  # relative black-hat at 9 px
-    hard, easy = np.flatnonzero(~labels & dark), np.flatnonzero(~labels & ~dark)
-    picked = np.concatenate(
-        [
-            positive,
-            rng.choice(hard, min(len(hard), 3 * len(positive)), replace=False),
-            rng.choice(easy, min(len(easy), len(positive)), replace=False),
-        ]
-    )
-    return flat[picked], labels[picked].astype(np.float32)
+    """Columns of `inputs` (gated pixels): positives, look-alikes, dark structure, plain pixels.
+    `labels`: 1 crack, 0 clean, 2 look-alike, 3 dark structure, -1 left out."""
+    positive = np.flatnonzero(labels == 1)
+    cap = min(len(positive), 1500)
+    positive = rng.choice(positive, cap, replace=False) if len(positive) > cap else positive
+    wanted = max(cap, 300)
+    picked = [positive]
+    for label, share in ((2, 2.0), (3, 2.0), (0, 1.0)):
+        pool = np.flatnonzero(labels == label)
+        picked.append(rng.choice(pool, min(len(pool), int(share * wanted)), replace=False))
+    index = np.concatenate(picked)
+    return inputs[:, index].T.copy(), (labels[index] == 1).astype(np.float32)
+
+
+def scene_inputs(
+    rng: np.random.Generator, photos: list[np.ndarray], chain: CrackScorer, kind: str
+) -> tuple[np.ndarray, np.ndarray]:
+    clean = background(rng, photos, kind)
+    scene = synthdamage.damage_scene(rng, clean, kind)
+    damaged = synthdamage.camera(rng, scene.pixels)
+    if rng.random() < 0.15:  # a single-channel scan: no colour to tell a crack's even darkening by
+        damaged = cv2.cvtColor(damaged, cv2.COLOR_RGB2GRAY)
+    features, gate, _ = line_features(damaged)
+    where = np.flatnonzero(gate)
+    inputs = features.reshape(FEATURES, -1)[:, where]
+    flat = np.zeros(gate.size, np.float32)
+    for stage in chain.stages:
+        flat[where] = stage(inputs)
+        context = score_context(flat.reshape(gate.shape)).reshape(CONTEXT, -1)[:, where]
+        inputs = np.concatenate([inputs[:FEATURES], context])
+    truth = visible(scene, clean, damaged)
+    labels = np.zeros(gate.shape, np.int8)
+    dark = features[2] > 0.08
+    labels[dark] = 3
+    labels[scene.lookalike] = 2
+    labels[truth] = 1
+    labels[(scene.truth | scene.fringe) & ~truth] = -1
+    return samples(inputs, labels.ravel()[where], rng)
 
 
 def fit(x: np.ndarray, y: np.ndarray, seed: int) -> Perceptron:
@@ -126,7 +155,7 @@ def fit(x: np.ndarray, y: np.ndarray, seed: int) -> Perceptron:
         torch.nn.Linear(HIDDEN, 1),
     )
     optimizer = torch.optim.Adam(net.parameters(), 3e-3)
-    for epoch in range(8):
+    for epoch in range(EPOCHS):
         order, total = torch.randperm(len(inputs)), 0.0
         for start in range(0, len(inputs), 4096):
             batch = order[start : start + 4096]
@@ -149,38 +178,40 @@ def fit(x: np.ndarray, y: np.ndarray, seed: int) -> Perceptron:
     )
 
 
-def dataset(seed: int, chain: CrackScorer) -> tuple[np.ndarray, np.ndarray]:
-    """Samples of fresh damage, as the next stage after `chain` sees them."""
+def dataset(seed: int, chain: CrackScorer, scenes: int, kind: str) -> tuple[np.ndarray, np.ndarray]:
+    """Samples of fresh scenes, as the next stage after `chain` sees them."""
     rng = np.random.default_rng(seed)
+    photos = [training_photo(name) for name in TRAINING_PHOTOS]
     xs, ys = [], []
-    for name in TRAINING_PHOTOS:
-        photo = training_photo(name)
-        for _ in range(DAMAGES_PER_PHOTO):
-            damaged, truth = random_cracks(photo, rng)
-            features = line_features(damaged)
-            x, y = samples(chain.next_inputs(features), truth, rng)
-            xs.append(x)
-            ys.append(y)
+    for index in range(scenes):
+        x, y = scene_inputs(rng, photos, chain, kind)
+        xs.append(x)
+        ys.append(y)
+        if index % 50 == 49:
+            print(f"  {index + 1} scenes", flush=True)
     return np.concatenate(xs), np.concatenate(ys)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", type=Path, default=MODEL)
+    parser.add_argument("--kind", default="cracks", choices=tuple(MODELS), help="the chain to train")
+    parser.add_argument("--out", type=Path, help="default: the package's file for KIND")
+    parser.add_argument("--scenes", type=int, default=300, help="fresh scenes per stage (default 300)")
     args = parser.parse_args()
+    out = args.out or MODELS[args.kind]
     import torch
 
-    torch.set_num_threads(2)
+    torch.set_num_threads(1)  # on shared cores, two threads spin-wait on each other (8x slower measured)
     started = time.perf_counter()
     chain = CrackScorer(())
     for stage in range(STAGES):
         # fresh damage for every stage, so each one sees the previous ones' honest mistakes
-        x, y = dataset(1 + stage, chain)
-        print(f"stage {stage}: {len(x)} samples, {y.mean():.2f} positive")
+        x, y = dataset(1 + stage + (100 if args.kind == "scratches" else 0), chain, args.scenes, args.kind)
+        print(f"stage {stage}: {len(x)} samples, {y.mean():.2f} positive", flush=True)
         chain = CrackScorer((*chain.stages, fit(x, y, stage)))
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    chain.save(args.out)
-    print(f"wrote {args.out} in {time.perf_counter() - started:.0f} s")
+        out.parent.mkdir(parents=True, exist_ok=True)
+        chain.save(out)
+    print(f"wrote {out} in {time.perf_counter() - started:.0f} s")
 
 
 if __name__ == "__main__":

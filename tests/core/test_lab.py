@@ -192,7 +192,7 @@ def test_crack_score_tiles_match_one_pass_and_a_kept_score_gives_the_same_propos
     pixels = coffee()[:300, :420].copy()
     cv2.polylines(pixels, [np.array([[20, 60], [200, 140], [400, 100]], np.int32)], False, (40, 30, 25), 2)
     scorer = crackscore.load_scorer()
-    whole = scorer.score_tile(pixels)
+    whole = scorer.score_tile(pixels).score
     monkeypatch.setattr(crackscore, "TILE", 128)
     tiled = scorer.score(pixels)
     assert tiled.shape == pixels.shape[:2] and np.abs(tiled - whole).max() < 1e-4

@@ -45,7 +45,7 @@ def test_detect_review_and_merge_is_undoable(
     def no_rescoring(*args: object) -> np.ndarray:
         raise AssertionError("the crack score was computed again")
 
-    monkeypatch.setattr(detection, "line_probability", no_rescoring)
+    monkeypatch.setattr(detection, "search_lines", no_rescoring)
     window.detect_panel.sensitivity.setValue(20)
     with qtbot.waitSignal(runner.ended, timeout=20_000):  # type: ignore[attr-defined]
         window.detect_panel.sensitivity.sliderReleased.emit()

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import numpy as np
 
+from tratteggio.cli import detection
 from tratteggio.cli.options import progress_bar
 from tratteggio.core.errors import RequestError
 from tratteggio.core.geometry import Box
@@ -82,6 +83,7 @@ def add_parsers(commands: argparse._SubParsersAction) -> dict[str, Callable[[arg
     d.add_argument(
         "--support", metavar="R,G,B", help="losses: the ground colour (0-255), estimated if omitted"
     )
+    detection.add_teach_options(d)
     return {"age": cmd_age, "evaluate": cmd_evaluate, "detect": cmd_detect}
 
 
@@ -199,21 +201,33 @@ def cmd_detect(args: argparse.Namespace) -> int:
         max_width=args.max_width,
         min_length=args.min_length,
         support=support,
+        straight=args.straight_lines,
     )
     _write_mask_check(args.output)
-    check_targets([args.output], [args.photo])
+    targets = [args.output, *detection.teach_targets(args)]
+    inputs = [p for p in (args.photo, args.examples, args.detector) if p is not None]
+    check_targets(targets, inputs)
     photo = load_photo(args.photo)
     if args.roi:
         request = dataclasses.replace(request, roi=parse_roi(args.roi, photo.width, photo.height))
+    taught = None
     with progress_bar(f"looking for {args.kind}") as update:
-        found = detect(photo.pixels, request, on_progress=update)
-    with FileSet([args.output], [args.photo]) as files:
+        if args.examples or args.detector:
+            found, taught = detection.propose(photo, request, args, update)
+        else:
+            found = detect(photo.pixels, request, on_progress=update)
+    with FileSet(targets, inputs) as files:
         files.write_with(
             args.output,
             lambda tmp: write_photo(Photo(found.astype(np.uint8) * 255), tmp, output_format(args.output)),
         )
+        if taught is not None and args.save_detector:
+            files.write_with(args.save_detector, taught.write)
+    saved = (
+        f" and the taught detector {args.save_detector}" if taught is not None and args.save_detector else ""
+    )
     print(
-        f"wrote {args.output}: {found.mean() * 100:.2f}% of pixels proposed as {args.kind}; "
+        f"wrote {args.output}{saved}: {found.mean() * 100:.2f}% of pixels proposed as {args.kind}; "
         "review it in the studio"
     )
     return 0

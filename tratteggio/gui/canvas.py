@@ -7,8 +7,6 @@ space-drag; hold backslash to compare with the original.
 
 from __future__ import annotations
 
-from enum import Enum
-
 import numpy as np
 from PySide6.QtCore import QPointF, QRect, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QImage, QKeyEvent, QMouseEvent, QPainter, QPainterPath, QPen, QWheelEvent
@@ -19,23 +17,11 @@ from tratteggio.core.studio.document import Document
 from tratteggio.core.studio.maskedit import Stroke, fill_polygon
 from tratteggio.gui.imageconv import mask_overlay, to_qimage
 from tratteggio.gui.proxies import MaskProxy, PhotoProxy
+from tratteggio.gui.review_overlay import ReviewOverlay
 from tratteggio.gui.session import StudioSession
+from tratteggio.gui.tools import Tool
 
-
-class Tool(Enum):
-    """What a left click on the canvas does. PICK and REVIEW are set by controllers for one task
-    (an eyedropper, reviewing a damage proposal) and hand back to the painting tool after."""
-
-    BRUSH = "brush"
-    ERASER = "eraser"
-    RECT = "rectangle"
-    LASSO = "lasso"
-    PICK = "pick"
-    REVIEW = "review"
-
-    @property
-    def paints(self) -> bool:
-        return self in (Tool.BRUSH, Tool.ERASER, Tool.RECT, Tool.LASSO)
+__all__ = ["Canvas", "Tool"]
 
 
 class Canvas(QWidget):
@@ -65,8 +51,7 @@ class Canvas(QWidget):
         self._layers: dict[Box, QImage] = {}  # regions of a run shown over the photo
         self._photo: PhotoProxy | None = None
         self._mask: MaskProxy | None = None
-        self._proposal: MaskProxy | None = None
-        self.proposal_bits: np.ndarray | None = None
+        self.review_overlay = ReviewOverlay()
         self._painting_tool = Tool.BRUSH
         self._stroke: Stroke | None = None
         self._shape: list[QPointF] = []
@@ -91,14 +76,16 @@ class Canvas(QWidget):
         """Leave `tool` (PICK or REVIEW) if it is the current one: back to the painting tool, or to
         review when a pick interrupted a review."""
         if self.tool == tool:
-            reviewing = self.proposal_bits is not None and tool == Tool.PICK
+            reviewing = self.proposal_bits is not None and tool != Tool.REVIEW
             self.set_tool(Tool.REVIEW if reviewing else self._painting_tool)
 
     def set_document(self, doc: Document | None) -> None:
         self.doc = doc
         self._layers = {}
-        self.proposal_bits, self._proposal = None, None
+        self.review_overlay = ReviewOverlay()
         self.end_tool(Tool.REVIEW)
+        self.end_tool(Tool.TEACH_DAMAGE)
+        self.end_tool(Tool.TEACH_CLEAN)
         self.end_tool(Tool.PICK)
         if doc is None:
             self._photo = self._mask = None
@@ -126,10 +113,14 @@ class Canvas(QWidget):
             self._mask.set_color(self.doc.mask, rgba)
         self.update()
 
-    def set_proposal(self, bits: np.ndarray | None) -> None:
-        """Show a damage proposal in its own colour (None hides it)."""
-        self.proposal_bits = bits
-        self._proposal = None if bits is None else MaskProxy(bits, (40, 200, 230, 150))
+    @property
+    def proposal_bits(self) -> np.ndarray | None:
+        return self.review_overlay.bits
+
+    def set_proposal(self, bits: np.ndarray | None, proxy: MaskProxy | None = None) -> None:
+        """Show a damage proposal in its own colour (None hides it); `proxy`: its display proxy,
+        when the worker made it."""
+        self.review_overlay.set_proposal(bits, proxy)
         self.update()
 
     @property
@@ -196,8 +187,8 @@ class Canvas(QWidget):
             self._draw_before(painter)
         if self.mask_visible and not self.comparing:
             self._draw_mask(painter)
-        if self._proposal is not None and not self.comparing:
-            painter.drawImage(QRectF(0, 0, self.doc.photo.width, self.doc.photo.height), self._proposal.image)
+        if not self.comparing:
+            self.review_overlay.draw(painter, self.doc.photo.width, self.doc.photo.height)
         self._draw_tool(painter)
         painter.restore()
         if self.split is not None:
@@ -259,7 +250,7 @@ class Canvas(QWidget):
         pen.setCosmetic(True)
         painter.setPen(pen)
         painter.setBrush(Qt.BrushStyle.NoBrush)
-        if self.tool in (Tool.BRUSH, Tool.ERASER) and self._cursor.x() >= 0:
+        if self.tool.brushes and self._cursor.x() >= 0:
             center = self.to_photo(self._cursor)
             painter.drawEllipse(center, self.brush_radius, self.brush_radius)
             if self.brush_hardness < 1.0:  # the soft edge starts at the inner circle
@@ -292,7 +283,11 @@ class Canvas(QWidget):
         if self.tool == Tool.REVIEW:
             self.reviewClicked.emit(int(point.x()), int(point.y()))
             return
-        if self.tool in (Tool.BRUSH, Tool.ERASER):
+        mark = self.tool.mark
+        if mark is not None and self.doc.review is not None:
+            self._stroke = Stroke(self.doc.review.plane(mark), self.brush_radius, True)
+            self._dab(point)
+        elif self.tool in (Tool.BRUSH, Tool.ERASER):
             self._stroke = Stroke(
                 self.doc.mask, self.brush_radius, self.tool == Tool.BRUSH, self.brush_hardness
             )
@@ -322,7 +317,7 @@ class Canvas(QWidget):
         elif self.split is not None and event.modifiers() & Qt.KeyboardModifier.ShiftModifier:
             self.split = min(1.0, max(0.0, pos.x() / max(1, self.width())))
             self.update()
-        elif self.tool in (Tool.BRUSH, Tool.ERASER):
+        elif self.tool.brushes:
             self._update_cursor(previous, pos)
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:
@@ -334,7 +329,10 @@ class Canvas(QWidget):
         if self._stroke is not None:
             change = self._stroke.finish(self.tool.value)
             self._stroke = None
-            self.doc.record_mask_change(change)
+            if self.tool.mark is not None:
+                self.doc.record_mark(change)
+            else:
+                self.doc.record_mask_change(change)
         elif self._shape:
             erase = bool(event.modifiers() & Qt.KeyboardModifier.AltModifier)
             points = self._shape
@@ -349,9 +347,13 @@ class Canvas(QWidget):
     def _dab(self, point: QPointF) -> None:
         assert self._stroke is not None and self.doc is not None and self._mask is not None
         box = self._stroke.to(point.x(), point.y())
-        if box is not None:
+        if box is None:
+            return
+        if self.tool.mark is not None and self.doc.review is not None:
+            self.review_overlay.update_marks(self.doc.review, self.tool.mark, box)
+        else:
             self._mask.update(self.doc.mask, box)
-            self.update(self._widget_rect(box))
+        self.update(self._widget_rect(box))
 
     def _widget_rect(self, box: Box) -> QRect:
         pad = self.brush_radius + 2

@@ -1,19 +1,20 @@
-"""A per-pixel crack score: classical line features weighed by a chain of small perceptrons.
+"""A per-pixel crack score: classical line features (crackfeatures.py) weighed by a chain of small
+perceptrons.
 
-The features are the ones a hand-tuned detector thresholds one at a time (relative black-hats at four
-sizes, absolute ones, a two-sided valley depth, Hessian ridge strength, local texture and line
-density, a 12-orientation line detector, colour neutrality of the darkening). Thresholding any one of
-them cannot tell a crack from hair, wood grain or scaffolding at the recall the issue asks for; a
+Thresholding any one feature cannot tell a crack from a board joint, hair, wood grain or a pore; a
 perceptron weighing all of them can. Each perceptron after the first also sees the previous one's
 score in its neighbourhood (auto-context), which joins a crack's broken stretches and drops isolated
-responses. The weights are trained by scripts/train_crack_detector.py on photos that are not in the
-evaluation set, with crack parameters drawn wider than `tratteggio age` draws them, and shipped as
-package data (18 KB).
+responses. Only pixels some black-hat finds darker than their surroundings (the gate, about a third
+of a photo) are scored; the rest score 0. The weights are trained by scripts/train_crack_detector.py
+on synthetic damage and look-alikes (synthdamage.py) over photos the evaluation never uses, and
+shipped as package data.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import os
+from collections import deque
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -21,175 +22,53 @@ from typing import Any
 
 import numpy as np
 
+from tratteggio.core.errors import TratteggioError
+from tratteggio.core.lab.crackfeatures import (
+    FEATURES,
+    FarField,
+    along_lines,
+    far_field,
+    full,
+    half,
+    line_features,
+)
 from tratteggio.core.photo import color_view, dtype_max
 from tratteggio.resources import resource
 
-EPS = 10.0  # luminance offset of relative contrasts: keeps noise in near-black areas from looking deep
 TILE = 1024
-MARGIN = 64  # covers the features' reach (~19 px) plus two contexts' (~15 px each)
-CHUNK = 4096  # pixels per perceptron batch: its layers stay in cache (2x faster than 256 K)
-MODEL = resource("crack_detector.npz")
-LUMA = np.array([0.299, 0.587, 0.114], np.float32)
+MARGIN = 64  # covers the features' reach (~25 px; the far field is whole-photo) and 2 contexts' (~17 px)
+CHUNK = 16384  # pixels per perceptron batch: its layers stay in cache
+MODELS = {"cracks": resource("crack_detector.npz"), "scratches": resource("scratch_detector.npz")}
+MODEL = MODELS["cracks"]
+CONTEXT = 10
+WORKERS = min(2, os.cpu_count() or 1)  # tiles scored at once
+
+Corner = tuple[int, int]
 
 
-def _ellipse(size: int) -> np.ndarray:
-    import cv2
-
-    return cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (size, size))
+Done = tuple[tuple[slice, slice], "TileScore"]
 
 
-def _valley(lum: np.ndarray, reach: int) -> np.ndarray:
-    """Relative depth below the darker of two opposite sides, best over 8 directions and widths."""
-    import cv2
-
-    pad = 2 * reach
-    height, width = lum.shape
-    padded = cv2.copyMakeBorder(lum, pad, pad, pad, pad, cv2.BORDER_REPLICATE)
-    best = np.zeros_like(lum)
-    for dy, dx in ((0, 1), (1, 0), (1, 1), (1, -1), (1, 2), (2, 1), (2, -1), (1, -2)):
-        side = np.full_like(lum, -1.0)
-        steps = reach if max(abs(dy), abs(dx)) == 1 else max(1, (reach + 1) // 2)
-        for r in range(1, steps + 1):
-            ahead = padded[pad + r * dy : pad + r * dy + height, pad + r * dx : pad + r * dx + width]
-            behind = padded[pad - r * dy : pad - r * dy + height, pad - r * dx : pad - r * dx + width]
-            np.maximum(side, np.minimum(ahead, behind), out=side)
-        np.maximum(best, (side - lum) / (side + EPS), out=best)
-    return best
-
-
-def _hessian(lum: np.ndarray, sigma: float) -> tuple[np.ndarray, np.ndarray]:
-    """Larger and smaller Hessian eigenvalues at `sigma`, relative to the local brightness."""
-    import cv2
-
-    smooth = cv2.GaussianBlur(lum, (0, 0), sigma)
-    dxx = cv2.Sobel(smooth, cv2.CV_32F, 2, 0, ksize=3)
-    dyy = cv2.Sobel(smooth, cv2.CV_32F, 0, 2, ksize=3)
-    dxy = cv2.Sobel(smooth, cv2.CV_32F, 1, 1, ksize=3)
-    half_trace, spread = (dxx + dyy) / 2, np.sqrt(((dxx - dyy) / 2) ** 2 + dxy**2)
-    norm = smooth + EPS
-    return (half_trace + spread) / norm, (half_trace - spread) / norm
-
-
-@lru_cache(maxsize=8)
-def _line_kernels(length: int) -> tuple[np.ndarray, ...]:
-    """Normalized 1-px line kernels at 12 orientations (Ricci and Perfetti's line detector)."""
-    import cv2
-
-    kernels = []
-    centre = length // 2
-    for angle in np.arange(12) * np.pi / 12:
-        kernel = np.zeros((length, length), np.float32)
-        dx, dy = np.cos(angle) * centre, np.sin(angle) * centre
-        start, end = (round(centre - dx), round(centre - dy)), (round(centre + dx), round(centre + dy))
-        cv2.line(kernel, start, end, 1.0, 1, cv2.LINE_AA)
-        kernels.append(kernel / kernel.sum())
-    return tuple(kernels)
-
-
-def _along_lines(values: np.ndarray, lengths: tuple[int, ...]) -> list[np.ndarray]:
-    """For each length, the best and the mean over orientations of `values` averaged along a line:
-    a high best with a low mean is a line; both high is a blob or a textured area.
-
-    Same as cv2.filter2D with each kernel (to 1e-6), but one forward DFT serves every kernel: 2x
-    faster, since filter2D transforms the image again for each of the 12 or 24 kernels.
-    """
-    import cv2
-
-    height, width = values.shape
-    pad = max(lengths) // 2
-    padded = cv2.copyMakeBorder(values, pad, pad, pad, pad, cv2.BORDER_REFLECT_101)
-    rows, cols = cv2.getOptimalDFTSize(padded.shape[0]), cv2.getOptimalDFTSize(padded.shape[1])
-    canvas = np.zeros((rows, cols), np.float32)
-    canvas[: padded.shape[0], : padded.shape[1]] = padded
-    spectrum = cv2.dft(canvas)
-    out = []
-    for length in lengths:
-        centre, means = length // 2, []
-        for kernel in _line_kernels(length):
-            ii, jj = np.nonzero(kernel)
-            wrapped = np.zeros((rows, cols), np.float32)
-            wrapped[(centre - ii) % rows, (centre - jj) % cols] = kernel[ii, jj]  # correlation
-            product = cv2.mulSpectrums(spectrum, cv2.dft(wrapped), 0)
-            full = cv2.idft(product, flags=cv2.DFT_SCALE | cv2.DFT_REAL_OUTPUT)
-            means.append(full[pad : pad + height, pad : pad + width])
-        out += [np.max(means, axis=0), np.mean(means, axis=0)]
-    return out
-
-
-def _contrast(lum: np.ndarray, size: int) -> np.ndarray:
-    import cv2
-
-    mean = cv2.blur(lum, (size, size))
-    variance = np.maximum(cv2.blur(lum * lum, (size, size)) - mean * mean, 0)
-    return np.sqrt(variance) / (mean + EPS)
-
-
-def _darkening_spread(rgb: np.ndarray) -> np.ndarray:
-    """How unevenly the channels darken against their closings: ~0 where a crack dims all alike."""
-    import cv2
-
-    if rgb.shape[2] != 3:
-        return np.zeros(rgb.shape[:2], np.float32)
-    ratios = []
-    for channel in range(3):
-        plane = np.ascontiguousarray(rgb[:, :, channel])
-        closed = cv2.morphologyEx(plane, cv2.MORPH_CLOSE, _ellipse(5))
-        ratios.append((closed - plane) / (closed + EPS))
-    return np.std(ratios, axis=0)
-
-
-def line_features(pixels: np.ndarray) -> np.ndarray:
-    """(H, W, 23) float32 features of dark thin structure, for any dtype and channel count."""
-    import cv2
-
-    color = color_view(pixels).astype(np.float32) * (255.0 / dtype_max(pixels.dtype))
-    rgb = color if color.ndim == 3 else color[:, :, None]
-    lum = rgb @ LUMA if rgb.shape[2] == 3 else np.ascontiguousarray(rgb[:, :, 0])
-    relative, absolute = {}, {}
-    for size in (3, 5, 9, 15):
-        closed = cv2.morphologyEx(lum, cv2.MORPH_CLOSE, _ellipse(size))
-        relative[size] = (closed - lum) / (closed + EPS)
-        absolute[size] = (closed - lum) / 255.0
-    opened = cv2.morphologyEx(lum, cv2.MORPH_OPEN, _ellipse(5))
-    smooth = cv2.GaussianBlur(lum, (0, 0), 1.0)
-    gx, gy = cv2.Sobel(smooth, cv2.CV_32F, 1, 0), cv2.Sobel(smooth, cv2.CV_32F, 0, 1)
-    features = [
-        *relative.values(),
-        absolute[5],
-        absolute[9],
-        (lum - opened) / (255.0 - opened + EPS),
-        _valley(lum, 2),
-        _valley(lum, 5),
-        *_hessian(lum, 1.0),
-        *_hessian(lum, 2.0),
-        lum / 255.0,
-        cv2.blur(lum, (15, 15)) / 255.0,
-        _contrast(lum, 7),
-        _contrast(lum, 21),
-        cv2.blur(relative[5], (31, 31)),
-        cv2.blur(relative[9], (31, 31)),
-        np.sqrt(gx * gx + gy * gy) / (cv2.blur(lum, (5, 5)) + EPS),
-        _darkening_spread(rgb),
-        *_along_lines(relative[5], (15,)),
-    ]
-    return np.stack(features, axis=-1).astype(np.float32, copy=False)
+class DetectorFileError(TratteggioError):
+    """A detector file that is not one of ours, or is damaged."""
 
 
 def score_context(score: np.ndarray) -> np.ndarray:
-    """(H, W, 10): a score and its neighbourhood, for the next perceptron in the chain."""
+    """(CONTEXT, H, W): a score and its neighbourhood, for the next perceptron in the chain. The line
+    filters run on a half-size copy (they look 18-34 px along a line)."""
     import cv2
 
+    small = half(score)
     return np.stack(
         [
-            *_along_lines(score, (15, 31)),
+            *(full(p, score.shape) for p in along_lines(small, (9, 17))),
             score,
             cv2.blur(score, (5, 5)),
             cv2.blur(score, (15, 15)),
             cv2.dilate(score, np.ones((5, 5), np.uint8)),
             cv2.dilate(score, np.ones((11, 11), np.uint8)),
             cv2.erode(score, np.ones((3, 3), np.uint8)),
-        ],
-        axis=-1,
+        ]
     )
 
 
@@ -203,31 +82,31 @@ def inverted(pixels: np.ndarray) -> np.ndarray:
 
 @dataclass(frozen=True, eq=False)
 class Perceptron:
-    """Standardize, then ReLU layers, then a sigmoid: probability that a pixel belongs to a crack."""
+    """Standardize, then ReLU layers, then a sigmoid: probability that a pixel belongs to a crack.
+    Inputs are (F, N): one column per pixel."""
 
     mean: np.ndarray
     std: np.ndarray
     weights: tuple[np.ndarray, ...]  # (out, in) matrices
     biases: tuple[np.ndarray, ...]
 
-    def __call__(self, features: np.ndarray) -> np.ndarray:
-        shape = features.shape[:-1]
-        flat = features.reshape(-1, features.shape[-1])
-        out = np.empty(len(flat), np.float32)
-        scale = (1.0 / self.std).astype(np.float32)
-        transposed = [w.T.copy() for w in self.weights]
-        for start in range(0, len(flat), CHUNK):
-            x = flat[start : start + CHUNK] - self.mean
+    def logit(self, inputs: np.ndarray) -> np.ndarray:
+        out = np.empty(inputs.shape[1], np.float32)
+        mean, scale = self.mean[:, None], (1.0 / self.std).astype(np.float32)[:, None]
+        for start in range(0, inputs.shape[1], CHUNK):
+            x = inputs[:, start : start + CHUNK] - mean
             x *= scale
             np.clip(x, -6.0, 6.0, out=x)
-            for i, (w, b) in enumerate(zip(transposed, self.biases, strict=True)):
-                x = x @ w
-                x += b
-                if i < len(transposed) - 1:
+            for i, (w, b) in enumerate(zip(self.weights, self.biases, strict=True)):
+                x = w @ x
+                x += b[:, None]
+                if i < len(self.weights) - 1:
                     np.maximum(x, 0.0, out=x)
-            logit = np.clip(x[:, 0], -30.0, 30.0)
-            out[start : start + CHUNK] = 1.0 / (1.0 + np.exp(-logit))
-        return out.reshape(shape)
+            out[start : start + CHUNK] = x[0]
+        return out
+
+    def __call__(self, inputs: np.ndarray) -> np.ndarray:
+        return sigmoid(self.logit(inputs))
 
     def arrays(self, prefix: str) -> dict[str, np.ndarray]:
         named = {f"{prefix}mean": self.mean, f"{prefix}std": self.std}
@@ -246,6 +125,21 @@ class Perceptron:
         )
 
 
+def sigmoid(logit: np.ndarray) -> np.ndarray:
+    return (1.0 / (1.0 + np.exp(-np.clip(logit, -30.0, 30.0)))).astype(np.float32)
+
+
+@dataclass(eq=False)
+class TileScore:
+    """One tile's score and what the chain saw: the gate, and the last stage's inputs (F, gated
+    pixels), which a taught detector reuses (teach.py)."""
+
+    score: np.ndarray  # (H, W) float32
+    gate: np.ndarray  # (H, W) bool
+    inputs: np.ndarray  # (FEATURES + CONTEXT, gated pixels) float32
+    orientation: np.ndarray  # (2, gated pixels) float32: crackfeatures.orientation
+
+
 @dataclass(frozen=True, eq=False)
 class CrackScorer:
     """Perceptrons in a chain: the first sees line_features, each next one also score_context of the
@@ -254,38 +148,54 @@ class CrackScorer:
     stages: tuple[Perceptron, ...]
 
     def score(
-        self, pixels: np.ndarray, on_tile: Callable[[int, int], None] | None = None, negative: bool = False
+        self,
+        pixels: np.ndarray,
+        on_tile: Callable[[int, int], None] | None = None,
+        negative: bool = False,
+        keep: Callable[[tuple[int, int], TileScore], None] | None = None,
     ) -> np.ndarray:
         """(H, W) float32 crack probability, computed in overlapping tiles to bound memory;
-        `on_tile(done, total)` after each tile. With `negative`, each tile is scored inverted (bright
-        lines), so a 150 MP master is never copied whole."""
+        `on_tile(done, total)` after each tile; `keep((y0, x0), tile)` sees each tile's inner part.
+        With `negative`, each tile is scored inverted (bright lines), so a 150 MP master is never
+        copied whole."""
         height, width = pixels.shape[:2]
         out = np.empty((height, width), np.float32)
         corners = [(y0, x0) for y0 in range(0, height, TILE) for x0 in range(0, width, TILE)]
-        for done, (y0, x0) in enumerate(corners, start=1):
+
+        far = far_field(pixels, negative)
+
+        def work(corner: tuple[int, int]) -> tuple[tuple[slice, slice], TileScore]:
+            y0, x0 = corner
             ya, xa = max(0, y0 - MARGIN), max(0, x0 - MARGIN)
             yb, xb = min(height, y0 + TILE + MARGIN), min(width, x0 + TILE + MARGIN)
             crop = pixels[ya:yb, xa:xb]
-            tile = self.score_tile(inverted(crop) if negative else crop)
+            tile = self.score_tile(inverted(crop) if negative else crop, far, (ya, xa))
             y1, x1 = min(height, y0 + TILE), min(width, x0 + TILE)
-            out[y0:y1, x0:x1] = tile[y0 - ya : y1 - ya, x0 - xa : x1 - xa]
+            inner = (slice(y0 - ya, y1 - ya), slice(x0 - xa, x1 - xa))
+            return (slice(y0, y1), slice(x0, x1)), _inner(tile, inner)
+
+        for done, (where, tile) in enumerate(_in_order(work, corners), start=1):
+            out[where] = tile.score
+            if keep is not None:
+                keep((where[0].start, where[1].start), tile)
             if on_tile is not None:
                 on_tile(done, len(corners))
         return out
 
-    def score_tile(self, pixels: np.ndarray) -> np.ndarray:
-        features = line_features(pixels)
-        score = self.stages[0](features)
+    def score_tile(
+        self, pixels: np.ndarray, far: FarField | None = None, origin: tuple[int, int] = (0, 0)
+    ) -> TileScore:
+        """One tile (or a whole small photo); `far`: the whole photo's far field, the tile at `origin`."""
+        features, gate, course = line_features(pixels, far, origin)
+        where = np.flatnonzero(gate)
+        inputs = features.reshape(len(features), -1)[:, where]
+        flat = np.zeros(gate.size, np.float32)
+        flat[where] = self.stages[0](inputs)
         for stage in self.stages[1:]:
-            score = stage(np.concatenate([features, score_context(score)], axis=-1))
-        return score
-
-    def next_inputs(self, features: np.ndarray) -> np.ndarray:
-        """What a stage appended to this chain would see (used in training)."""
-        inputs = features
-        for stage in self.stages:
-            inputs = np.concatenate([features, score_context(stage(inputs))], axis=-1)
-        return inputs
+            context = score_context(flat.reshape(gate.shape))
+            inputs = np.concatenate([inputs[:FEATURES], context.reshape(CONTEXT, -1)[:, where]])
+            flat[where] = stage(inputs)
+        return TileScore(flat.reshape(gate.shape), gate, inputs, course[:, gate])
 
     def save(self, path: Path) -> None:
         arrays: dict[str, Any] = {}
@@ -294,9 +204,49 @@ class CrackScorer:
         np.savez(path, **arrays)
 
 
+def _in_order(work: Callable[[Corner], Done], corners: list[Corner]) -> Iterator[Done]:
+    """`work` on each corner, WORKERS at a time, yielded in order. OpenCV and numpy release the GIL,
+    so two tiles at once use both cores; at most WORKERS tiles are in flight, so memory stays bounded
+    and a cancel (raised by the consumer) waits for those only."""
+    if len(corners) == 1 or WORKERS == 1:
+        yield from map(work, corners)
+        return
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(WORKERS, thread_name_prefix="crackscore") as pool:
+        pending = deque(pool.submit(work, c) for c in corners[:WORKERS])
+        following = iter(corners[WORKERS:])
+        try:
+            while pending:
+                result = pending.popleft().result()
+                nxt = next(following, None)
+                if nxt is not None:
+                    pending.append(pool.submit(work, nxt))
+                yield result
+        finally:
+            for future in pending:
+                future.cancel()
+
+
+def _inner(tile: TileScore, inner: tuple[slice, slice]) -> TileScore:
+    """The part of a tile inside its margins (columns of `inputs` kept in row-major pixel order)."""
+    index = np.full(tile.gate.shape, -1, np.int64)
+    index[tile.gate] = np.arange(int(tile.gate.sum()))
+    kept = index[inner]
+    kept = kept[kept >= 0]
+    return TileScore(tile.score[inner], tile.gate[inner], tile.inputs[:, kept], tile.orientation[:, kept])
+
+
+def scorer_from_arrays(arrays: dict[str, np.ndarray], prefix: str = "") -> CrackScorer:
+    count = sum(1 for key in arrays if key.startswith(prefix + "stage") and key.endswith("_mean"))
+    stages = tuple(Perceptron.from_arrays(arrays, f"{prefix}stage{i}_") for i in range(count))
+    if not stages or stages[0].mean.shape != (FEATURES,):
+        raise DetectorFileError("it holds no crack score for this version's features")
+    return CrackScorer(stages)
+
+
 @lru_cache(maxsize=2)
 def load_scorer(path: Path = MODEL) -> CrackScorer:
     with np.load(path, allow_pickle=False) as data:
         arrays = dict(data)
-    count = sum(1 for key in arrays if key.endswith("_mean"))
-    return CrackScorer(tuple(Perceptron.from_arrays(arrays, f"stage{i}_") for i in range(count)))
+    return scorer_from_arrays(arrays)

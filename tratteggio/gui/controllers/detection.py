@@ -1,73 +1,130 @@
 """Damage proposals in the studio: the search runs on the runner (with progress, Esc cancels); the
-proposal is reviewed on the canvas (click a part to reject it), then merged into the mask.
+proposal is reviewed on the canvas (click a part to reject it; teach with the two brushes), then
+merged into the mask. The review and its marks live in the document (core/studio/review.py), so undo
+follows them in the order they were made.
 
-The last line score is kept (keyed by kind, scale and what the composite is made of), so moving the
-sensitivity slider re-thresholds at once instead of scoring again.
+The last line search is kept (keyed by kind, scale, detector and what the composite is made of), so
+moving the sensitivity slider re-thresholds at once and a teaching mark refits on its cached features
+(on the worker: a refit on 10 MP takes well under a second); the GUI thread only swaps the result in.
 """
 
 from __future__ import annotations
 
 import weakref
 from collections.abc import Callable
+from pathlib import Path
 
 import numpy as np
 from PySide6.QtCore import QObject
 
-from tratteggio.core.lab.detect import LINE_KINDS, DetectRequest, detect, line_probability, line_scale
-from tratteggio.core.photo import color_view, dtype_max
+from tratteggio.core.errors import TratteggioError
+from tratteggio.core.geometry import Box
+from tratteggio.core.lab.detect import (
+    LINE_KINDS,
+    DetectRequest,
+    detect,
+    line_scale,
+    propose_lines,
+    propose_taught,
+    search_lines,
+)
+from tratteggio.core.lab.detector import LineDetector, load_detector
+from tratteggio.core.lab.lines import LineSearch
+from tratteggio.core.lab.teach import TaughtHead
 from tratteggio.core.studio.document import Document
+from tratteggio.core.studio.review import Review
 from tratteggio.gui.canvas import Canvas, Tool
+from tratteggio.gui.controllers.support import SupportPicker
 from tratteggio.gui.panels.detect_panel import DetectPanel
-from tratteggio.gui.runner import TaskContext
+from tratteggio.gui.proxies import MaskProxy
+from tratteggio.gui.review_overlay import proposal_proxy
+from tratteggio.gui.runner import Handle, TaskContext
 from tratteggio.gui.session import StudioSession
 
 ScoreKey = tuple[object, ...]
+Found = tuple[np.ndarray, LineSearch | None, TaughtHead | None, np.ndarray | None]
 
 
 class DetectController(QObject):
     def __init__(self, session: StudioSession, canvas: Canvas, panel: DetectPanel) -> None:
         super().__init__(session)
         self.session, self.canvas, self.panel = session, canvas, panel
-        self._labels: np.ndarray | None = None
-        self._score: tuple[ScoreKey, np.ndarray] | None = None
+        self._search: tuple[ScoreKey, LineSearch] | None = None
+        self._head: TaughtHead | None = None  # what this photo's marks taught
+        self._carried: LineDetector | None = None  # a taught detector used on every photo
+        self._refit: Handle | None = None
+        self._labels: tuple[int, np.ndarray] | None = None  # (id of the shown array, its parts)
         panel.detectRequested.connect(self.detect)
         panel.mergeRequested.connect(self.merge)
         panel.discardRequested.connect(self.discard)
-        panel.pickSupportRequested.connect(self.start_picking)
+        panel.teachToolChosen.connect(self.choose_tool)
+        panel.forgetRequested.connect(self.forget_teaching)
+        panel.saveDetectorRequested.connect(self.save_detector)
+        panel.loadDetectorRequested.connect(self.load_detector_file)
         canvas.reviewClicked.connect(self.reject_at)
-        canvas.pointPicked.connect(self.pick_support_at)
+        canvas.toolChanged.connect(lambda tool: panel.check_tool(tool.value))
         session.documentChanged.connect(self._new_document)
+        session.documentEdited.connect(self._edited)
+        self.support = SupportPicker(session, canvas, panel)
 
     def _new_document(self, _doc: object) -> None:
-        self._labels, self._score = None, None
+        if self.panel.carry.isChecked() and self._search is not None and self._head is not None:
+            self._carried = self._search[1].detector.taught_with(self._head)
+        self._search, self._head, self._labels, self._refit = None, None, None, None
         self.panel.reset()
+        self.panel.show_taught(self._carried is not None)
 
     # -- search --------------------------------------------------------------------------------
+    def detector(self, kind: str) -> LineDetector | None:
+        carried = self._carried
+        return carried if carried is not None and carried.kind == kind else None
+
     def detect(self) -> None:
         doc = self.session.doc
         if doc is None:
             return
         request, pixels = self.panel.request(), doc.composite()
-        key = (request.kind, line_scale(request.max_width), *_composite_key(doc))
-        score = self._score[1] if self._score is not None and self._score[0] == key else None
+        detector = self.detector(request.kind)
+        key = (request.kind, line_scale(request.max_width), detector, *_composite_key(doc))
+        search = self._search[1] if self._search is not None and self._search[0] == key else None
+        marks = _marks_for(doc.review, request.kind)
         self.session.runner.run(
-            lambda ctx: _detect_on_worker(pixels, request, score, ctx),
+            lambda ctx: _detect_on_worker(pixels, request, search, detector, marks, ctx),
             label="detect",
             on_progress=lambda done, total, _: self.session.show_progress(
                 done, total, f"scoring lines: tile {done:.0f}/{total:.0f}"
             ),
-            on_done=lambda value: self._found(key, *value),
+            on_done=lambda value: self._found(key, request, *value),
             on_failed=self._failed,
             on_cancelled=self._cancelled,
         )
         self.session.say(f"Looking for {request.kind}… (Esc cancels)")
 
-    def _found(self, key: ScoreKey, bits: np.ndarray, score: np.ndarray | None) -> None:
+    def _found(
+        self,
+        key: ScoreKey,
+        request: DetectRequest,
+        bits: np.ndarray,
+        search: LineSearch | None,
+        head: TaughtHead | None,
+        taught: np.ndarray | None,
+    ) -> None:
+        doc = self.session.doc
         self.session.show_progress(0, 0)
-        if score is not None:
-            self._score = (key, score)
-        self._show_proposal(bits)
-        self.session.say("Proposal ready: review it before merging.")
+        if doc is None:
+            return
+        if search is not None:
+            self._search = (key, search)
+        review = doc.begin_review(request.kind, bits, taught=request.kind in LINE_KINDS)
+        if taught is not None:  # the search taught the marks already: no refit needed
+            if self._refit is not None:
+                self._refit.cancel()
+            self._head = head
+            review.show(taught, review.applied)
+            self._sync()
+        if self.canvas.tool.mark is None:
+            self.canvas.set_tool(Tool.REVIEW)
+        self.session.say("Proposal ready: review it before merging, or teach with the two brushes.")
 
     def _failed(self, text: str) -> None:
         self.session.show_progress(0, 0)
@@ -77,59 +134,167 @@ class DetectController(QObject):
         self.session.show_progress(0, 0)
         self.session.say("Damage search cancelled.")
 
+    # -- the review, as the document holds it ----------------------------------------------------
+    def _edited(self, kind: str, box: object) -> None:
+        if kind == "review":
+            self._sync()
+        elif kind == "marks":
+            review = self._review()
+            if review is not None and isinstance(box, Box):
+                self.canvas.review_overlay.update_marks(review, None, box)
+            self._show(None)
+            if review is not None and not review.known():
+                self._start_refit(review)
+
+    def _review(self) -> Review | None:
+        doc = self.session.doc
+        return doc.review if doc is not None else None
+
+    def _sync(self) -> None:
+        """Show the document's review as it is now (a proposal came, or went, or came back)."""
+        review = self._review()
+        self.canvas.review_overlay.set_marks(review)
+        if review is None:
+            self.canvas.set_proposal(None)
+            for tool in (Tool.TEACH_DAMAGE, Tool.TEACH_CLEAN, Tool.REVIEW):
+                self.canvas.end_tool(tool)
+            self.panel.set_has_proposal(False)
+            return
+        self._show(None)
+        if self.canvas.tool.mark is None:
+            self.canvas.set_tool(Tool.REVIEW)
+        if not review.known():
+            self._start_refit(review)
+
+    def _show(self, proxy: MaskProxy | None) -> None:
+        review = self._review()
+        if review is None:
+            return
+        self.canvas.set_proposal(review.shown, proxy)
+        self.panel.show_summary(review, self._head is not None or self._carried is not None)
+
+    # -- teaching ------------------------------------------------------------------------------
+    def choose_tool(self, name: str) -> None:
+        tool = Tool(name)
+        if self._review() is None:
+            self.session.say("Detect damage first: the marks teach the detector about its proposal.")
+            self.panel.check_tool(Tool.REVIEW.value)
+            return
+        self.canvas.set_tool(tool)
+
+    def _start_refit(self, review: Review) -> None:
+        if self._search is None or not review.taught:
+            return
+        if self._refit is not None:
+            self._refit.cancel()
+        doc = self.session.doc
+        search, applied, request = self._search[1], review.applied, self.panel.request()
+        damage = (
+            review.damage | doc.mask
+            if doc is not None and self.panel.use_mask.isChecked()
+            else review.damage.copy()
+        )
+        clean = review.clean.copy()
+        self._refit = self.session.runner.run(
+            lambda ctx: _refit_on_worker(search, damage, clean, request, ctx),
+            label="refit",
+            on_done=lambda value: self._refitted(review, applied, *value),
+            on_failed=self._failed,
+        )
+
+    def _refitted(
+        self,
+        review: Review,
+        applied: tuple[int, ...],
+        head: TaughtHead | None,
+        bits: np.ndarray,
+        proxy: MaskProxy,
+    ) -> None:
+        if self._review() is not review or not review.show(bits, applied):
+            return  # marks changed since: a newer refit is on its way
+        self._head = head
+        self._show(proxy)
+
+    def forget_teaching(self) -> None:
+        """Back to the default detector: the carried detector and this photo's head go, and so does
+        the proposal with its marks (one undo step brings them back)."""
+        self._carried, self._head, self._search = None, None, None
+        self.panel.show_taught(False)
+        self.discard()
+        self.session.say("Teaching forgotten: Detect damage uses the default detector again.")
+
+    def taught_detector(self) -> LineDetector | None:
+        """The detector as taught so far (this photo's marks on top of a carried one), or None."""
+        if self._head is not None and self._search is not None:
+            return self._search[1].detector.taught_with(self._head)
+        return self._carried
+
+    def taught_arrays(self) -> dict[str, np.ndarray] | None:
+        """The taught detector as plain arrays, for a project file to hold; None when untaught."""
+        detector = self.taught_detector()
+        return detector.arrays() if detector is not None and detector.head is not None else None
+
+    def set_taught_arrays(self, arrays: dict[str, np.ndarray] | None) -> None:
+        """Use a taught detector (as `taught_arrays` gave it) on this and later photos."""
+        self._carried = LineDetector.from_arrays(arrays) if arrays is not None else None
+        self._search, self._head = None, None
+        self.panel.carry.setChecked(self._carried is not None)
+        self.panel.show_taught(self._carried is not None)
+
+    def save_detector(self, path: str) -> None:
+        detector = self.taught_detector()
+        if detector is None or detector.head is None:
+            self.session.warn("Nothing taught yet: mark some damage or not-damage first.")
+            return
+        try:
+            detector.save(_npz(path))
+        except TratteggioError as exc:
+            self.session.warn(str(exc))
+            return
+        self.session.say(f"Saved the taught detector to {_npz(path).name}.")
+
+    def load_detector_file(self, path: str) -> None:
+        try:
+            detector = load_detector(_npz(path))
+        except TratteggioError as exc:
+            self.session.warn(str(exc))
+            return
+        self.set_taught_arrays(detector.arrays())
+        self.session.say(f"Using the detector taught in {_npz(path).name} (for {detector.kind}).")
+
     # -- review --------------------------------------------------------------------------------
-    def _show_proposal(self, bits: np.ndarray) -> None:
+    def reject_at(self, x: int, y: int) -> None:
+        doc, review = self.session.doc, self._review()
+        if doc is None or review is None:
+            return
+        part = review.part_at(x, y, self._parts(review))
+        if part is not None:
+            doc.reject(part)
+
+    def _parts(self, review: Review) -> np.ndarray:
         import cv2
 
-        self._labels = cv2.connectedComponents(bits.astype(np.uint8), connectivity=8)[1]
-        self.canvas.set_proposal(bits)
-        self.canvas.set_tool(Tool.REVIEW)
-        parts = int(self._labels.max())
-        self.panel.show_summary(parts, float(bits.mean()))
-
-    def reject_at(self, x: int, y: int) -> None:
-        bits = self.canvas.proposal_bits
-        if bits is None or self._labels is None or not (0 <= y < bits.shape[0] and 0 <= x < bits.shape[1]):
-            return
-        label = self._labels[y, x]
-        if label == 0:  # allow a near miss: the nearest labelled pixel within 4 px
-            window = self._labels[max(0, y - 4) : y + 5, max(0, x - 4) : x + 5]
-            label = int(window.max())
-        if label:
-            self._show_proposal(bits & (self._labels != label))
+        if self._labels is None or self._labels[0] != id(review.shown):
+            labels = cv2.connectedComponents(review.shown.astype(np.uint8), connectivity=8)[1]
+            self._labels = (id(review.shown), labels)
+        return self._labels[1]
 
     def merge(self) -> None:
-        doc, bits = self.session.doc, self.canvas.proposal_bits
-        if doc is None or bits is None:
+        doc = self.session.doc
+        if doc is None or doc.review is None:
             return
-        doc.set_mask(doc.mask | bits, f"merge detected {self.panel.kind.currentText()}")
-        self.discard()
+        doc.end_review(merge=True)
         self.session.say("Merged into the mask (Ctrl+Z undoes it).")
 
     def discard(self) -> None:
-        self.canvas.set_proposal(None)
-        self.canvas.end_tool(Tool.REVIEW)
-        self._labels = None
-        self.panel.set_has_proposal(False)
-
-    # -- support colour ------------------------------------------------------------------------
-    def start_picking(self) -> None:
-        if self.session.doc is None:
-            return
-        self.canvas.set_tool(Tool.PICK)
-        self.session.say("Click a loss, where the bare support shows, to take its colour.")
-
-    def pick_support_at(self, x: int, y: int) -> None:
-        """The support colour: the median of a 5x5 patch (a loss's grain averages out)."""
         doc = self.session.doc
-        if doc is None or not (0 <= y < doc.photo.height and 0 <= x < doc.photo.width):
-            return
-        patch = color_view(doc.composite()[max(0, y - 2) : y + 3, max(0, x - 2) : x + 3])
-        values = patch.reshape(-1, patch.shape[2] if patch.ndim == 3 else 1)
-        median = np.median(values.astype(np.float64), axis=0) / dtype_max(patch.dtype)
-        rgb = tuple(float(v) for v in (median if len(median) == 3 else np.repeat(median, 3)))
-        self.panel.set_support((rgb[0], rgb[1], rgb[2]))
-        self.session.say("Support colour picked: Detect damage looks for areas of that colour.")
+        if doc is not None and doc.review is not None:
+            doc.end_review(merge=False)
+
+
+def _npz(path: str) -> Path:
+    chosen = Path(path)
+    return chosen if chosen.suffix.lower() == ".npz" else chosen.with_suffix(".npz")
 
 
 def _composite_key(doc: Document) -> ScoreKey:
@@ -138,13 +303,38 @@ def _composite_key(doc: Document) -> ScoreKey:
     return (weakref.ref(doc), *(i.id for i in doc.interventions if i.visible))
 
 
+def _marks_for(review: Review | None, kind: str) -> tuple[np.ndarray, np.ndarray] | None:
+    if review is None or review.kind != kind or not review.has_marks():
+        return None
+    return review.damage.copy(), review.clean.copy()
+
+
 def _detect_on_worker(
-    pixels: np.ndarray, request: DetectRequest, score: np.ndarray | None, ctx: TaskContext
-) -> tuple[np.ndarray, np.ndarray | None]:
-    """Runs on the worker: the proposal, and the line score when it had to be computed."""
+    pixels: np.ndarray,
+    request: DetectRequest,
+    search: LineSearch | None,
+    detector: LineDetector | None,
+    marks: tuple[np.ndarray, np.ndarray] | None,
+    ctx: TaskContext,
+) -> Found:
+    """Runs on the worker: the proposal, the line search (kept for the slider and teaching), and
+    when the review already holds marks, the head they teach and its proposal."""
     report: Callable[[int, int], None] = ctx.progress
     if request.kind not in LINE_KINDS:
-        return detect(pixels, request), None
-    scale = line_scale(request.max_width)
-    fresh = line_probability(pixels, request.kind, report, scale) if score is None else None
-    return detect(pixels, request, score if score is not None else fresh), fresh
+        return detect(pixels, request), None, None, None
+    if search is None:
+        search = search_lines(pixels, request.kind, report, line_scale(request.max_width), detector)
+    found = propose_lines(search.score(), request)
+    if marks is None:
+        return found, search, None, None
+    head = search.teach(*marks)
+    return found, search, head, propose_taught(search, request, head, *marks)
+
+
+def _refit_on_worker(
+    search: LineSearch, damage: np.ndarray, clean: np.ndarray, request: DetectRequest, ctx: TaskContext
+) -> tuple[TaughtHead | None, np.ndarray, MaskProxy]:
+    head = search.teach(damage, clean)
+    ctx.check()
+    bits = propose_taught(search, request, head, damage, clean) & ~clean
+    return head, bits, proposal_proxy(bits)

@@ -1,11 +1,17 @@
-"""The Detect tab: propose damage with a detector, review it, merge it into the mask."""
+"""The Detect tab: propose damage with a detector, review it, teach the detector by example, merge the
+proposal into the mask."""
 
 from __future__ import annotations
 
+import numpy as np
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
+    QButtonGroup,
+    QCheckBox,
     QComboBox,
+    QFileDialog,
     QFormLayout,
+    QGroupBox,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -15,9 +21,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from tratteggio.core.lab.detect import DETECT_KINDS, DetectRequest
+from tratteggio.core.lab.detect import DETECT_KINDS, LINE_KINDS, DetectRequest
+from tratteggio.core.studio.review import Review
 
 IDLE_SUMMARY = "The proposal appears in cyan. Click a part of it to reject it."
+TEACH_TOOLS = (
+    ("review", "Click away", "Click a proposed part to reject it (it also teaches: not damage)"),
+    ("teach damage", "Damage", "Brush over damage the proposal misses: the detector learns it"),
+    ("teach not damage", "Not damage", "Brush over what is not damage (joints, hair, drawn lines)"),
+)
 
 
 class DetectPanel(QWidget):
@@ -25,6 +37,10 @@ class DetectPanel(QWidget):
     mergeRequested = Signal()
     discardRequested = Signal()
     pickSupportRequested = Signal()
+    teachToolChosen = Signal(str)  # a Tool value: review, teach damage, teach not damage
+    forgetRequested = Signal()
+    saveDetectorRequested = Signal(str)  # a path
+    loadDetectorRequested = Signal(str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -56,13 +72,18 @@ class DetectPanel(QWidget):
         form.addRow("Sensitivity", self.sensitivity)
         form.addRow("Max width (px)", self.max_width)
         form.addRow("Min length (px)", self.min_length)
+        self.straight = QCheckBox("Keep straight lines")
+        self.straight.setToolTip("Cracks: straight dark lines are taken as joints or ruled lines and dropped")
+        form.addRow("", self.straight)
         support = QHBoxLayout()
         support.addWidget(self.support_label, 1)
         support.addWidget(self.pick_support)
         form.addRow("Support colour", support)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
-        for widget in (self.detect_button, self.merge_button, self.discard_button, self.summary):
+        layout.addWidget(self.detect_button)
+        layout.addWidget(self._teach_box())
+        for widget in (self.merge_button, self.discard_button, self.summary):
             layout.addWidget(widget)
         layout.addStretch(1)
         self.detect_button.clicked.connect(self.detectRequested)
@@ -74,9 +95,61 @@ class DetectPanel(QWidget):
         self.set_has_proposal(False)
         self._kind_changed(self.kind.currentText())
 
+    def _teach_box(self) -> QGroupBox:
+        box = QGroupBox("Teach the detector (cracks, scratches)")
+        self.tools = QButtonGroup(self)
+        row = QHBoxLayout()
+        for value, text, tip in TEACH_TOOLS:
+            button = QPushButton(text)
+            button.setCheckable(True)
+            button.setToolTip(tip)
+            button.setProperty("tool", value)
+            self.tools.addButton(button)
+            row.addWidget(button)
+        self.tools.buttons()[0].setChecked(True)
+        self.tools.buttonClicked.connect(lambda b: self.teachToolChosen.emit(str(b.property("tool"))))
+        self.use_mask = QCheckBox("Count the painted mask as damage examples")
+        self.carry = QCheckBox("Use what I taught on other photos")
+        self.taught_label = QLabel("Default detector")
+        files = QHBoxLayout()
+        self.save_detector = QPushButton("Save detector…")
+        self.load_detector = QPushButton("Load detector…")
+        self.forget = QPushButton("Forget teaching")
+        for button in (self.save_detector, self.load_detector, self.forget):
+            files.addWidget(button)
+        self.save_detector.clicked.connect(self._ask_save)
+        self.load_detector.clicked.connect(self._ask_load)
+        self.forget.clicked.connect(self.forgetRequested)
+        column = QVBoxLayout(box)
+        column.addLayout(row)
+        for widget in (self.use_mask, self.carry, self.taught_label):
+            column.addWidget(widget)
+        column.addLayout(files)
+        return box
+
+    def _ask_save(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, "Save the taught detector", "", "Detector (*.npz)")
+        if path:
+            self.saveDetectorRequested.emit(path)
+
+    def _ask_load(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Use a taught detector", "", "Detector (*.npz)")
+        if path:
+            self.loadDetectorRequested.emit(path)
+
+    def check_tool(self, value: str) -> None:
+        """Show which review tool the canvas has (any other tool: none checked)."""
+        for button in self.tools.buttons():
+            button.setChecked(button.property("tool") == value)
+
+    def show_taught(self, taught: bool) -> None:
+        self.taught_label.setText("Taught detector" if taught else "Default detector")
+
     def _kind_changed(self, kind: str) -> None:
         self.pick_support.setEnabled(kind == "losses")
         self.support_label.setEnabled(kind == "losses")
+        for button in self.tools.buttons()[1:]:
+            button.setEnabled(kind in LINE_KINDS)
 
     def set_support(self, rgb: tuple[float, float, float]) -> None:
         self.support = rgb
@@ -93,22 +166,32 @@ class DetectPanel(QWidget):
             max_width=self.max_width.value(),
             min_length=self.min_length.value(),
             support=self.support,
+            straight=self.straight.isChecked(),
         )
 
     def set_has_proposal(self, has: bool) -> None:
         self.merge_button.setEnabled(has)
         self.discard_button.setEnabled(has)
 
-    def show_summary(self, parts: int, fraction: float) -> None:
+    def show_summary(self, review: Review, taught: bool) -> None:
         self.set_has_proposal(True)
+        self.show_taught(taught)
+        fraction = float(np.count_nonzero(review.shown)) / max(1, review.shown.size)
+        marks = ""
+        if review.has_marks():
+            marks = (
+                f" Marks: {int(np.count_nonzero(review.damage))} px damage, "
+                f"{int(np.count_nonzero(review.clean))} px not damage."
+            )
         self.summary.setText(
-            f"{parts} part{'' if parts == 1 else 's'}, {fraction * 100:.2f}% of the photo. Click a part "
-            "to reject it; then merge the rest into the mask."
+            f"{fraction * 100:.2f}% of the photo proposed.{marks} Click a part to reject it, or teach "
+            "with the brushes; then merge the rest into the mask."
         )
 
     def reset(self) -> None:
         """A new photo: no proposal, the support colour estimated again."""
         self.set_has_proposal(False)
+        self.check_tool("review")
         self.summary.setText(IDLE_SUMMARY)
         self.support = None
         self.support_label.setText("estimated")

@@ -1,0 +1,91 @@
+"""Teach mode in the Detect tab: brush "not damage" over part of a look-alike, the proposal refits on
+the worker; undo takes back the mark; Ctrl+Z follows what the user did last, in order."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+from PySide6.QtCore import Qt
+
+from tratteggio.core import Photo, save_photo
+from tratteggio.core.lab.marksim import near
+from tratteggio.gui.canvas import Tool
+from tratteggio.gui.main_window import MainWindow
+
+from ..core.test_teach import crack_and_joint
+from .test_studio import stroke, widget_point
+
+
+def open_wall(window: MainWindow, tmp_path: Path) -> tuple[np.ndarray, np.ndarray]:
+    pixels, crack, joint = crack_and_joint()
+    save_photo(Photo(pixels), tmp_path / "wall.png")
+    window.files.open_path(tmp_path / "wall.png")
+    window.detect_panel.sensitivity.setValue(80)
+    window.detect_panel.min_length.setValue(40)
+    return crack, joint
+
+
+def detect(qtbot: object, window: MainWindow) -> np.ndarray:
+    with qtbot.waitSignal(window.session.runner.ended, timeout=30_000):  # type: ignore[attr-defined]
+        window.detect_panel.detect_button.click()
+    proposal = window.canvas.proposal_bits
+    assert proposal is not None
+    return proposal
+
+
+def tool_button(window: MainWindow, value: str) -> object:
+    (button,) = [b for b in window.detect_panel.tools.buttons() if b.property("tool") == value]
+    return button
+
+
+def test_a_not_damage_stroke_refits_the_proposal_and_undo_takes_it_back(
+    qtbot: object, window: MainWindow, tmp_path: Path
+) -> None:
+    crack, joint = open_wall(window, tmp_path)
+    default = detect(qtbot, window)
+    assert (default & near(joint, 2)).sum() > 100 and (default & near(crack, 2)).sum() > 100
+    tool_button(window, "teach not damage").click()  # type: ignore[attr-defined]
+    assert window.canvas.tool == Tool.TEACH_CLEAN
+    window.canvas.brush_radius = 5
+    with qtbot.waitSignal(window.session.runner.ended, timeout=30_000):  # type: ignore[attr-defined]
+        stroke(qtbot, window, [(265, 200), (300, 200), (335, 200)])  # the right quarter of the look-alike
+    doc = window.doc
+    assert doc is not None and doc.review is not None and doc.review.clean[200, 300]
+    taught = window.canvas.proposal_bits
+    assert taught is not None and not (taught & doc.review.clean).any() and (default & doc.review.clean).any()
+    assert (taught & near(crack, 2)).sum() >= 0.95 * (default & near(crack, 2)).sum()
+    assert not doc.mask.any()  # teaching never paints the mask
+    window.menus.actions["undo"].trigger()  # the mark goes, and with it what it taught: at once
+    back = window.canvas.proposal_bits
+    assert back is not None and np.array_equal(back, default) and not doc.review.clean.any()
+    window.menus.actions["redo"].trigger()  # and comes back, known already: no refit
+    assert not window.session.runner.busy("refit")
+    assert np.array_equal(window.canvas.proposal_bits, taught)  # type: ignore[arg-type]
+    clean = doc.review.clean.copy()
+    window.detect_panel.merge_button.click()
+    assert doc.review is None and (doc.mask & near(crack, 2)).sum() > 100 and not (doc.mask & clean).any()
+    assert window.canvas.tool == Tool.BRUSH
+
+
+def test_ctrl_z_while_reviewing_undoes_the_last_rejection_not_an_earlier_stroke(
+    qtbot: object, window: MainWindow, tmp_path: Path
+) -> None:
+    crack, joint = open_wall(window, tmp_path)
+    window.canvas.brush_radius = 4
+    stroke(qtbot, window, [(40, 30), (80, 30)])  # a brush stroke on the mask, before detecting
+    doc = window.doc
+    assert doc is not None
+    painted = doc.mask.copy()
+    assert painted[30, 60]
+    proposal = detect(qtbot, window)
+    ys, xs = np.nonzero(proposal & near(joint, 2))
+    qtbot.mouseClick(window.canvas, Qt.MouseButton.LeftButton, pos=widget_point(window, xs[0], ys[0]))  # type: ignore[attr-defined]
+    rejected = window.canvas.proposal_bits
+    assert rejected is not None and not rejected[ys[0], xs[0]]
+    qtbot.waitUntil(lambda: not window.session.runner.busy("refit"), timeout=30_000)  # type: ignore[attr-defined]
+    window.menus.actions["undo"].trigger()
+    assert np.array_equal(doc.mask, painted), "Ctrl+Z undid the brush stroke, not the rejection"
+    assert window.canvas.proposal_bits is not None and window.canvas.proposal_bits[ys[0], xs[0]]
+    window.menus.actions["undo"].trigger()  # now the stroke
+    assert not doc.mask.any() and window.canvas.proposal_bits is not None

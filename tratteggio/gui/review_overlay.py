@@ -1,0 +1,54 @@
+"""What the canvas draws over the photo while a damage proposal is under review: the proposal (cyan)
+and the teaching marks ("damage" orange, "not damage" green), each through a display proxy updated
+only where it changed."""
+
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtCore import QRectF
+from PySide6.QtGui import QPainter
+
+from tratteggio.core.geometry import Box
+from tratteggio.core.studio.review import MarkKind, Review
+from tratteggio.gui.proxies import MaskProxy
+
+PROPOSAL_RGBA = (40, 200, 230, 150)
+MARK_RGBA = {MarkKind.DAMAGE: (255, 150, 0, 170), MarkKind.CLEAN: (70, 220, 90, 150)}
+
+
+def proposal_proxy(bits: np.ndarray) -> MaskProxy:
+    """The proposal's display proxy: safe to build on the worker (a QImage, no widget)."""
+    return MaskProxy(bits, PROPOSAL_RGBA)
+
+
+class ReviewOverlay:
+    def __init__(self) -> None:
+        self.bits: np.ndarray | None = None
+        self._proposal: MaskProxy | None = None
+        self._marks: dict[MarkKind, MaskProxy] = {}
+
+    def set_proposal(self, bits: np.ndarray | None, proxy: MaskProxy | None = None) -> None:
+        self.bits = bits
+        self._proposal = None if bits is None else (proxy or proposal_proxy(bits))
+
+    def set_marks(self, review: Review | None) -> None:
+        """Draw `review`'s marks from scratch (None: none); an empty plane costs no proxy."""
+        self._marks = {}
+        if review is not None and review.has_marks():
+            for kind in MarkKind:
+                self._marks[kind] = MaskProxy(review.plane(kind), MARK_RGBA[kind])
+
+    def update_marks(self, review: Review, kind: MarkKind | None, box: Box) -> None:
+        for each in MarkKind if kind is None else (kind,):
+            proxy = self._marks.get(each)
+            if proxy is None:
+                self._marks[each] = MaskProxy(review.plane(each), MARK_RGBA[each])
+            else:
+                proxy.update(review.plane(each), box)
+
+    def draw(self, painter: QPainter, width: int, height: int) -> None:
+        target = QRectF(0, 0, width, height)
+        for proxy in self._marks.values():
+            painter.drawImage(target, proxy.image)
+        if self._proposal is not None:
+            painter.drawImage(target, self._proposal.image)
