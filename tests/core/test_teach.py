@@ -139,11 +139,13 @@ def test_detector_arrays_without_a_head_give_the_default_and_missing_keys_are_re
 def test_simulated_marks_improve_a_proposal_against_labels() -> None:
     pixels, crack, joint = crack_and_joint()
     request = DetectRequest(sensitivity=0.8, min_length=40)
-    rounds = simulate(search_lines(pixels), crack, request, rounds=(0, 1, 3))
+    rounds = simulate(search_lines(pixels), crack, request, rounds=(0, 1, 3, 5))
     scores = {k: tally(r.proposal, crack, joint) for k, r in rounds.items()}
     assert rounds[3].clean.any() and not rounds[0].clean.any() and not rounds[0].damage.any()
     assert scores[0].lookalike_share > 0.1  # the default proposes the look-alike
-    assert scores[3].f1 > scores[0].f1 and scores[3].lookalike_share < 0.02
+    shares = [scores[k].lookalike_share for k in (0, 1, 3, 5)]
+    assert shares == sorted(shares, reverse=True) and scores[3].f1 > scores[0].f1
+    assert scores[5].lookalike_share < 0.02 and scores[5].f1 > 0.9  # each round takes more of it away
     pooled = scores[0] + scores[1]
     assert pooled.truth == 2 * crack.sum() and isinstance(pooled, Tally)
 

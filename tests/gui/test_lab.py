@@ -16,12 +16,24 @@ from tratteggio.gui.runner import JobState
 from .test_studio import widget_point
 
 
+def jagged(rng: np.random.Generator, anchors: list[tuple[int, int]]) -> np.ndarray:
+    """A polyline through the anchors (kept exact) with a vertex every ~12 px jittered by ~2.5 px."""
+    points: list[np.ndarray] = [np.array(anchors[0], float)]
+    for a, b in zip(anchors, anchors[1:]):
+        n = max(2, int(np.hypot(b[0] - a[0], b[1] - a[1]) // 12))
+        for t in np.linspace(0, 1, n + 1)[1:-1]:
+            points.append((1 - t) * np.array(a) + t * np.array(b) + rng.normal(0, 2.5, 2))
+        points.append(np.array(b, float))
+    return np.round(points).astype(np.int32)
+
+
 def cracked_photo(tmp_path: Path) -> Path:
     import cv2
 
     pixels = np.full((240, 320, 3), 185, np.uint8)
-    cv2.polylines(pixels, [np.array([[10, 20], [150, 90], [300, 60]], np.int32)], False, (50, 45, 40), 2)
-    cv2.polylines(pixels, [np.array([[20, 220], [160, 170], [310, 200]], np.int32)], False, (50, 45, 40), 2)
+    rng = np.random.default_rng(3)  # jagged, as real cracks are: a straight dark line reads as a joint
+    for anchors in ([(10, 20), (150, 90), (300, 60)], [(20, 220), (160, 170), (310, 200)]):
+        cv2.polylines(pixels, [jagged(rng, anchors)], False, (50, 45, 40), 2)
     path = tmp_path / "cracked.png"
     save_photo(Photo(pixels), path)
     return path
