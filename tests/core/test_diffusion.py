@@ -96,6 +96,21 @@ def test_same_request_same_bytes_and_cancel_leaves_the_pipeline_reusable(sd_mode
     assert again.pixels.tobytes() == first.pixels.tobytes()
 
 
+def test_cancel_stops_inside_a_denoising_step(sd_model: str) -> None:
+    photo, mask = Photo(coffee()[:200, :300]), loss_mask()
+    calls: list[int] = []
+    steps: list[StepPreview] = []
+
+    def cancel() -> bool:
+        calls.append(1)
+        return len(calls) > 3  # the pipeline's checks come first, then the UNet's blocks
+
+    with pytest.raises(Cancelled):
+        restore(photo, mask, request(sd_model), on_step=steps.append, cancel=cancel)
+    assert steps == []  # not even the first step was finished
+    assert restore(photo, mask, request(sd_model)).pixels.shape == photo.pixels.shape
+
+
 def test_sixteen_bit_gray_master_keeps_its_depth(sd_model: str) -> None:
     pixels = (coffee()[:200, :300, 1].astype(np.uint16) * 257 + 7).astype(np.uint16)
     mask = loss_mask()

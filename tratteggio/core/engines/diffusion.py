@@ -38,6 +38,7 @@ class DiffusionEngine:
     name = "diffusion"
     generative = True
     exact_outside_mask = False
+    threaded = False  # torch runs its own threads; steps are reported and checked one by one
 
     def __init__(self) -> None:
         self.cache = PipelineCache()
@@ -125,6 +126,7 @@ class DiffusionEngine:
         accepted = inspect.signature(pipe.__call__).parameters
         call = {k: v for k, v in call.items() if k in accepted}
         out_of_memory = False
+        hooks = check_within_steps(pipe, ctx.check)
         try:
             with torch.inference_mode():
                 result = pipe(**call)
@@ -136,6 +138,8 @@ class DiffusionEngine:
             out_of_memory = True  # raised below, once this traceback (and its tensors) is gone
         finally:
             capture.remove()
+            for hook in hooks:
+                hook.remove()
         if out_of_memory:
             release_cached_memory(loaded.device)
             raise ModelError(out_of_memory_message(loaded.device))
@@ -167,6 +171,28 @@ class DiffusionEngine:
             "previews": previewer.source if previewer else "none",
             **modules,
         }
+
+
+def check_within_steps(pipe: Any, check: Any) -> list[Any]:
+    """Forward pre-hooks calling `check` before each block of the denoiser and of the VAE decoder.
+
+    A UNet step takes seconds on a CPU, and so does the final decode; raising from a hook stops the
+    forward pass at once and leaves the pipeline reusable. Returns the hook handles to remove.
+    """
+    handles = []
+    vae = getattr(pipe, "vae", None)
+    for owner in (
+        getattr(pipe, "unet", None),
+        getattr(pipe, "transformer", None),
+        getattr(vae, "decoder", None),
+    ):
+        if owner is None:
+            continue
+        blocks = [getattr(owner, "mid_block", None)]
+        for name in ("down_blocks", "up_blocks", "transformer_blocks", "single_transformer_blocks"):
+            blocks.extend(getattr(owner, name, None) or [])
+        handles += [b.register_forward_pre_hook(lambda *_: check()) for b in blocks if b is not None]
+    return handles
 
 
 def steps_run(scheduler: Any, steps: int, strength: float) -> int:
