@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from tratteggio.core.engines.auto import AutoEngine
 from tratteggio.core.engines.base import Engine, FillContext
 from tratteggio.core.engines.classical import BiharmonicEngine, HybridEngine, OpenCVEngine
+from tratteggio.core.engines.fsr import FsrEngine
 from tratteggio.core.errors import RequestError
 from tratteggio.core.request import DIFFUSION_ENGINE, ENGINE_NAMES, RestorationRequest
 
 _CLASSICAL: dict[str, Engine] = {
+    "auto": AutoEngine(),
+    "fsr": FsrEngine("fsr", "FAST"),
+    "fsr-best": FsrEngine("fsr-best", "BEST"),
     "hybrid": HybridEngine(),
     "biharmonic": BiharmonicEngine(),
     "telea": OpenCVEngine("telea", "INPAINT_TELEA"),

@@ -45,7 +45,9 @@ def parse_engines(text: str) -> list[RestorationRequest]:
         elif item in CLASSICAL_ENGINES:
             requests.append(RestorationRequest(engine=item))
         else:
-            raise RequestError(f"unknown engine '{item}' (biharmonic, telea, navier-stokes, diffusion:MODEL)")
+            raise RequestError(
+                f"unknown engine '{item}' (choose from {', '.join(CLASSICAL_ENGINES)}, diffusion:MODEL)"
+            )
     if not requests:
         raise RequestError("no engines given")
     return requests
