@@ -14,6 +14,7 @@ from PySide6.QtCore import QObject, Signal
 from tratteggio.core.engines import warm_engine
 from tratteggio.core.mask import Mask
 from tratteggio.core.photo import Photo
+from tratteggio.core.pipeline.advice import advice, what_filled
 from tratteggio.core.pipeline.layers import write_animation, write_png_sequence
 from tratteggio.core.pipeline.restore import Result, StepPreview, restore
 from tratteggio.core.request import RestorationRequest
@@ -107,13 +108,16 @@ class CandidateController(QObject):
         mask = doc.mask_object()
         self._started = time.monotonic()
         self.candidates = [
-            Candidate(self.panel.request(k), mask) for k in range(self.panel.candidates.value())
+            Candidate(self.panel.request(k), mask) for k in range(self.panel.candidate_count())
         ]
         for candidate in self.candidates:
             candidate.handle = self._submit(doc.photo, candidate)
         self.panel.set_running(True)
         self.runningChanged.emit(True)
-        self.session.say(f"Restoring with {self.candidates[0].request.engine}…")
+        engine = self.candidates[0].request.engine
+        hint = advice(mask.bits, engine) if engine != "diffusion" else ""
+        self.panel.set_advice(hint)
+        self.session.say(f"Restoring with {engine}… {hint}".strip())
 
     def _submit(self, photo: Photo, candidate: Candidate) -> Handle:
         request, mask = candidate.request, candidate.mask
@@ -161,8 +165,10 @@ class CandidateController(QObject):
             self.timeline.owner = OWNER
             self.timeline.set_candidates(labels)
             self._show_candidate()
+            parts = result.engine_info.get("parts")
+            filled = f" ({what_filled(parts)})" if parts else ""
             self.session.say(
-                f"Done in {time.monotonic() - self._started:.1f} s: scrub the layers, then "
+                f"Done in {time.monotonic() - self._started:.1f} s{filled}: scrub the layers, then "
                 "Accept (Ctrl+Shift+A) or Discard"
             )
             self.finished.emit()
