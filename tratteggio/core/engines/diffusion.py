@@ -174,25 +174,23 @@ class DiffusionEngine:
 
 
 def check_within_steps(pipe: Any, check: Any) -> list[Any]:
-    """Forward pre-hooks calling `check` before each block of the denoiser and of the VAE decoder.
+    """Forward pre-hooks calling `check` before each layer with weights (convolutions, linear layers,
+    norms) of the denoiser and of the VAE decoder.
 
-    A UNet step takes seconds on a CPU, and so does the final decode; raising from a hook stops the
-    forward pass at once and leaves the pipeline reusable. Returns the hook handles to remove.
+    A UNet step takes seconds on a CPU, and so does the final decode; one of its blocks can take
+    half a second, one layer a few milliseconds. Raising from a hook stops the forward pass at once
+    and leaves the pipeline reusable. Returns the hook handles to remove.
     """
-    handles = []
     vae = getattr(pipe, "vae", None)
-    for owner in (
-        getattr(pipe, "unet", None),
-        getattr(pipe, "transformer", None),
-        getattr(vae, "decoder", None),
-    ):
-        if owner is None:
-            continue
-        blocks = [getattr(owner, "mid_block", None)]
-        for name in ("down_blocks", "up_blocks", "transformer_blocks", "single_transformer_blocks"):
-            blocks.extend(getattr(owner, name, None) or [])
-        handles += [b.register_forward_pre_hook(lambda *_: check()) for b in blocks if b is not None]
-    return handles
+    owners = (getattr(pipe, "unet", None), getattr(pipe, "transformer", None), getattr(vae, "decoder", None))
+    layers = [
+        module
+        for owner in owners
+        if owner is not None
+        for module in owner.modules()
+        if getattr(module, "weight", None) is not None and next(module.children(), None) is None
+    ]
+    return [layer.register_forward_pre_hook(lambda *_: check()) for layer in layers]
 
 
 def steps_run(scheduler: Any, steps: int, strength: float) -> int:
