@@ -26,15 +26,16 @@ FRINGE = 2  # a loss's soft edge, taken with it
 THIN_TILE = 112  # thin damage is planned (and filled) in tiles of this size
 RING = 8  # the texture around a part is measured this far out
 
-# Seconds on the reference machine (2 cores shared with other work), measured on the parts of aged
-# photos (90 FSR_FAST calls: 0.017 s per block touched where the ring around is flat, 0.031-0.038 s
-# where its standard deviation is 10 levels or more)
+# CPU seconds on this project's reference machine, measured on 322 parts of aged photos (seed 1):
+# one FSR_FAST call costs 0.006 s per 16-px block the part touches where the ring around it is flat,
+# 0.012 s where its standard deviation is 20 levels or more. The plan needs only the order of
+# magnitude: an estimate off by 2x moves a part between methods, never changes the bytes of a rerun.
 BUDGET_BASE = 1.0
-BUDGET_PER_MEGAPIXEL = 40.0  # of the crop
-FSR_PER_BLOCK = 0.015  # one 16-px block touched by the mask, in a flat area, three planes
-FSR_PER_BLOCK_TEXTURE = 0.0006  # more per block for each level of standard deviation around it
+BUDGET_PER_MEGAPIXEL = 20.0  # of the crop
+FSR_PER_BLOCK = 0.006  # one 16-px block touched by the mask, in a flat area, three planes
+FSR_PER_BLOCK_TEXTURE = 0.0002  # more per block for each level of standard deviation around it
 TEXTURE_CAP = 30.0  # levels: beyond this, more texture costs no more
-HYBRID_PER_PIXEL = 4e-5
+HYBRID_PER_PIXEL = 1e-5
 
 FSR, FSR_FOUR, HYBRID = "fsr", "fsr×4+biharmonic", "hybrid"
 

@@ -106,6 +106,7 @@ class CandidateController(QObject):
         self._reset()
         self.panel.prepare_run()
         mask = doc.mask_object()
+        self._advise(mask, self.panel.request().engine)
         self._started = time.monotonic()
         self.candidates = [
             Candidate(self.panel.request(k), mask) for k in range(self.panel.candidate_count())
@@ -114,10 +115,21 @@ class CandidateController(QObject):
             candidate.handle = self._submit(doc.photo, candidate)
         self.panel.set_running(True)
         self.runningChanged.emit(True)
-        engine = self.candidates[0].request.engine
-        hint = advice(mask.bits, engine) if engine != "diffusion" else ""
-        self.panel.set_advice(hint)
-        self.session.say(f"Restoring with {engine}… {hint}".strip())
+        self.session.say(f"Restoring with {self.candidates[0].request.engine}…")
+
+    def _advise(self, mask: Mask, engine: str) -> None:
+        """Say what losses the mask holds and how `engine` suits them, on the worker (a 16 MP mask of
+        stains takes a second) but before the run, which the runner starts only after it."""
+        self.panel.set_advice("")
+        if engine == "diffusion":
+            return
+
+        def show(text: str) -> None:
+            self.panel.set_advice(text)
+            if text:
+                self.session.say(f"Restoring with {engine}… {text}")
+
+        self.session.runner.run(lambda ctx: advice(mask.bits, engine), label="advice", on_done=show)
 
     def _submit(self, photo: Photo, candidate: Candidate) -> Handle:
         request, mask = candidate.request, candidate.mask
