@@ -175,19 +175,17 @@ class DiffusionEngine:
 
 def check_within_steps(pipe: Any, check: Any) -> list[Any]:
     """Forward pre-hooks calling `check` before each layer with weights (convolutions, linear layers,
-    norms) of the denoiser and of the VAE decoder.
+    norms) of every model of the pipeline: text encoders, VAE encoder and decoder, the denoiser.
 
-    A UNet step takes seconds on a CPU, and so does the final decode; one of its blocks can take
-    half a second, one layer a few milliseconds. Raising from a hook stops the forward pass at once
-    and leaves the pipeline reusable. Returns the hook handles to remove.
+    On a CPU a UNet step takes seconds, and so do encoding the crop and the final decode; one block
+    can take half a second, one layer a few milliseconds. Raising from a hook stops the forward pass
+    at once and leaves the pipeline reusable. Returns the hook handles to remove.
     """
-    vae = getattr(pipe, "vae", None)
-    owners = (getattr(pipe, "unet", None), getattr(pipe, "transformer", None), getattr(vae, "decoder", None))
+    models = [m for m in getattr(pipe, "components", {}).values() if callable(getattr(m, "modules", None))]
     layers = [
         module
-        for owner in owners
-        if owner is not None
-        for module in owner.modules()
+        for model in models
+        for module in model.modules()
         if getattr(module, "weight", None) is not None and next(module.children(), None) is None
     ]
     return [layer.register_forward_pre_hook(lambda *_: check()) for layer in layers]
