@@ -144,26 +144,43 @@ def measure_cancel(
 
 
 def cancel_latency(engines: str) -> None:
-    for kinds, chosen in (
-        (("cracks", "scratches", "losses", "dust"), engines.split(",")),
-        (("cracks", "scratches", "losses", "stains", "dust"), ["auto", "telea"]),
-    ):
-        pixels, bits = big_photo(16, kinds)
+    chosen = engines.split(",")
+    cases = [
+        (
+            "aged with cracks, scratches, losses, dust",
+            big_photo(16, ("cracks", "scratches", "losses", "dust")),
+            chosen,
+        ),
+        ("with 5 losses of about 2,000 px", _photo_mask(*scattered_losses(3266, 4899, 5, seed=5)), chosen),
+        (
+            "aged with cracks, scratches, losses, stains, dust",
+            big_photo(16, ("cracks", "scratches", "losses", "stains", "dust")),
+            [e for e in ("auto", "telea") if e in chosen],
+        ),
+    ]
+    for label, (pixels, bits), names in cases:
+        if not names:
+            continue
         photo, mask = Photo(pixels), Mask(bits)
         regions = plan_regions(bits, RestorationRequest().padding)
         print(
-            f"\n### Cancel latency on a 16 MP photo ({photo.width}x{photo.height}) aged with "
-            f"{', '.join(kinds)}: {mask.pixel_count / bits.size:.1%} damaged, {len(regions)} regions, "
-            f"the largest {max(r.area for r in regions) / 1e6:.1f} MP\n"
+            f"\n### Cancel latency on a 16 MP photo ({photo.width}x{photo.height}) {label}: "
+            f"{mask.pixel_count / bits.size:.1%} damaged, {len(regions)} regions, the largest "
+            f"{max(r.area for r in regions) / 1e6:.1f} MP\n"
         )
         print("| engine | cancel after (s) | latency (s) | abandoned work ran on (s) | steps shown |")
         print("|---|---|---|---|---|")
-        for engine in chosen:
+        for engine in names:
             request = _request(engine)
             for after in CANCEL_AFTER:
                 latency, background, steps = measure_cancel(photo, mask, request, after)
                 print(f"| {engine} | {after} | {latency:.3f} | {background:.2f} | {steps} |", flush=True)
-    fifty_losses()
+    if "auto" in chosen:
+        fifty_losses()
+
+
+def _photo_mask(pixels: np.ndarray, mask: Mask) -> tuple[np.ndarray, np.ndarray]:
+    return pixels, mask.bits
 
 
 def _request(engine: str) -> RestorationRequest:

@@ -156,7 +156,7 @@ def test_the_budget_upgrades_losses_first_and_gives_every_part_a_reason() -> Non
     base = HYBRID_PER_PIXEL * sum(p.pixels for p in parts)  # the hybrid fills everything first
     some = allocate(parts, budget=base + cheapest_loss + 1e-9)
     assert [p.method for p in some if p.kind == "thin"] == ["hybrid"] * sum(p.kind == "thin" for p in parts)
-    assert any(p.method == "fsr" for p in some if p.kind == "loss")
+    assert any(p.method == "fsr+biharmonic" for p in some if p.kind == "loss")
     assert all(p.reason for p in some)
     none = allocate(parts, budget=0.0)
     assert {p.method for p in none} == {"hybrid"} and all("over the" in p.reason for p in none)
@@ -169,7 +169,7 @@ def test_the_record_names_the_engine_of_every_part_in_photo_coordinates(tmp_path
     result = restore(photo, mask, RestorationRequest(engine="auto"))
     parts = result.engine_info["parts"]
     assert {p["kind"] for p in parts} == {"loss", "thin"}
-    assert {p["engine"] for p in parts} <= {"hybrid", "fsr", "fsr×4+biharmonic"}
+    assert {p["engine"] for p in parts} <= {"hybrid", "fsr+biharmonic", "fsr×4+biharmonic"}
     assert sum(p["pixels"] for p in parts) == mask.pixel_count
     for part in parts:
         x0, y0, x1, y1 = part["box"]

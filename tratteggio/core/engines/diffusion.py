@@ -67,19 +67,26 @@ class DiffusionEngine:
         height, width = image.shape[:2]
         model_w, model_h = model_size(width, height, native_size(loaded.pipe), multiple(loaded))
         srgb = SrgbConverter(ctx.icc_profile)
-        rgb = srgb.to_srgb8(to_rgb8(image))
+        # each full-size conversion of a large crop takes a second: check cancel between them
+        rgb = to_rgb8(image)
+        ctx.check()
+        rgb = srgb.to_srgb8(rgb)
+        ctx.check()
         small = cv2.resize(rgb, (model_w, model_h), interpolation=cv2.INTER_AREA)
         small_mask = cv2.resize(mask.astype(np.uint8) * 255, (model_w, model_h), interpolation=cv2.INTER_AREA)
         small_mask = np.where(small_mask > 0, 255, 0).astype(np.uint8)  # any touched pixel is repainted
 
         def back(rgb01: np.ndarray) -> np.ndarray:
             full = cv2.resize(rgb01, (width, height), interpolation=cv2.INTER_CUBIC)
+            ctx.check()
             return from_rgb01(srgb.from_srgb01(np.clip(full, 0, 1)), image.dtype, image.ndim)
 
         out = self._run(loaded, request, small, small_mask, ctx, back)
         full = np.clip(cv2.resize(out, (width, height), interpolation=cv2.INTER_CUBIC), 0.0, 1.0)
+        ctx.check()
         if request.color_match:
             full = match_to_ring(full, rgb.astype(np.float32) / 255.0, mask)
+            ctx.check()
         return from_rgb01(srgb.from_srgb01(full), image.dtype, image.ndim)
 
     def _run(
