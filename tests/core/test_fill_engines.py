@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import threading
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -160,6 +161,10 @@ def test_the_budget_upgrades_losses_first_and_gives_every_part_a_reason() -> Non
     assert all(p.reason for p in some)
     none = allocate(parts, budget=0.0)
     assert {p.method for p in none} == {"hybrid"} and all("over the" in p.reason for p in none)
+    wide = [replace(p, width=61.0) if p.kind == "loss" else p for p in parts]
+    assert all(
+        p.method == "hybrid" and "61 px wide" in p.reason for p in allocate(wide, 1e9) if p.kind == "loss"
+    )
 
 
 def test_the_record_names_the_engine_of_every_part_in_photo_coordinates(tmp_path: Path) -> None:
