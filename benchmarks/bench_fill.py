@@ -54,7 +54,7 @@ def quality(rows_file: Path, engines: str) -> None:
                 with rows_file.open("a") as out:
                     for row in rows:
                         out.write(json.dumps({"set": label, "seed": seed, **asdict(row)}) + "\n")
-                        done[(label, seed, row.photo, row.engine)] = {"set": label, **asdict(row)}
+                        done[(label, seed, row.photo, row.engine)] = {"set": label, "seed": seed, **asdict(row)}
     print_tables(list(done.values()))
 
 
