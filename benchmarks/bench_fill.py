@@ -53,8 +53,9 @@ def quality(rows_file: Path, engines: str) -> None:
                 rows, _ = evaluate(todo, [request], AgingRequest(kinds=kinds, seed=seed))
                 with rows_file.open("a") as out:
                     for row in rows:
-                        out.write(json.dumps({"set": label, "seed": seed, **asdict(row)}) + "\n")
-                        done[(label, seed, row.photo, row.engine)] = {"set": label, "seed": seed, **asdict(row)}
+                        entry = {"set": label, "seed": seed, **asdict(row)}
+                        out.write(json.dumps(entry) + "\n")
+                        done[(label, seed, row.photo, row.engine)] = entry
     print_tables(list(done.values()))
 
 
