@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, Qt
+from PySide6.QtCore import QByteArray, QPointF, Qt
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QDockWidget, QFileDialog, QMainWindow, QMessageBox, QTabWidget, QWidget
 
@@ -16,6 +16,7 @@ from tratteggio.gui.controllers.aging import AgeController
 from tratteggio.gui.controllers.candidates import CandidateController
 from tratteggio.gui.controllers.detection import DetectController
 from tratteggio.gui.controllers.files import FileController
+from tratteggio.gui.controllers.project import ProjectController
 from tratteggio.gui.menus import MenuParts, Menus
 from tratteggio.gui.panels.age_panel import AgePanel
 from tratteggio.gui.panels.detect_panel import DetectPanel
@@ -45,17 +46,20 @@ class MainWindow(QMainWindow):
         self._dock("Layers of time", self.timeline, Qt.DockWidgetArea.BottomDockWidgetArea)
         self.status = StatusBar(session, self.canvas, self)
         self.setStatusBar(self.status)
-        self.files = FileController(session, self)
+        self.projects = ProjectController(session, self, self._view_state)
+        self.files = FileController(session, self, self.projects)
         self.runs = CandidateController(session, self.canvas, self.panel, self.timeline)
         self.detection = DetectController(session, self.canvas, self.detect_panel)
         self.aging = AgeController(session, self.canvas, self.timeline, self.age_panel, self._chosen_result)
         self.timeline.exportRequested.connect(self.export_layers)
         self.panel.modelsRequested.connect(self.open_model_manager)
         session.problem.connect(self.warn)
-        session.documentChanged.connect(self._retitle)
+        self.projects.stateChanged.connect(self._retitle)
+        self.projects.opened.connect(lambda _path: self._apply_view())
         parts = MenuParts(
             session,
             self.files,
+            self.projects,
             self.runs,
             self.canvas,
             self,
@@ -84,10 +88,35 @@ class MainWindow(QMainWindow):
         chosen = self.runs.chosen()
         return chosen.result if chosen is not None else None
 
-    def _retitle(self, doc: object) -> None:
-        path = getattr(doc, "path", None)
-        name = path.name if path else ("pasted image" if doc is not None else "")
-        self.setWindowTitle(f"{name} — Tratteggio" if name else "Tratteggio")
+    def _retitle(self) -> None:
+        """`NAME — Tratteggio`, the project's name (or the photo's), with `*` when changed."""
+        doc = self.session.doc
+        path = self.projects.path or (doc.path if doc is not None else None)
+        name = path.name if path else ("untitled" if doc is not None else "")
+        star = "*" if self.projects.modified() else ""
+        self.setWindowTitle(f"{name}{star} — Tratteggio" if name else "Tratteggio")
+
+    def _view_state(self) -> dict[str, object]:
+        canvas = self.canvas
+        return {
+            "zoom": canvas.zoom,
+            "origin": [canvas.origin.x(), canvas.origin.y()],
+            "mask_visible": canvas.mask_visible,
+            "tab": self.tabs.currentIndex(),
+        }
+
+    def _apply_view(self) -> None:
+        """Put back the view a project was saved with (zoom, position, mask shown, tab)."""
+        view = self.projects.view
+        if not view:
+            return
+        self.canvas.zoom = float(view.get("zoom", self.canvas.zoom))
+        x, y = view.get("origin", [0.0, 0.0])
+        self.canvas.origin = QPointF(float(x), float(y))
+        self.canvas.mask_visible = bool(view.get("mask_visible", True))
+        self.canvas.zoomChanged.emit(self.canvas.zoom)
+        self.tabs.setCurrentIndex(int(view.get("tab", 0)))
+        self.canvas.update()
 
     @property
     def doc(self) -> object:
@@ -150,6 +179,10 @@ class MainWindow(QMainWindow):
         store.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if not self.session.may_replace():  # Save / Discard / Cancel: Cancel keeps the window
+            event.ignore()
+            return
         self.save_settings()
+        self.projects.shutdown()
         self.session.shutdown()
         super().closeEvent(event)

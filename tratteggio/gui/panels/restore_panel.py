@@ -94,7 +94,7 @@ class RestorePanel(QWidget):
             widget.setEnabled(diffusion)
 
     def add_model(self, location: str) -> None:
-        index = self.engine.findData(("diffusion", location))
+        index = self._find(("diffusion", location))
         if index < 0:
             self.engine.addItem(f"Diffusion — {location}", ("diffusion", location))
             index = self.engine.count() - 1
@@ -133,9 +133,13 @@ class RestorePanel(QWidget):
             strength=self.strength.value(),
         )
 
+    def _find(self, key: tuple[str, str | None]) -> int:
+        """The index of an engine entry (findData does not compare Python tuples by value)."""
+        return next((i for i in range(self.engine.count()) if tuple(self.engine.itemData(i)) == key), -1)
+
     def select_engine(self, engine: str, model: str | None) -> None:
         key = ("classical", engine) if engine != "diffusion" else ("diffusion", model)
-        index = self.engine.findData(key)
+        index = self._find(key)
         if index < 0 and model and Path(model).expanduser().exists():  # a local model still there
             self.add_model(model)
         elif index >= 0:
