@@ -25,6 +25,7 @@ from tratteggio.gui.panels.restore_panel import RestorePanel
 from tratteggio.gui.session import StudioSession
 from tratteggio.gui.status_bar import StatusBar
 from tratteggio.gui.timeline import Timeline
+from tratteggio.gui.toolbar import ToolBar
 
 
 class MainWindow(QMainWindow):
@@ -44,6 +45,8 @@ class MainWindow(QMainWindow):
         self._dock("Restoration", self.tabs, Qt.DockWidgetArea.RightDockWidgetArea)
         self.timeline = Timeline()
         self._dock("Layers of time", self.timeline, Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.toolbar = ToolBar(self.canvas, self)
+        self.addToolBar(self.toolbar)
         self.status = StatusBar(session, self.canvas, self)
         self.setStatusBar(self.status)
         self.projects = ProjectController(session, self, self._view_state)
@@ -113,7 +116,7 @@ class MainWindow(QMainWindow):
         self.canvas.zoom = float(view.get("zoom", self.canvas.zoom))
         x, y = view.get("origin", [0.0, 0.0])
         self.canvas.origin = QPointF(float(x), float(y))
-        self.canvas.mask_visible = bool(view.get("mask_visible", True))
+        self.canvas.set_mask_visible(bool(view.get("mask_visible", True)))
         self.canvas.zoomChanged.emit(self.canvas.zoom)
         self.tabs.setCurrentIndex(int(view.get("tab", 0)))
         self.canvas.update()
@@ -161,8 +164,12 @@ class MainWindow(QMainWindow):
         state = store.value("state")
         if isinstance(state, QByteArray):
             self.restoreState(state)
-        self.canvas.brush_radius = float(str(store.value("brush", 12.0)))
-        self.canvas.brush_hardness = float(str(store.value("hardness", 1.0)))
+        radius, hardness = float(str(store.value("brush", 12.0))), float(str(store.value("hardness", 1.0)))
+        self.canvas.set_brush(radius, hardness)
+        color = store.value("mask_color")
+        if isinstance(color, list) and len(color) == 4:
+            self.canvas.mask_color_chosen = True
+            self.canvas.set_mask_color(tuple(int(v) for v in color))  # type: ignore[arg-type]
         engine = store.value("engine")
         if engine:
             self.panel.select_engine(str(engine), store.value("model") or None)

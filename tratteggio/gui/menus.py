@@ -84,7 +84,10 @@ class Menus:
         self._add(menu, "zoom_out", "Zoom &Out", "Ctrl+-", lambda: c.set_zoom(c.zoom / 1.25))
         self._add(menu, "fit", "&Fit", "Ctrl+0", c.fit)
         self._add(menu, "actual", "&100%", "Ctrl+1", lambda: c.set_zoom(1.0))
-        self._add(menu, "toggle_mask", "Show &Mask", "M", self._toggle_mask)
+        show = self._add(menu, "toggle_mask", "Show &Mask", "M", self._toggle_mask)
+        show.setCheckable(True)
+        show.setChecked(c.mask_visible)
+        c.maskVisibilityChanged.connect(show.setChecked)
         self._add(menu, "mask_color", "Mask &Colour…", None, self._mask_color)
         self._add(menu, "split", "Before/After &Split (Shift+move: divider)", "Ctrl+Shift+B", self._split)
 
@@ -153,8 +156,7 @@ class Menus:
 
     def _toggle_mask(self) -> None:
         canvas = self.parts.canvas
-        canvas.mask_visible = not canvas.mask_visible
-        canvas.update()
+        canvas.set_mask_visible(not canvas.mask_visible)
 
     def _split(self) -> None:
         canvas = self.parts.canvas
@@ -170,19 +172,17 @@ class Menus:
             QColorDialog.ColorDialogOption.ShowAlphaChannel,
         )
         if color.isValid():
+            self.parts.canvas.mask_color_chosen = True
             self.parts.canvas.set_mask_color((color.red(), color.green(), color.blue(), color.alpha()))
+            prefs.settings().setValue("mask_color", [color.red(), color.green(), color.blue(), color.alpha()])
 
     def _hardness(self, step: float) -> None:
         canvas = self.parts.canvas
-        canvas.brush_hardness = float(min(1.0, max(0.0, canvas.brush_hardness + step)))
-        canvas.update()
-        self.parts.session.say(f"Brush hardness {canvas.brush_hardness * 100:.0f}%")
+        canvas.set_brush(hardness=canvas.brush_hardness + step)
 
     def _brush(self, factor: float) -> None:
         canvas = self.parts.canvas
-        canvas.brush_radius = float(min(500.0, max(1.0, canvas.brush_radius * factor)))
-        canvas.update()
-        self.parts.session.say(f"Brush radius {canvas.brush_radius:.0f} px")
+        canvas.set_brush(radius=canvas.brush_radius * factor)
 
 
 def _tool_setter(canvas: Canvas, tool: Tool) -> Callable[[], None]:
