@@ -102,6 +102,7 @@ class Canvas(QWidget):
     def set_document(self, doc: Document | None) -> None:
         self.doc = doc
         self._layers = {}
+        self.highlight = []
         self.proposal_bits, self._proposal = None, None
         self.end_tool(Tool.REVIEW)
         self.end_tool(Tool.PICK)

@@ -6,9 +6,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QPointF, Qt
-from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
+from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QShowEvent
 from PySide6.QtWidgets import QDockWidget, QFileDialog, QMainWindow, QMessageBox, QTabWidget, QWidget
 
+from tratteggio.core.geometry import Box
 from tratteggio.core.pipeline.restore import Result
 from tratteggio.gui import settings as prefs
 from tratteggio.gui.canvas import Canvas
@@ -27,6 +28,8 @@ from tratteggio.gui.status_bar import StatusBar
 from tratteggio.gui.timeline import Timeline
 from tratteggio.gui.toolbar import ToolBar
 
+SIDE_PANEL_WIDTH = 360
+
 
 class MainWindow(QMainWindow):
     def __init__(self) -> None:
@@ -34,15 +37,16 @@ class MainWindow(QMainWindow):
         self.setWindowTitle("Tratteggio")
         self.setAcceptDrops(True)
         self.resize(1280, 860)
+        self._narrow_side_panel = False
         self.session = session = StudioSession(self)
         self.canvas = Canvas(session)
         self.setCentralWidget(self.canvas)
         self.panel = RestorePanel()
         self.detect_panel = DetectPanel()
         self.age_panel = AgePanel()
-        self.interventions = InterventionsPanel(session)
+        self.interventions = InterventionsPanel(session, self._highlight)
         self.tabs = self._tabs()
-        self._dock("Restoration", self.tabs, Qt.DockWidgetArea.RightDockWidgetArea)
+        self.side = self._dock("Restoration", self.tabs, Qt.DockWidgetArea.RightDockWidgetArea)
         self.timeline = Timeline()
         self._dock("Layers of time", self.timeline, Qt.DockWidgetArea.BottomDockWidgetArea)
         self.toolbar = ToolBar(self.canvas, self)
@@ -81,11 +85,16 @@ class MainWindow(QMainWindow):
         tabs.addTab(self.age_panel, "Age")
         return tabs
 
-    def _dock(self, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> None:
+    def _dock(self, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
         dock = QDockWidget(title, self)
         dock.setObjectName(title)
         dock.setWidget(widget)
         self.addDockWidget(area, dock)
+        return dock
+
+    def _highlight(self, boxes: list[Box]) -> None:
+        self.canvas.highlight = boxes
+        self.canvas.update()
 
     def _chosen_result(self) -> Result | None:
         chosen = self.runs.chosen()
@@ -164,6 +173,8 @@ class MainWindow(QMainWindow):
         state = store.value("state")
         if isinstance(state, QByteArray):
             self.restoreState(state)
+        else:  # first start: the canvas gets the room (see showEvent)
+            self._narrow_side_panel = True
         radius, hardness = float(str(store.value("brush", 12.0))), float(str(store.value("hardness", 1.0)))
         self.canvas.set_brush(radius, hardness)
         color = store.value("mask_color")
@@ -184,6 +195,12 @@ class MainWindow(QMainWindow):
         store.setValue("engine", request.engine)
         store.setValue("model", request.model or "")
         store.sync()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._narrow_side_panel:  # a side panel of about 360 px, as Krita and Photoshop give
+            self._narrow_side_panel = False
+            self.resizeDocks([self.side], [SIDE_PANEL_WIDTH], Qt.Orientation.Horizontal)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if not self.session.may_replace():  # Save / Discard / Cancel: Cancel keeps the window

@@ -40,7 +40,9 @@ class ToolBar(QToolBar):
         self.hardness_box.setDecimals(0)
         self.hardness_box.setSingleStep(25)
         self.hardness_box.setSuffix(" %")
-        self.hardness_box.setToolTip("Brush hardness: 100% a hard edge, less a soft one (Shift+[ and Shift+])")
+        self.hardness_box.setToolTip(
+            "Brush hardness: 100% a hard edge, less a soft one (Shift+[ and Shift+])"
+        )
         self.mode = QLabel("")
         for label, widget in (("Size", self.radius_box), ("Hardness", self.hardness_box)):
             self.addWidget(QLabel(f" {label} "))

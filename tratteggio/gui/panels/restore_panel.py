@@ -41,6 +41,9 @@ class RestorePanel(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.engine = QComboBox()
+        # long model ids must not widen the side panel: the list pops up at full width anyway
+        self.engine.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.engine.setMinimumContentsLength(16)
         for name in CLASSICAL_ENGINES:
             self.engine.addItem(CLASSICAL_LABELS[name], ("classical", name))
         for entry in CATALOG:
