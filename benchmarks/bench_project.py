@@ -98,18 +98,19 @@ from tratteggio.gui.main_window import MainWindow
 w = MainWindow(); w.resize(1400, 900); w.show(); app.processEvents()
 w.projects.ask_save = lambda name: "discard"
 target = sys.argv[1]
-start = time.perf_counter()
+start, cpu = time.perf_counter(), time.process_time()
 w.files.open_path(target, background=True)
 while w.session.doc is None or w.session.runner.busy("open"):
     app.processEvents(); time.sleep(0.001)
 w.canvas.repaint()
-print(repr(time.perf_counter() - start), len(w.session.doc.interventions))
+print(repr(time.perf_counter() - start), repr(time.process_time() - cpu), len(w.session.doc.interventions))
 w.close()
 """
 
 
-def open_times(photo: Path, path: Path, repeats: int) -> dict[str, list[float]]:
-    times: dict[str, list[float]] = {"bare photo": [], "project, 20 interventions": []}
+def open_times(photo: Path, path: Path, repeats: int) -> dict[str, list[tuple[float, float]]]:
+    """(wall, CPU) seconds to a painted window; CPU time (all threads) is what shared cores blur least."""
+    times: dict[str, list[tuple[float, float]]] = {"bare photo": [], "project, 20 interventions": []}
     env = {**os.environ, "XDG_CONFIG_HOME": tempfile.mkdtemp(), "XDG_STATE_HOME": tempfile.mkdtemp()}
     env["PYTHONPATH"] = str(Path(__file__).parents[1])
     for _ in range(repeats):
@@ -117,8 +118,8 @@ def open_times(photo: Path, path: Path, repeats: int) -> dict[str, list[float]]:
             done = subprocess.run(
                 [sys.executable, "-c", OPEN, str(target)], capture_output=True, text=True, env=env, check=True
             )
-            seconds, _count = done.stdout.strip().splitlines()[-1].split()
-            times[label].append(float(seconds))
+            seconds, cpu, _count = done.stdout.strip().splitlines()[-1].split()
+            times[label].append((float(seconds), float(cpu)))
     return times
 
 
@@ -142,11 +143,16 @@ def main() -> None:
     print(f"\ntiles written per stroke: {statistics.median(tiles):.0f} (of {all_tiles})\n")
     times = open_times(photo, path, args.repeats)
     print("### Opening to a painted window (fresh process each time, alternating)\n")
-    print("| what | median (s) | runs |\n|---|---|---|")
+    print("| what | median wall (s) | median CPU (s) | wall runs |\n|---|---|---|---|")
+    medians = {}
     for label, values in times.items():
-        print(f"| {label} | {statistics.median(values):.2f} | {', '.join(f'{v:.2f}' for v in values)} |")
-    ratio = statistics.median(times["project, 20 interventions"]) / statistics.median(times["bare photo"])
-    print(f"\nratio project / bare photo: {ratio:.2f} (target <= 1.5)")
+        wall, cpu = statistics.median(v[0] for v in values), statistics.median(v[1] for v in values)
+        medians[label] = (wall, cpu)
+        print(f"| {label} | {wall:.2f} | {cpu:.2f} | {', '.join(f'{v[0]:.2f}' for v in values)} |")
+    project, bare = medians["project, 20 interventions"], medians["bare photo"]
+    print(
+        f"\nratio project / bare photo: wall {project[0] / bare[0]:.2f}, CPU {project[1] / bare[1]:.2f} (target <= 1.5)"
+    )
 
 
 if __name__ == "__main__":

@@ -110,7 +110,11 @@ class Canvas(QWidget):
             self._photo = self._mask = None
             self.update()
             return
-        self._photo = PhotoProxy(doc.composite())
+        self._photo = PhotoProxy(doc.photo.pixels)
+        for intervention in doc.interventions:  # only the restored areas are composed for the view
+            bounds = intervention.bounds() if intervention.visible else None
+            if bounds is not None:
+                self._photo.update_from(doc.composite_region, bounds)
         self._original: PhotoProxy | None = None
         if not self.mask_color_chosen:
             self.mask_rgba = contrast_color(self._photo.buffer)
@@ -126,7 +130,7 @@ class Canvas(QWidget):
         if kind == "mask":
             self._mask.update(doc.mask, box or whole)
         elif kind == "image":
-            self._photo.update(doc.composite(), box or whole)
+            self._photo.update_from(doc.composite_region, box or whole)
         self.update()
 
     def set_brush(self, radius: float | None = None, hardness: float | None = None) -> None:
@@ -251,7 +255,6 @@ class Canvas(QWidget):
 
     def _draw_photo(self, painter: QPainter) -> None:
         assert self.doc is not None and self._photo is not None
-        source = self.doc.photo.pixels if self.comparing else self.doc.composite()
         proxy = self._photo
         if self.comparing and self.doc.interventions:
             if self._original is None:
@@ -263,7 +266,8 @@ class Canvas(QWidget):
             return
         box = self._visible_box()
         if box is not None:  # zoomed in past the proxy: draw the visible full-resolution pixels
-            painter.drawImage(QRectF(box.x0, box.y0, box.width, box.height), to_qimage(source[box.slices]))
+            pixels = self.doc.photo.pixels[box.slices] if self.comparing else self.doc.composite_region(box)
+            painter.drawImage(QRectF(box.x0, box.y0, box.width, box.height), to_qimage(pixels))
 
     def _draw_mask(self, painter: QPainter) -> None:
         assert self.doc is not None and self._mask is not None

@@ -8,12 +8,10 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
 from tratteggio.core.errors import ProjectError, TratteggioError
 from tratteggio.core.geometry import Box
 from tratteggio.core.io.loading import load_photo
-from tratteggio.core.mask import Mask
+from tratteggio.core.mask import CroppedMask, Mask
 from tratteggio.core.photo import Photo
 from tratteggio.core.pipeline.restore import Patch, Result
 from tratteggio.core.project.codec import tile_box, unpack_bits
@@ -138,10 +136,9 @@ def _intervention(
 
 
 def _full_mask(store: ProjectStore, fill_id: int, shape: tuple[int, int]) -> Mask:
-    """A full-size mask (np.zeros pages stay untouched outside the box, so 20 of them cost little)."""
+    """The intervention's mask, kept as its box and bits (no full-size array until one is needed)."""
     box_list, bits = store.mask_of(fill_id)
-    full = np.zeros(shape, dtype=bool)
-    if box_list and bits is not None:
-        box = Box(*map(int, box_list))
-        full[box.slices] = unpack_bits(bits, (box.height, box.width))
-    return Mask(full)
+    if not box_list or bits is None:
+        return CroppedMask(shape, None, None)
+    box = Box(*map(int, box_list))
+    return CroppedMask(shape, box, unpack_bits(bits, (box.height, box.width)))

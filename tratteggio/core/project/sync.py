@@ -21,7 +21,6 @@ import numpy as np
 
 from tratteggio import __version__
 from tratteggio.core.geometry import Box
-from tratteggio.core.mask import bbox_of
 from tratteggio.core.project.codec import TILE, pack_bits, tile_box, tiles_of
 from tratteggio.core.project.store import InterventionRow, ProjectStore
 from tratteggio.core.studio.document import Document, Intervention
@@ -160,8 +159,8 @@ def to_row(state: InterventionState) -> InterventionRow:
         "accepted": intervention.accepted,
     }
     patches = [(p.box.to_list(), p.pixels, pack_bits(p.where)) for p in result.patches]
-    box = bbox_of(intervention.mask.bits)
-    bits = pack_bits(intervention.mask.bits[box.slices]) if box else None
+    box = intervention.mask.bbox()
+    bits = pack_bits(intervention.mask.crop(box)) if box else None
     return InterventionRow(
         state.id, state.position, state.visible, info, patches, box.to_list() if box else None, bits
     )

@@ -109,12 +109,11 @@ class Document:
             self.notify("interventions")
 
     def add_loaded(self, interventions: list[Intervention]) -> None:
-        """Interventions read from a project: not an edit, no undo step."""
+        """Interventions read from a project: not an edit, no undo step (the composite is made
+        when first needed, not here: opening a 50 MP project copies no 300 MB array)."""
         self.interventions.extend(interventions)
         self.next_id = max([self.next_id, *(i.id + 1 for i in interventions)])
-        for intervention in interventions:
-            if intervention.visible:
-                self.refresh(intervention.bounds())
+        self._composite = None
 
     def remove(self, intervention: Intervention) -> None:
         command = _RemoveCommand(self, intervention, self.interventions.index(intervention))
@@ -122,20 +121,35 @@ class Document:
         self.history.push(command)
 
     def composite(self) -> np.ndarray:
-        """The photo as restored so far (the master itself while nothing is visible)."""
+        """The photo as restored so far (the master itself while nothing is visible). The whole
+        restored photo is composed on first use and then kept up to date box by box."""
+        if self._composite is None and any(i.visible for i in self.interventions):
+            self._composite = self.photo.pixels.copy()
+            whole = Box(0, 0, self.photo.width, self.photo.height)
+            self._compose_into(self._composite, whole, whole)
         return self._composite if self._composite is not None else self.photo.pixels
+
+    def composite_region(self, box: Box) -> np.ndarray:
+        """The restored photo inside `box` only, without composing the whole (what the canvas shows)."""
+        if self._composite is not None or not any(i.visible for i in self.interventions):
+            return self.composite()[box.slices]
+        out = self.photo.pixels[box.slices].copy()
+        self._compose_into(out, box, box)
+        return out
+
+    def _compose_into(self, out: np.ndarray, at: Box, clip: Box) -> None:
+        """Apply the visible interventions, in order, to `out` (the master's pixels at `at`) within `clip`."""
+        for intervention in self.interventions:
+            if intervention.visible:
+                apply_patches(out, intervention.result.patches, clip=clip, origin=(at.x0, at.y0))
 
     def refresh(self, box: Box | None) -> None:
         """Recompose `box` from the master and the visible interventions, in order."""
         if box is None:
             return
-        if self._composite is None:
-            self._composite = self.photo.pixels.copy()
-        out = self._composite
-        out[box.slices] = self.photo.pixels[box.slices]
-        for intervention in self.interventions:
-            if intervention.visible:
-                apply_patches(out, intervention.result.patches, clip=box)
+        if self._composite is not None:
+            self._composite[box.slices] = self.photo.pixels[box.slices]
+            self._compose_into(self._composite, Box(0, 0, self.photo.width, self.photo.height), box)
         self.notify("image", box)
 
     # -- undo ----------------------------------------------------------------------------------
@@ -151,7 +165,7 @@ class Document:
 
         copy = Document(self.photo, self.path)
         copy.interventions = [dataclasses.replace(i) for i in self.interventions]
-        copy._composite = None if self._composite is None else self._composite.copy()
+        copy._composite = None  # composed on the other thread when the export asks for it
         copy.reference, copy.truth, copy.origin = self.reference, self.truth, dict(self.origin)
         return copy
 

@@ -108,7 +108,7 @@ def describe(intervention: Intervention) -> str:
     }
     rows += [(f"request: {k}", str(v)) for k, v in sorted(changed.items())]
     box = intervention.mask.bbox()
-    mask_bytes = np.packbits(intervention.mask.bits[box.slices]).tobytes() if box else b""
+    mask_bytes = np.packbits(intervention.mask.crop(box)).tobytes() if box else b""
     rows += [("Mask SHA-256", fingerprint(mask_bytes)[:16] + "…")]
     rows += [("Pixels SHA-256", fingerprint(b"".join(p.pixels.tobytes() for p in result.patches))[:16] + "…")]
     body = "".join(f"<tr><td><b>{html.escape(k)}</b></td><td>{html.escape(v)}</td></tr>" for k, v in rows)
