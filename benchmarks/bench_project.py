@@ -149,10 +149,9 @@ def main() -> None:
         wall, cpu = statistics.median(v[0] for v in values), statistics.median(v[1] for v in values)
         medians[label] = (wall, cpu)
         print(f"| {label} | {wall:.2f} | {cpu:.2f} | {', '.join(f'{v[0]:.2f}' for v in values)} |")
-    project, bare = medians["project, 20 interventions"], medians["bare photo"]
-    print(
-        f"\nratio project / bare photo: wall {project[0] / bare[0]:.2f}, CPU {project[1] / bare[1]:.2f} (target <= 1.5)"
-    )
+    work, bare = medians["project, 20 interventions"], medians["bare photo"]
+    wall, cpu = work[0] / bare[0], work[1] / bare[1]
+    print(f"\nratio project / bare photo: wall {wall:.2f}, CPU {cpu:.2f} (target <= 1.5)")
 
 
 if __name__ == "__main__":
