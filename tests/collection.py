@@ -20,20 +20,28 @@ SOURCES = ("astronaut", "coffee", "chelsea", "rocket")
 def aged_collection(root: Path, count: int, size: tuple[int, int] = (72, 96)) -> tuple[Path, Path]:
     """`count` aged photos in root/photos (every third in a subfolder) and masks in root/masks."""
     photos, masks = root / "photos", root / "masks"
-    height, width = size
     for i in range(count):
-        image = getattr(skimage.data, SOURCES[i % len(SOURCES)])()
-        y, x = (i * 37) % (image.shape[0] - height), (i * 53) % (image.shape[1] - width)
-        aged = age(
-            Photo(image[y : y + height, x : x + width].copy()),
-            AgingRequest(kinds=("cracks", "scratches", "dust"), severity=0.6, seed=i),
-        )
         name = f"sub/photo{i:02d}.png" if i % 3 == 2 else f"photo{i:02d}.png"
-        (photos / name).parent.mkdir(parents=True, exist_ok=True)
-        (masks / name).parent.mkdir(parents=True, exist_ok=True)
-        save_photo(Photo(aged.pixels), photos / name)
-        save_photo(Photo(Mask(aged.mask).to_image()), masks / name)
+        aged_photo(photos / name, masks / name, size, i)
     return photos, masks
+
+
+def aged_photo(photo: Path, mask: Path, size: tuple[int, int], seed: int) -> None:
+    """A crop of one of SOURCES (scaled up when `size` asks for more) aged with `seed`."""
+    import cv2
+
+    height, width = size
+    image = getattr(skimage.data, SOURCES[seed % len(SOURCES)])()
+    scale = max(1.0, 1.25 * height / image.shape[0], 1.25 * width / image.shape[1])
+    if scale > 1.0:
+        image = cv2.resize(image, None, fx=scale, fy=scale, interpolation=cv2.INTER_CUBIC)
+    y, x = (seed * 37) % (image.shape[0] - height), (seed * 53) % (image.shape[1] - width)
+    request = AgingRequest(kinds=("cracks", "scratches", "dust"), severity=0.6, seed=seed)
+    aged = age(Photo(image[y : y + height, x : x + width].copy()), request)
+    for path in (photo, mask):
+        path.parent.mkdir(parents=True, exist_ok=True)
+    save_photo(Photo(aged.pixels), photo)
+    save_photo(Photo(Mask(aged.mask).to_image()), mask)
 
 
 def names(photos: Path) -> list[str]:

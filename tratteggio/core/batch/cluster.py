@@ -116,21 +116,27 @@ class RayBackend:
                         sink.worker(info)
                     continue
                 actor, job, attempt = busy.pop(ref)
-                self.idle.append(actor)
-                row = self._result(ref, job, attempt, queue)
-                if row is not None:
+                row = self._result(ref, actor, job, attempt)
+                if row is None:
+                    queue.appendleft((job, attempt + 1))  # its worker died: the photo goes out again first
+                else:
                     sink.row(row)
 
-    def _result(self, ref: Any, job: Job, attempt: int, queue: deque[tuple[Job, int]]) -> StatusRow | None:
+    def _result(self, ref: Any, actor: Any, job: Job, attempt: int) -> StatusRow | None:
+        """The photo's row; None when its worker died and the photo may be tried again. A worker that
+        died rejoins the pool once Ray has restarted it and its engine is loaded again."""
         try:
             row: StatusRow = ray.get(ref)
+            self.idle.append(actor)
             return row if attempt == 1 else replace(row, attempts=attempt)
         except WORKER_DIED:
-            if attempt < MAX_ATTEMPTS:  # Ray restarts the actor; the photo goes out again first
-                queue.appendleft((job, attempt + 1))
+            # calls to an actor that is still restarting fail at once unless retried
+            self.hellos[actor.hello.options(max_task_retries=-1).remote()] = actor
+            if attempt < MAX_ATTEMPTS:
                 return None
             message = f"its worker died {attempt} times while restoring it (out of memory?)"
         except RayError as exc:
+            self.idle.append(actor)
             message = f"internal error: {_cause(exc)}"
         return StatusRow(job.name, Outcome.FAILED, 0.0, message, attempts=attempt)
 

@@ -6,6 +6,7 @@ which does.
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -28,6 +29,10 @@ def make_backend(cluster: str, workers: int | None = None, gpus_per_worker: floa
         if workers not in (None, 1) or gpus_per_worker:
             raise RequestError("--workers and --gpus-per-worker need --cluster (in-process runs one worker)")
         return InProcess()
+    if cluster == "local":
+        # Ray's single-machine mode: every Ray process listens on 127.0.0.1 only, never on the
+        # network (read once, when ray is imported; the raylet and workers inherit it)
+        os.environ.setdefault("RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER", "0")
     try:
         from tratteggio.core.batch.cluster import RayBackend
     except ImportError as exc:
