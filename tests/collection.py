@@ -73,6 +73,31 @@ def comparable_record(path: Path) -> dict[str, Any]:
     return record
 
 
+def assert_same_as_restore(photos: Path, masks: Path, out: Path, one: Path, *options: str) -> None:
+    """Each photo's files in `out` are the ones `tratteggio restore` writes for it into `one`."""
+    from tratteggio.cli import main
+
+    for name in names(photos):
+        stem = Path(name).with_suffix("")
+        (one / stem).parent.mkdir(parents=True, exist_ok=True)
+        args = [str(photos / name), "--mask", str(masks / name), "-o", str(one / name), *options]
+        assert main(["restore", *args]) == 0
+        for suffix in ("", ".lossmap", ".mask"):
+            file = f"{stem}{suffix}.png"
+            assert (out / file).read_bytes() == (one / file).read_bytes(), file
+        record = f"{stem}.record.json"
+        assert comparable_record(out / record) == comparable_record(one / record)
+
+
+def stamps(out: Path) -> dict[str, int]:
+    """Every result file's modification time: a run that rewrites nothing leaves them all alone."""
+    return {
+        p.relative_to(out).as_posix(): p.stat().st_mtime_ns
+        for p in out.rglob("*")
+        if p.is_file() and "_batch" not in p.parts
+    }
+
+
 def corrupt(path: Path) -> None:
     path.write_bytes(path.read_bytes()[:200])
 

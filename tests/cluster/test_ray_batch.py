@@ -21,10 +21,11 @@ import pytest
 from tests.collection import (
     aged_collection,
     aged_photo,
-    comparable_record,
+    assert_same_as_restore,
     corrupt,
     names,
     outcomes,
+    stamps,
     status_lines,
     summary,
     wrong_size_mask,
@@ -33,8 +34,6 @@ from tratteggio.cli import main
 
 pytestmark = pytest.mark.cluster
 pytest.importorskip("ray")
-
-SIDECARS = ("", ".lossmap", ".mask")
 
 
 def batch(photos: Path, out: Path, masks: Path, *extra: str) -> int:
@@ -47,25 +46,13 @@ def workers(out: Path) -> list[dict[str, Any]]:
     return [line for line in lines if line["run"] == lines[-1]["run"]]
 
 
-def stamps(out: Path) -> dict[str, int]:
-    return {p.name: p.stat().st_mtime_ns for p in out.rglob("*") if p.is_file() and "_batch" not in p.parts}
-
-
 def test_20_photos_on_2_workers_are_the_files_restore_writes_one_by_one(
     ray_cluster: dict[str, str], tmp_path: Path
 ) -> None:
     photos, masks = aged_collection(tmp_path, 20)
     out, one = tmp_path / "out", tmp_path / "one"
     assert batch(photos, out, masks, "--workers", "2") == 0
-    for name in names(photos):
-        stem = Path(name).with_suffix("")
-        (one / stem).parent.mkdir(parents=True, exist_ok=True)
-        assert main(["restore", str(photos / name), "--mask", str(masks / name), "-o", str(one / name)]) == 0
-        for suffix in SIDECARS:
-            file = f"{stem}{suffix}.png"
-            assert (out / file).read_bytes() == (one / file).read_bytes(), file
-        record = f"{stem}.record.json"
-        assert comparable_record(out / record) == comparable_record(one / record)
+    assert_same_as_restore(photos, masks, out, one)
     started = workers(out)
     assert len(started) == 2 and len({w["pid"] for w in started}) == 2  # one engine load each
     assert all(w["pid"] != os.getpid() for w in started)

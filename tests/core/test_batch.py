@@ -10,10 +10,11 @@ import pytest
 
 from tests.collection import (
     aged_collection,
-    comparable_record,
+    assert_same_as_restore,
     corrupt,
     names,
     outcomes,
+    stamps,
     status_lines,
     summary,
     wrong_size_mask,
@@ -21,36 +22,16 @@ from tests.collection import (
 from tratteggio.cli import main
 from tratteggio.core import Photo, load_photo, save_photo
 
-SIDECARS = ("", ".lossmap", ".mask")
-
 
 def batch(photos: Path, out: Path, masks: Path, *extra: str) -> int:
     return main(["batch", str(photos), "-o", str(out), "--masks", str(masks), *extra])
-
-
-def stamps(out: Path) -> dict[str, int]:
-    """Every result file's modification time: a run that rewrites nothing leaves them all alone."""
-    return {
-        p.relative_to(out).as_posix(): p.stat().st_mtime_ns
-        for p in out.rglob("*")
-        if p.is_file() and "_batch" not in p.parts
-    }
 
 
 def test_results_are_the_files_tratteggio_restore_writes(tmp_path: Path) -> None:
     photos, masks = aged_collection(tmp_path, 4)
     out, one = tmp_path / "out", tmp_path / "one"
     assert batch(photos, out, masks, "--engine", "telea", "--blend", "2") == 0
-    for name in names(photos):
-        stem = Path(name).with_suffix("")
-        (one / stem).parent.mkdir(parents=True, exist_ok=True)
-        args = [str(photos / name), "--mask", str(masks / name), "-o", str(one / name)]
-        assert main(["restore", *args, "--engine", "telea", "--blend", "2"]) == 0
-        for suffix in SIDECARS:
-            file = f"{stem}{suffix}.png"
-            assert (out / file).read_bytes() == (one / file).read_bytes(), file
-        record = f"{stem}.record.json"
-        assert comparable_record(out / record) == comparable_record(one / record)
+    assert_same_as_restore(photos, masks, out, one, "--engine", "telea", "--blend", "2")
     lines = status_lines(out)
     assert [line["photo"] for line in lines] == names(photos)
     assert {line["outcome"] for line in lines} == {"done"}

@@ -31,6 +31,8 @@ from tratteggio.core.batch.worker import Outcome, StatusRow, Worker, WorkerInfo,
 from tratteggio.core.errors import RequestError
 
 MAX_ATTEMPTS = 3
+PATIENCE = 60.0  # seconds without a worker placed before saying what the workers wait for
+_log = logging.getLogger(__name__)
 WORKER_DIED = (RayActorError, OutOfMemoryError, WorkerCrashedError)
 
 
@@ -57,7 +59,10 @@ class RayBackend:
         ready: list[WorkerInfo] = []
         errors: list[str] = []
         while self.hellos and not ready:
-            done, _ = ray.wait(list(self.hellos), num_returns=1)
+            done, _ = ray.wait(list(self.hellos), num_returns=1, timeout=PATIENCE)
+            if not done:
+                _log.warning("waiting for Ray to place %d workers (%s)", len(self.hellos), self._needs())
+                continue
             info = self._greet(done[0])
             ready += [info] if info.error is None else []
             errors += [info.error] if info.error else []
@@ -82,6 +87,13 @@ class RayBackend:
             why = one_line(str(exc))
             raise RequestError(f"--cluster {self.cluster}: no Ray cluster reached ({why})") from None
         self.owned = True
+
+    def _needs(self) -> str:
+        have = ray.cluster_resources()
+        return (
+            f"each needs 1 CPU and {self.gpus:g} GPU; the cluster has {have.get('CPU', 0):g} CPUs "
+            f"and {have.get('GPU', 0):g} GPUs"
+        )
 
     def _capacity(self) -> int:
         resources = ray.cluster_resources()
