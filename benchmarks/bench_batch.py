@@ -41,7 +41,7 @@ ready, rows = [], []
 summary = run_batch(
     jobs, BatchSettings(RestorationRequest(), out, masks_dir=masks), backend,
     on_ready=lambda w, s: ready.append(time.perf_counter() - started),
-    on_row=lambda r: rows.append([time.perf_counter() - started, r.seconds, str(r.outcome), r.worker]),
+    on_row=lambda r: rows.append([time.perf_counter() - started, r.seconds, str(r.outcome), r.cpu_seconds]),
 )
 print(json.dumps({"ready": ready[0], "end": time.perf_counter() - started, "rows": rows}))
 """
@@ -121,6 +121,7 @@ def measure(photos: Path, masks: Path, work: Path, repeats: int) -> list[dict[st
                 "end": result["end"],
                 "process": result["process"],
                 "worker_median": statistics.median(row[1] for row in result["rows"]),
+                "cpu_median": statistics.median(row[3] for row in result["rows"]),
             }
             print(f"repeat {repeat + 1}: {name}: {json.dumps(found[name])}", file=sys.stderr)
         found["restore per photo"] = {"process": restore_per_process(photos, masks, work / "one", scratch)}
@@ -138,20 +139,18 @@ def report(rounds: list[dict[str, Any]], count: int) -> str:
     ]
     for i, r in enumerate(rounds, start=1):
         local, one, two = r["in-process"], r["ray, 1 worker"], r["ray, 2 workers"]
-        overhead = local["steady"] / one["steady"] - 1
+        cli = r["restore per photo"]
         lines.append(
             f"| {i} | {local['steady']:.3f} | {one['steady']:.3f} | {two['steady']:.3f} "
-            f"| {two['steady'] / one['steady']:.2f} | {overhead * 100:+.1f}% "
+            f"| {two['steady'] / one['steady']:.2f} | {(local['steady'] / one['steady'] - 1) * 100:+.1f}% "
             f"| {one['ready']:.1f} / {two['ready']:.1f} "
-            f"| {local['process']:.1f} vs {r['restore per photo']['process']:.1f} "
-            f"({r['restore per photo']['process'] / local['process']:.2f}x) |"
+            f"| {local['process']:.1f} vs {cli['process']:.1f} ({cli['process'] / local['process']:.2f}x) |"
         )
-    medians = {name: statistics.median(r[name]["worker_median"] for r in rounds) for name in VARIANTS}
-    lines.append("")
-    lines.append(
-        f"{count} photos. Median seconds one photo takes inside its worker: "
-        + ", ".join(f"{name} {value:.3f}" for name, value in medians.items())
-    )
+    lines += ["", f"{count} photos. One photo inside its worker, median seconds of wall clock / of CPU:", ""]
+    lines += ["| repeat | in-process | Ray 1 worker | Ray 2 workers |", "|---|---|---|---|"]
+    for i, r in enumerate(rounds, start=1):
+        cells = " | ".join(f"{r[n]['worker_median']:.2f} / {r[n]['cpu_median']:.2f}" for n in VARIANTS)
+        lines.append(f"| {i} | {cells} |")
     return "\n".join(lines)
 
 

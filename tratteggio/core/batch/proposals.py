@@ -6,6 +6,9 @@ commit marker, `NAME.proposal.json` naming the photo's hash and how the proposal
 
 `--detector D.npz` replaces the built-in crack detector's weights for cracks and scratches. The file
 is read with `numpy.load(allow_pickle=False)` by the lab's own loader (`crackscore.load_scorer`).
+`load_detector` and the scoring in `propose` are the only two places that know the file's format:
+when the lab gains its own detector files (taught detectors, `lab.detector.load_detector` and
+`detect(..., detector=)`), these two switch to them and nothing else changes.
 """
 
 from __future__ import annotations

@@ -55,9 +55,11 @@ class StatusRow:
     engine_loads: int = 0  # pipelines this worker's process has loaded so far (0: a classical engine)
     error_file: str | None = None
     attempts: int = 1  # > 1: handed out again after its worker died
+    cpu_seconds: float = 0.0  # the worker's CPU time on it: far below `seconds` when cores are shared
 
     def to_dict(self) -> dict[str, Any]:
-        return {**asdict(self), "outcome": str(self.outcome), "seconds": round(self.seconds, 3)}
+        rounded = {"seconds": round(self.seconds, 3), "cpu_seconds": round(self.cpu_seconds, 3)}
+        return {**asdict(self), "outcome": str(self.outcome), **rounded}
 
 
 @dataclass(frozen=True)
@@ -103,7 +105,7 @@ class Worker:
 
     def run(self, job: Job) -> StatusRow:
         """Restore (or skip, or propose for) one photo; never raises for a photo's own problem."""
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         try:
             outcome, message = self._run(job)
             error_file = None
@@ -113,8 +115,9 @@ class Worker:
         except Exception as exc:  # a bug or out of memory: this photo fails, the batch goes on
             outcome, message = Outcome.FAILED, one_line(f"internal error: {type(exc).__name__}: {exc}")
             error_file = self._keep_traceback(job)
-        seconds = time.perf_counter() - started
-        return StatusRow(job.name, outcome, seconds, message, self.name, engine_loads(), error_file)
+        seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
+        loads = engine_loads()
+        return StatusRow(job.name, outcome, seconds, message, self.name, loads, error_file, cpu_seconds=cpu)
 
     def _run(self, job: Job) -> tuple[Outcome, str]:
         settings, photo_path, output = self.settings, Path(job.photo), Path(job.output)
