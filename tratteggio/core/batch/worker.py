@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 
 from tratteggio.core.batch.jobs import Job
-from tratteggio.core.batch.proposals import proposal_finished, propose, write_proposal
+from tratteggio.core.batch.proposals import load_detector, proposal_finished, propose, write_proposal
 from tratteggio.core.batch.resume import finished
 from tratteggio.core.batch.settings import BatchSettings
 from tratteggio.core.engines import get_engine, warm_engine
@@ -94,8 +94,6 @@ class Worker:
             if not get_engine(self.settings.request.engine).generative:
                 _warm_up(self.settings.request)
         if self.settings.detection is not None and self.settings.detection.detector is not None:
-            from tratteggio.core.batch.proposals import load_detector
-
             load_detector(Path(self.settings.detection.detector))
 
     def hello(self) -> WorkerInfo:
