@@ -108,12 +108,15 @@ def restore_per_process(photos: Path, masks: Path, out: Path, scratch: Path) -> 
 VARIANTS = {"in-process": ("none", 1), "ray, 1 worker": ("local", 1), "ray, 2 workers": ("local", 2)}
 
 
-def measure(photos: Path, masks: Path, work: Path, repeats: int) -> list[dict[str, Any]]:
+def measure(
+    photos: Path, masks: Path, work: Path, repeats: int, reverse: bool, per_process: bool
+) -> list[dict[str, Any]]:
     scratch = Path(tempfile.mkdtemp(prefix="tr-bench-", dir="/tmp"))
     rounds = []
     for repeat in range(repeats):
         found: dict[str, Any] = {}
-        for name, (cluster, workers) in VARIANTS.items():
+        order = list(VARIANTS.items())
+        for name, (cluster, workers) in reversed(order) if reverse else order:
             result = run_batch(photos, masks, work / "out", cluster, workers, scratch)
             found[name] = {
                 "steady": steady(result, workers),
@@ -124,8 +127,10 @@ def measure(photos: Path, masks: Path, work: Path, repeats: int) -> list[dict[st
                 "cpu_median": statistics.median(row[3] for row in result["rows"]),
             }
             print(f"repeat {repeat + 1}: {name}: {json.dumps(found[name])}", file=sys.stderr)
-        found["restore per photo"] = {"process": restore_per_process(photos, masks, work / "one", scratch)}
-        print(f"repeat {repeat + 1}: restore per photo: {found['restore per photo']}", file=sys.stderr)
+        if per_process:
+            seconds = restore_per_process(photos, masks, work / "one", scratch)
+            found["restore per photo"] = {"process": seconds}
+            print(f"repeat {repeat + 1}: restore per photo: {found['restore per photo']}", file=sys.stderr)
         rounds.append(found)
     shutil.rmtree(scratch, ignore_errors=True)
     return rounds
@@ -139,7 +144,7 @@ def report(rounds: list[dict[str, Any]], count: int) -> str:
     ]
     for i, r in enumerate(rounds, start=1):
         local, one, two = r["in-process"], r["ray, 1 worker"], r["ray, 2 workers"]
-        cli = r["restore per photo"]
+        cli = r.get("restore per photo", {"process": float("nan")})
         lines.append(
             f"| {i} | {local['steady']:.3f} | {one['steady']:.3f} | {two['steady']:.3f} "
             f"| {two['steady'] / one['steady']:.2f} | {(local['steady'] / one['steady'] - 1) * 100:+.1f}% "
@@ -160,10 +165,12 @@ def main() -> None:
     parser.add_argument("--megapixels", type=float, default=2.0)
     parser.add_argument("--repeats", type=int, default=2)
     parser.add_argument("--work", type=Path, help="keep the collection here between runs")
+    parser.add_argument("--reverse", action="store_true", help="run Ray 2, Ray 1, then in-process")
+    parser.add_argument("--no-per-process", action="store_true", help="skip `restore` once per photo")
     args = parser.parse_args()
     work = args.work or Path(tempfile.mkdtemp(prefix="tr-bench-"))
     photos, masks = make_collection(work, args.photos, args.megapixels)
-    rounds = measure(photos, masks, work, args.repeats)
+    rounds = measure(photos, masks, work, args.repeats, args.reverse, not args.no_per_process)
     (work / "bench_batch.json").write_text(json.dumps(rounds, indent=2))
     print(report(rounds, args.photos))
 
