@@ -66,11 +66,13 @@ def pick_dtype(requested: str, device: str) -> str:
 
 
 class PipelineCache:
-    """Keeps the last pipeline warm; loading another frees it first. Thread-safe."""
+    """Keeps the last pipeline warm; loading another frees it first. Thread-safe. `loads` counts the
+    pipelines loaded (a batch worker reports it: one load per worker)."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._loaded: LoadedPipeline | None = None
+        self.loads = 0
 
     def get(
         self,
@@ -101,6 +103,7 @@ class PipelineCache:
                     "each part to the GPU only while it runs"
                 )
             pipe, family = load_pipeline(source, device, dtype)
+            self.loads += 1
             if scheduler:
                 set_scheduler(pipe, scheduler)
             if vae_tiling:
