@@ -12,9 +12,11 @@ from collections.abc import Callable, Sequence
 
 from tratteggio import __version__
 from tratteggio.cli import lab, models, restore, studio
+from tratteggio.cli.messages import one_line, settle_streams
 from tratteggio.core.errors import TratteggioError
 
 EXIT_OK, EXIT_INTERNAL, EXIT_BAD_INPUT, EXIT_CANCELLED = 0, 1, 2, 130
+__all__ = ["build_parser", "main", "one_line", "studio_main"]
 
 Command = Callable[[argparse.Namespace], int]
 
@@ -33,6 +35,7 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Command]]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    settle_streams()
     parser, commands = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:
@@ -49,11 +52,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         what = one_line(f"{type(exc).__name__}: {exc}")
         print(f"tratteggio: internal error: {what} ({_log()})", file=sys.stderr)
         return EXIT_INTERNAL
-
-
-def one_line(text: str) -> str:
-    """Messages go out as one line: newlines in file names or library text are shown escaped."""
-    return " ".join(text.replace("\r", "\\r").split("\n")).strip()
 
 
 def _log() -> str:
