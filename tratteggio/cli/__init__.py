@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 
 from tratteggio import __version__
 from tratteggio.cli import lab, models, restore, studio
-from tratteggio.cli.messages import one_line, settle_streams
+from tratteggio.cli.messages import OneLineParser, one_line, say_warnings, settle_streams
 from tratteggio.core.errors import TratteggioError
 
 EXIT_OK, EXIT_INTERNAL, EXIT_BAD_INPUT, EXIT_CANCELLED = 0, 1, 2, 130
@@ -22,7 +22,7 @@ Command = Callable[[argparse.Namespace], int]
 
 
 def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Command]]:
-    parser = argparse.ArgumentParser(
+    parser = OneLineParser(
         prog="tratteggio",
         description="Restore photographs of cultural artifacts and document every intervention.",
     )
@@ -40,8 +40,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.command is None:
         args = parser.parse_args(["open"])
+    code = EXIT_INTERNAL
     try:
-        return commands[args.command](args)
+        code = commands[args.command](args)
+        return code
     except TratteggioError as exc:
         print(f"tratteggio: error: {one_line(str(exc))}", file=sys.stderr)
         return EXIT_BAD_INPUT
@@ -52,6 +54,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         what = one_line(f"{type(exc).__name__}: {exc}")
         print(f"tratteggio: internal error: {what} ({_log()})", file=sys.stderr)
         return EXIT_INTERNAL
+    finally:
+        say_warnings(code == EXIT_OK)
 
 
 def _log() -> str:

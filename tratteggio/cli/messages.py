@@ -7,9 +7,13 @@ is not valid UTF-8 is printed with backslash escapes rather than crashing a stri
 
 from __future__ import annotations
 
+import argparse
 import contextlib
 import logging
 import sys
+from typing import NoReturn
+
+_warnings: list[str] = []
 
 
 def one_line(text: str) -> str:
@@ -18,7 +22,22 @@ def one_line(text: str) -> str:
 
 
 def warn(message: str) -> None:
-    print(f"tratteggio: warning: {one_line(message)}", file=sys.stderr)
+    """A warning, said once the command succeeds (a refusal stays one line)."""
+    _warnings.append(f"tratteggio: warning: {one_line(message)}")
+
+
+def say_warnings(succeeded: bool) -> None:
+    if succeeded:
+        for line in _warnings:
+            print(line, file=sys.stderr)
+    _warnings.clear()
+
+
+class OneLineParser(argparse.ArgumentParser):
+    """argparse, refusing bad arguments in one line (not a usage block and a line)."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {one_line(message)} (see {self.prog} --help)\n")
 
 
 def settle_streams() -> None:

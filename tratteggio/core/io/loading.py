@@ -148,6 +148,8 @@ def _normalise_dtype(path: Path, pixels: np.ndarray) -> np.ndarray:
 def _load_png16(path: Path, head: bytes, limit: int) -> tuple[np.ndarray, bytes | None, int]:
     import cv2
 
+    # OpenCV prints its decoder's complaints on stderr; ours (ImageLoadError) replaces them
+    cv2.utils.logging.setLogLevel(cv2.utils.logging.LOG_LEVEL_ERROR)
     width = int.from_bytes(head[16:20], "big")
     height = int.from_bytes(head[20:24], "big")
     check_size(path, height, width, limit)
