@@ -15,6 +15,7 @@ import io
 import json
 import os
 import shutil
+import signal
 import stat
 import sys
 import tempfile
@@ -71,6 +72,7 @@ class Report:
             "crashes (exit 1 or a traceback)": sum(
                 1 for _, o in self.runs if o.code == 1 or "Traceback" in o.stderr
             ),
+            "hung (stopped after 60 s)": codes[HUNG],
             "files damaged": len(self.damaged),
             "problems": len(self.problems()),
         }
@@ -95,17 +97,36 @@ def _captured() -> Iterator[tuple[io.StringIO, io.StringIO, list[str]]]:
             raw.append(fd2.read().decode("utf-8", "replace"))
 
 
-def run(argv: list[str], out_dir: Path) -> Outcome:
-    """`tratteggio ARGV` in this process, with `out_dir` made empty first."""
+HUNG = 124
+
+
+class _Hung(BaseException):
+    pass
+
+
+def _alarm(signum: int, frame: object) -> None:
+    raise _Hung()
+
+
+def run(argv: list[str], out_dir: Path, seconds: int = 60) -> Outcome:
+    """`tratteggio ARGV` in this process, with `out_dir` made empty first; a run still blocked
+    after `seconds` (on a FIFO, say) is stopped and reported as exit 124."""
     from tratteggio.cli import main
 
     shutil.rmtree(out_dir, ignore_errors=True)
     out_dir.mkdir(parents=True)
+    previous = signal.signal(signal.SIGALRM, _alarm)
     with _captured() as (_, err, raw):
         try:
+            signal.setitimer(signal.ITIMER_REAL, seconds, 1.0)  # again each second, should one be swallowed
             code = main(argv)
         except SystemExit as exc:  # argparse refusing the arguments
             code = int(exc.code or 0)
+        except _Hung:
+            code = HUNG
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, previous)
     left = tuple(sorted(str(p.relative_to(out_dir)) for p in out_dir.rglob("*") if not p.is_dir()))
     return Outcome(tuple(argv), code, err.getvalue() + raw[0], left)
 
@@ -156,12 +177,13 @@ def photo_commands(case: corpus.Case, folder: Path, masks: Path, out: Path) -> l
 
 def _mask_for(target: str, masks: Path) -> str:
     """A mask the size of `target` (when it can be read), else the corpus's own size."""
-    from tratteggio.core.errors import TratteggioError
-    from tratteggio.core.io.loading import load_photo
+    from tratteggio.core import load_photo
 
     try:
+        if not stat.S_ISREG(os.stat(target).st_mode):  # never open a FIFO outside a timed run
+            raise OSError(target)
         height, width = load_photo(target).shape2d
-    except TratteggioError:
+    except Exception:  # anything unreadable: the corpus's own size
         height, width = corpus.HEIGHT, corpus.WIDTH
     path = masks / f"mask-{height}x{width}.png"
     if not path.exists():

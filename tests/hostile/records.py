@@ -22,7 +22,8 @@ Edit = Callable[[dict[str, Any], Path], "dict[str, Any] | bytes | None"]
 
 
 def _fill(record: dict[str, Any]) -> dict[str, Any]:
-    return record["interventions"][0]  # type: ignore[no-any-return]
+    """The first intervention (a version 1 record, of the code before, holds it at the top)."""
+    return record["interventions"][0] if "interventions" in record else record  # type: ignore[no-any-return]
 
 
 def _sha(path: Path) -> str:
@@ -39,7 +40,7 @@ def _set(where: Callable[[dict[str, Any]], dict[str, Any]], **values: Any) -> Ed
 
 def _pop(where: Callable[[dict[str, Any]], dict[str, Any]], key: str) -> Edit:
     def edit(record: dict[str, Any], folder: Path) -> dict[str, Any]:
-        where(record).pop(key)
+        where(record).pop(key, None)
         return record
 
     return edit

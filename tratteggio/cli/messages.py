@@ -18,7 +18,7 @@ _warnings: list[str] = []
 
 def one_line(text: str) -> str:
     """Messages go out as one line: newlines in file names or library text are shown escaped."""
-    return " ".join(text.replace("\r", "\\r").split("\n")).strip()
+    return text.strip().replace("\r", "\\r").replace("\n", "\\n")
 
 
 def warn(message: str) -> None:

@@ -26,7 +26,7 @@ _SAMPLES = {0: (1, 2), 1: (1, 2), 2: (3, 4)}  # photometric -> samples we keep e
 _PHOTOMETRIC = {0: "gray", 1: "gray", 2: "RGB"}
 _DTYPES = ("uint8", "uint16", "float16", "float32", "bool")
 _DEFLATE, _ADOBE_DEFLATE, _LZMA = 8, 32946, 34925
-_CHUNK = 1 << 24
+_CHUNK = 1 << 22
 
 
 class TooLarge(ImageLoadError):
@@ -138,7 +138,7 @@ def _check_strips(path: Path, tif: Any, page: Any) -> None:
 
 
 def _inflates_beyond(data: bytes, limit: int, is_lzma: bool) -> bool:
-    """Whether `data` inflates to more than `limit` bytes, holding at most 16 MB of output at once.
+    """Whether `data` inflates to more than `limit` bytes, holding at most 4 MB of output at once.
     Data that is not valid is left for the decoder to report."""
     try:
         return _lzma_beyond(data, limit) if is_lzma else _zlib_beyond(data, limit)
@@ -150,7 +150,7 @@ def _zlib_beyond(data: bytes, limit: int) -> bool:
     inflater = zlib.decompressobj()
     total, pending = 0, data
     while pending and not inflater.eof:
-        total += len(inflater.decompress(pending, _CHUNK))
+        total += len(inflater.decompress(pending, min(_CHUNK, limit + 1 - total)))
         if total > limit:
             return True
         pending = inflater.unconsumed_tail
@@ -161,7 +161,7 @@ def _lzma_beyond(data: bytes, limit: int) -> bool:
     inflater = lzma.LZMADecompressor()
     total, pending = 0, data
     while not inflater.eof:
-        total += len(inflater.decompress(pending, _CHUNK))
+        total += len(inflater.decompress(pending, min(_CHUNK, limit + 1 - total)))
         if total > limit:
             return True
         if inflater.needs_input:
