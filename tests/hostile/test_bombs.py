@@ -55,6 +55,21 @@ def test_a_strip_that_inflates_past_its_declared_size_is_refused(tmp_path: Path)
     assert peak_bytes(lambda: load_photo(path)) < 8 << 20
 
 
+def test_without_bounded_decoders_every_strip_is_checked_first(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import tratteggio.core.io.limits as limits
+
+    monkeypatch.setattr(limits, "bound_tiff_inflation", lambda: False)
+    path = tmp_path / "strip-bomb.tif"
+    path.write_bytes(corpus.tiff_strip_bomb())
+    with pytest.raises(ImageLoadError, match="strip-bomb.tif: a compressed strip inflates beyond the 4,096"):
+        load_photo(path)
+    honest = tmp_path / "honest.tif"
+    tifffile.imwrite(honest, corpus.photo(64, 64), photometric="rgb", compression="zlib", rowsperstrip=8)
+    assert np.array_equal(load_photo(honest).pixels, corpus.photo(64, 64))
+
+
 def test_the_limit_is_a_whole_number_and_says_so(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = tmp_path / "ok.png"
     path.write_bytes(corpus.encode(corpus.photo(), "png"))

@@ -99,8 +99,49 @@ def check_tiff(path: Path, tif: Any, limit: int) -> Any:
             f"{path.name}: {dtype} samples are not supported (8 or 16-bit integers, or 32-bit float)"
         )
     check_size(path, int(page.imagelength), int(page.imagewidth), limit)
-    _check_strips(path, tif, page)
+    if not bound_tiff_inflation():
+        _check_strips(path, tif, page)
     return page
+
+
+def bound_tiff_inflation() -> bool:
+    """Make tifffile's deflate and LZMA decoders stop at the size it expects; True when they do.
+
+    With the imagecodecs package they already do. Without it, tifffile falls back on
+    `zlib.decompress`, which ignores the size it is given, so decoders honouring it are put in
+    tifffile's table of decoders (a private dict: if a release renames it, every strip is checked
+    by a bounded inflate before decoding instead, which costs a second inflate)."""
+    import tifffile.tifffile as implementation
+
+    if getattr(getattr(implementation, "imagecodecs", None), "__name__", "") == "imagecodecs":
+        return True
+    codecs = getattr(implementation.TIFF.DECOMPRESSORS, "_codecs", None)
+    if not isinstance(codecs, dict):
+        return False
+    codecs.update({_DEFLATE: _inflate, _ADOBE_DEFLATE: _inflate, _LZMA: _inflate_lzma})
+    return True
+
+
+def _inflate(data: bytes, out: Any = None) -> bytes:
+    if not isinstance(out, int):
+        return zlib.decompress(data)
+    inflated = zlib.decompressobj().decompress(data, out + 1)
+    return _bounded(inflated, out)
+
+
+def _inflate_lzma(data: bytes, out: Any = None) -> bytes:
+    if not isinstance(out, int):
+        return lzma.decompress(data)
+    return _bounded(lzma.LZMADecompressor().decompress(data, out + 1), out)
+
+
+def _bounded(inflated: bytes, size: int) -> bytes:
+    if len(inflated) > size:
+        raise ImageLoadError(
+            f"a compressed strip inflates beyond the {size:,} bytes its header declares (a "
+            "decompression bomb); refusing to decode it"
+        )
+    return inflated
 
 
 def _check_pages(path: Path, tif: Any) -> None:

@@ -118,7 +118,10 @@ def _load_tiff(path: Path, limit: int) -> tuple[np.ndarray, bytes | None, int]:
     with tifffile.TiffFile(path) as tif:
         page = check_tiff(path, tif, limit)
         photometric = int(page.photometric)
-        pixels = page.asarray()
+        try:
+            pixels = page.asarray()
+        except ImageLoadError as exc:  # raised by a bounded decoder, which knows no file name
+            raise ImageLoadError(f"{path.name}: {exc}") from None
         if page.planarconfig == 2 and pixels.ndim == 3:
             pixels = np.moveaxis(pixels, 0, -1)
         icc = page.tags.valueof(34675)
