@@ -176,30 +176,15 @@ def _files() -> dict[str, tuple[str, bool, Callable[[], bytes]]]:
         ),
         "five-channel.tif": (
             False,
-            lambda: encode(
-                np.zeros((HEIGHT, WIDTH, 5), np.uint8),
-                "tiff",
-                photometric="minisblack",
-                planarconfig="contig",
-            ),
+            lambda: _zeros((HEIGHT, WIDTH, 5), photometric="minisblack", planarconfig="contig"),
         ),
         "five-planar.tif": (
             False,
-            lambda: encode(
-                np.zeros((5, HEIGHT, WIDTH), np.uint8),
-                "tiff",
-                photometric="minisblack",
-                planarconfig="separate",
-            ),
+            lambda: _zeros((5, HEIGHT, WIDTH), photometric="minisblack", planarconfig="separate"),
         ),
         "rgb-two-extra.tif": (
             False,
-            lambda: encode(
-                np.zeros((HEIGHT, WIDTH, 5), np.uint8),
-                "tiff",
-                photometric="rgb",
-                extrasamples=("unspecified", "unspecified"),
-            ),
+            lambda: _zeros((HEIGHT, WIDTH, 5), photometric="rgb", extrasamples=("unspecified",) * 2),
         ),
         "cmyk.tif": (
             False,
@@ -231,6 +216,10 @@ def _files() -> dict[str, tuple[str, bool, Callable[[], bytes]]]:
             lambda: encode(rgb, "png"),
         )
     return files
+
+
+def _zeros(shape: tuple[int, ...], **options: object) -> bytes:
+    return encode(np.zeros(shape, np.uint8), "tiff", **options)
 
 
 def _pages(first: np.ndarray, second: np.ndarray, subfiletype: int = 0) -> bytes:
