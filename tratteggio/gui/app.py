@@ -27,6 +27,8 @@ def run_studio(photo: str | None = None, mask: str | None = None, snapshot: str 
     crash.install()
     window = make_window(photo, mask)
     window.raise_()
+    if not snapshot:
+        QTimer.singleShot(0, window.projects.offer_recovery)  # unsaved work a crash left behind
     if snapshot:
         window.resize(1200, 800)
         QTimer.singleShot(500, lambda: _snapshot_and_quit(window, snapshot))
@@ -36,5 +38,6 @@ def run_studio(photo: str | None = None, mask: str | None = None, snapshot: str 
 def _snapshot_and_quit(window: MainWindow, path: str) -> None:
     window.canvas.fit()
     window.canvas.grab().save(path)
+    window.projects.ask_save = lambda name: "discard"  # a snapshot changes nothing worth keeping
     window.close()
     QApplication.quit()

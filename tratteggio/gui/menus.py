@@ -13,6 +13,7 @@ from tratteggio.gui import settings as prefs
 from tratteggio.gui.canvas import Canvas, Tool
 from tratteggio.gui.controllers.candidates import CandidateController
 from tratteggio.gui.controllers.files import FileController
+from tratteggio.gui.controllers.project import ProjectController
 from tratteggio.gui.session import StudioSession
 
 
@@ -22,6 +23,7 @@ class MenuParts:
 
     session: StudioSession
     files: FileController
+    projects: ProjectController
     runs: CandidateController
     canvas: Canvas
     dialogs: QWidget  # the parent of the little dialogs the menus open
@@ -43,10 +45,16 @@ class Menus:
         self.refresh_recent()
 
     def _file_menu(self) -> None:
-        files, menu = self.parts.files, self.bar.addMenu("&File")
+        files, projects, menu = self.parts.files, self.parts.projects, self.bar.addMenu("&File")
+        self._add(menu, "new", "&New from Photo…", "Ctrl+N", files.open_dialog)
         self._add(menu, "open", "&Open…", "Ctrl+O", files.open_dialog)
         self.recent = menu.addMenu("Open &Recent")
+        self._add(menu, "save", "&Save", "Ctrl+S", projects.save)
+        self._add(menu, "save_as", "Save &As…", "Ctrl+Shift+S", projects.save_as)
+        self._add(menu, "embed", "Embed &Master in Project", None, projects.embed_master)
+        menu.addSeparator()
         self._add(menu, "load_mask", "Load &Mask…", "Ctrl+Shift+M", files.load_mask_dialog)
+        self._add(menu, "save_mask", "Save Mask…", None, files.save_mask_dialog)
         self._add(menu, "paste", "&Paste Image", "Ctrl+V", files.paste)
         menu.addSeparator()
         self._add(menu, "export", "&Export Restored Photo…", "Ctrl+E", lambda: files.export_dialog(False))
@@ -76,9 +84,12 @@ class Menus:
         self._add(menu, "zoom_out", "Zoom &Out", "Ctrl+-", lambda: c.set_zoom(c.zoom / 1.25))
         self._add(menu, "fit", "&Fit", "Ctrl+0", c.fit)
         self._add(menu, "actual", "&100%", "Ctrl+1", lambda: c.set_zoom(1.0))
-        self._add(menu, "toggle_mask", "Show &Mask", "M", self._toggle_mask)
+        show = self._add(menu, "toggle_mask", "Show &Mask", "M", self._toggle_mask)
+        show.setCheckable(True)
+        show.setChecked(c.mask_visible)
+        c.maskVisibilityChanged.connect(show.setChecked)
         self._add(menu, "mask_color", "Mask &Colour…", None, self._mask_color)
-        self._add(menu, "split", "Before/After &Split (Shift+move: divider)", "Ctrl+Shift+S", self._split)
+        self._add(menu, "split", "Before/After &Split (Shift+move: divider)", "Ctrl+Shift+B", self._split)
 
     def _tools_menu(self) -> None:
         menu = self.bar.addMenu("&Tools")
@@ -145,8 +156,7 @@ class Menus:
 
     def _toggle_mask(self) -> None:
         canvas = self.parts.canvas
-        canvas.mask_visible = not canvas.mask_visible
-        canvas.update()
+        canvas.set_mask_visible(not canvas.mask_visible)
 
     def _split(self) -> None:
         canvas = self.parts.canvas
@@ -162,19 +172,17 @@ class Menus:
             QColorDialog.ColorDialogOption.ShowAlphaChannel,
         )
         if color.isValid():
+            self.parts.canvas.mask_color_chosen = True
             self.parts.canvas.set_mask_color((color.red(), color.green(), color.blue(), color.alpha()))
+            prefs.settings().setValue("mask_color", [color.red(), color.green(), color.blue(), color.alpha()])
 
     def _hardness(self, step: float) -> None:
         canvas = self.parts.canvas
-        canvas.brush_hardness = float(min(1.0, max(0.0, canvas.brush_hardness + step)))
-        canvas.update()
-        self.parts.session.say(f"Brush hardness {canvas.brush_hardness * 100:.0f}%")
+        canvas.set_brush(hardness=canvas.brush_hardness + step)
 
     def _brush(self, factor: float) -> None:
         canvas = self.parts.canvas
-        canvas.brush_radius = float(min(500.0, max(1.0, canvas.brush_radius * factor)))
-        canvas.update()
-        self.parts.session.say(f"Brush radius {canvas.brush_radius:.0f} px")
+        canvas.set_brush(radius=canvas.brush_radius * factor)
 
 
 def _tool_setter(canvas: Canvas, tool: Tool) -> Callable[[], None]:

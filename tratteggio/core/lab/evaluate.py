@@ -47,7 +47,8 @@ def parse_engines(text: str) -> list[RestorationRequest]:
         elif item in CLASSICAL_ENGINES:
             requests.append(RestorationRequest(engine=item))
         else:
-            raise RequestError(f"unknown engine '{item}' (biharmonic, telea, navier-stokes, diffusion:MODEL)")
+            valid = ", ".join([*CLASSICAL_ENGINES, "diffusion:MODEL"])
+            raise RequestError(f"unknown engine '{item}' ({valid})")
     if not requests:
         raise RequestError("no engines given")
     return requests

@@ -7,9 +7,8 @@ patches applied in order; it is kept up to date box by box, never recomputed who
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -23,7 +22,6 @@ from tratteggio.core.studio.history import History
 from tratteggio.core.studio.maskedit import MaskChange, replace_all
 
 Listener = Callable[[str, Box | None], None]
-_ids = itertools.count(1)
 
 
 @dataclass(eq=False)
@@ -33,7 +31,8 @@ class Intervention:
     result: Result
     mask: Mask
     visible: bool = True
-    id: int = field(default_factory=lambda: next(_ids))
+    id: int = 0  # given by the document, unique within it
+    accepted: str = ""  # ISO date and time of acceptance
 
     @property
     def label(self) -> str:
@@ -66,9 +65,13 @@ class Document:
         self.reference: np.ndarray | None = None
         self.truth: np.ndarray | None = None
         self.origin: dict[str, object] = {}  # how a master without a file came to be (aged: how)
+        self.revision = 0  # counts every change of mask or interventions (undo and redo too)
+        self.next_id = 1
 
     # -- notifications -------------------------------------------------------------------------
     def notify(self, kind: str, box: Box | None = None) -> None:
+        if kind != "image":  # the composite follows from the others
+            self.revision += 1
         for listener in list(self.listeners):
             listener(kind, box)
 
@@ -88,7 +91,8 @@ class Document:
     # -- interventions -------------------------------------------------------------------------
     def accept(self, result: Result, mask: Mask) -> Intervention:
         """Add a restoration as an intervention and clear the mask it filled: one undoable step."""
-        intervention = Intervention(result, mask)
+        intervention = Intervention(result, mask, id=self.next_id, accepted=_now())
+        self.next_id += 1
         command = _AcceptCommand(
             self, intervention, replace_all(self.mask, np.zeros_like(self.mask), "clear")
         )
@@ -98,9 +102,19 @@ class Document:
         return intervention
 
     def set_visible(self, intervention: Intervention, visible: bool) -> None:
-        intervention.visible = visible
-        self.refresh(intervention.bounds())
-        self.notify("interventions")
+        """Hide or show an intervention (a view of the work, like a layer's eye: not an undo step)."""
+        if intervention.visible != visible:
+            intervention.visible = visible
+            self.refresh(intervention.bounds())
+            self.notify("interventions")
+
+    def add_loaded(self, interventions: list[Intervention]) -> None:
+        """Interventions read from a project: not an edit, no undo step."""
+        self.interventions.extend(interventions)
+        self.next_id = max([self.next_id, *(i.id + 1 for i in interventions)])
+        for intervention in interventions:
+            if intervention.visible:
+                self.refresh(intervention.bounds())
 
     def remove(self, intervention: Intervention) -> None:
         command = _RemoveCommand(self, intervention, self.interventions.index(intervention))
@@ -143,6 +157,12 @@ class Document:
 
     def generative_visible(self) -> bool:
         return any(i.visible and i.result.generative for i in self.interventions)
+
+
+def _now() -> str:
+    from datetime import UTC, datetime
+
+    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 class _MaskCommand:

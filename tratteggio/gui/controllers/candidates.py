@@ -161,6 +161,7 @@ class CandidateController(QObject):
             self.timeline.owner = OWNER
             self.timeline.set_candidates(labels)
             self._show_candidate()
+            self.canvas.set_mask_visible(False)  # show the result; M shows the mask again
             self.session.say(
                 f"Done in {time.monotonic() - self._started:.1f} s: scrub the layers, then "
                 "Accept (Ctrl+Shift+A) or Discard"

@@ -41,6 +41,9 @@ class RestorePanel(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.engine = QComboBox()
+        # long model ids must not widen the side panel: the list pops up at full width anyway
+        self.engine.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.engine.setMinimumContentsLength(16)
         for name in CLASSICAL_ENGINES:
             self.engine.addItem(CLASSICAL_LABELS[name], ("classical", name))
         for entry in CATALOG:
@@ -94,7 +97,7 @@ class RestorePanel(QWidget):
             widget.setEnabled(diffusion)
 
     def add_model(self, location: str) -> None:
-        index = self.engine.findData(("diffusion", location))
+        index = self._find(("diffusion", location))
         if index < 0:
             self.engine.addItem(f"Diffusion — {location}", ("diffusion", location))
             index = self.engine.count() - 1
@@ -133,9 +136,13 @@ class RestorePanel(QWidget):
             strength=self.strength.value(),
         )
 
+    def _find(self, key: tuple[str, str | None]) -> int:
+        """The index of an engine entry (findData does not compare Python tuples by value)."""
+        return next((i for i in range(self.engine.count()) if tuple(self.engine.itemData(i)) == key), -1)
+
     def select_engine(self, engine: str, model: str | None) -> None:
         key = ("classical", engine) if engine != "diffusion" else ("diffusion", model)
-        index = self.engine.findData(key)
+        index = self._find(key)
         if index < 0 and model and Path(model).expanduser().exists():  # a local model still there
             self.add_model(model)
         elif index >= 0:
