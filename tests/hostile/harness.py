@@ -24,7 +24,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tests.hostile import corpus, records
+from tests.hostile import corpus, projects, records
 
 
 @dataclass(frozen=True)
@@ -172,6 +172,9 @@ def photo_commands(case: corpus.Case, folder: Path, masks: Path, out: Path) -> l
             str(out / "l"),
         ],
         ["evaluate", target, "--engines", "telea", "--report", str(out / "report")],
+        ["project", "new", target, "-o", str(out / "p.tratteggio")],
+        ["project", "show", target],
+        ["project", "export", target, "-o", str(out / "x.png")],
     ]
 
 
@@ -198,6 +201,11 @@ def record_commands(case: corpus.Case, folder: Path, out: Path) -> list[list[str
     return [["verify", target], ["rerun", target, "-o", str(out / "rr.png")]]
 
 
+def project_commands(case: corpus.Case, folder: Path, out: Path) -> list[list[str]]:
+    target = str(folder / case.name)
+    return [["project", "show", target], ["project", "export", target, "-o", str(out / "x.png")]]
+
+
 OTHER_COMMANDS = [
     ["models", "remove", "../../etc"],
     ["models", "download", "no/such-model"],
@@ -210,22 +218,26 @@ OTHER_COMMANDS = [
 
 def run_corpus(root: Path) -> Report:
     """Build the corpus under `root` and run every command over it."""
-    photos, recs, masks, out = (root / name for name in ("photos", "records", "masks", "out"))
-    for folder in (photos, recs, masks):
+    photos, recs, projs, masks, out = (root / n for n in ("photos", "records", "projects", "masks", "out"))
+    for folder in (photos, recs, projs, masks):
         folder.mkdir(parents=True)
     photo_cases = corpus.build(photos)
     record_cases = records.build(recs)
+    project_cases = projects.build(projs)
     report = Report()
-    before = {**fingerprint(photos), **fingerprint(recs)}
+    before = {**fingerprint(photos), **fingerprint(recs), **fingerprint(projs)}
     for case in photo_cases:
         for argv in photo_commands(case, photos, masks, out):
             report.runs.append((case.group, run(argv, out)))
     for case in record_cases:
         for argv in record_commands(case, recs, out):
             report.runs.append((case.group, run(argv, out)))
+    for case in project_cases:
+        for argv in project_commands(case, projs, out):
+            report.runs.append((case.group, run(argv, out)))
     for argv in OTHER_COMMANDS:
         report.runs.append(("arguments", run(argv, out)))
-    after = {**fingerprint(photos), **fingerprint(recs)}
+    after = {**fingerprint(photos), **fingerprint(recs), **fingerprint(projs)}
     report.damaged = [f"input changed: {name}" for name in before if after.get(name) != before[name]]
     report.damaged += [f"file appeared among the inputs: {name}" for name in after if name not in before]
     return report

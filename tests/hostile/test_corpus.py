@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.hostile import corpus, records
+from tests.hostile import corpus, projects, records
 from tests.hostile.harness import fingerprint, run_corpus
 
 
@@ -19,8 +19,8 @@ def test_every_command_over_the_hostile_corpus(tmp_path: Path) -> None:
     counts = report.counts()
     assert report.problems() == [], "\n".join(report.problems())
     assert counts["crashes (exit 1 or a traceback)"] == 0 and counts["files damaged"] == 0
-    assert counts["runs"] >= 380  # the corpus did not shrink unnoticed
-    assert counts["clean refusals (exit 2, one line, nothing written)"] >= 250
+    assert counts["runs"] >= 580  # the corpus did not shrink unnoticed
+    assert counts["clean refusals (exit 2, one line, nothing written)"] >= 450
 
 
 # A sample through the real exit path: a fresh interpreter, its own stderr, its exit status.
@@ -35,21 +35,24 @@ SAMPLE = [
     ("rerun", "json-deep.record.json", 2),
     ("rerun", "mask-swapped.record.json", 2),
     ("verify", "output-torn.record.json", 2),
+    ("project", "truncated.tratteggio", 2),
+    ("project", "master-fifo.tratteggio", 2),
 ]
 
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("corpus")
-    (root / "photos").mkdir()
-    (root / "records").mkdir()
-    corpus.build(root / "photos")
-    records.build(root / "records")
+    for name, build in (("photos", corpus.build), ("records", records.build), ("projects", projects.build)):
+        (root / name).mkdir()
+        build(root / name)
     return root
 
 
 def _argv(command: str, name: str, root: Path, out: Path) -> list[str]:
     photos, recs = root / "photos", root / "records"
+    if command == "project":
+        return ["project", "export", str(root / "projects" / name), "-o", str(out / "x.png")]
     if command in ("rerun", "verify"):
         target = str(recs / name)
         return [command, target] + (["-o", str(out / "r.png")] if command == "rerun" else [])
@@ -63,7 +66,7 @@ def _argv(command: str, name: str, root: Path, out: Path) -> list[str]:
 
 
 def test_a_sample_through_a_real_process_exits_as_promised(built: Path, tmp_path: Path) -> None:
-    before = {**fingerprint(built / "photos"), **fingerprint(built / "records")}
+    before = {name: fingerprint(built / name) for name in ("photos", "records", "projects")}
     env = {**os.environ, "PYTHONIOENCODING": "utf-8:strict", "PYTHONPATH": os.getcwd()}
     running = []
     for index, (command, name, _) in enumerate(SAMPLE):
@@ -82,4 +85,4 @@ def test_a_sample_through_a_real_process_exits_as_promised(built: Path, tmp_path
             continue
         assert len(text.strip().splitlines()) == 1 and text.startswith("tratteggio: error: "), (argv, text)
         assert list(out.iterdir()) == [], argv
-    assert {**fingerprint(built / "photos"), **fingerprint(built / "records")} == before
+    assert {name: fingerprint(built / name) for name in ("photos", "records", "projects")} == before

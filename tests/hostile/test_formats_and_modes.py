@@ -1,4 +1,4 @@
-"""Issue 16, cases 11 and 13, and issue 10's item 15.
+"""Issue 16, cases 11 and 13, and issue 10's item 15 (outputs, records and projects).
 
 - An output format that cannot hold the master's pixels exactly is refused unless `--lossy`, and
   then the record says so.
@@ -72,10 +72,11 @@ def test_files_get_the_mode_the_umask_gives(tmp_path: Path, umask: int) -> None:
         aged = ["age", tmp_path / "p.png", "-o", out / "a.png", "--mask-out", out / "am.png"]
         assert cli(*aged, "--layers", out / "layers").code == 0
         assert cli("evaluate", tmp_path / "p.png", "--engines", "telea", "--report", out / "rep").code == 0
+        assert cli("project", "new", tmp_path / "p.png", "-o", out / "p.tratteggio").code == 0
     finally:
         os.umask(old)
     files = [p for p in out.rglob("*") if p.is_file()]
-    assert len(files) >= 13
+    assert len(files) >= 14 and (out / "p.tratteggio").exists()
     modes = {p.name: oct(stat.S_IMODE(p.stat().st_mode)) for p in files}
     assert set(modes.values()) == {oct(0o666 & ~umask)}, modes
 

@@ -48,6 +48,8 @@ class ProjectStore:
         self.path, self.writing = Path(path), write or create
         if not create:
             _check_readable(self.path)
+        else:
+            _make_empty(self.path)
         try:
             if self.writing:
                 self.db = sqlite3.connect(str(self.path), timeout=30, isolation_level=None)
@@ -230,6 +232,15 @@ class InterventionRow:
     ) -> None:
         self.id, self.position, self.visible, self.info = id, position, visible, info
         self.patches, self.mask_box, self.mask_bits = patches, mask_box, mask_bits
+
+
+def _make_empty(path: Path) -> None:
+    """Create the file with the mode the user's umask gives (SQLite would make it 0644 whatever the
+    umask, which a colleague sharing the archive folder may not be able to write)."""
+    import os
+
+    with contextlib.suppress(FileExistsError):
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
 
 
 def _check_readable(path: Path) -> None:
