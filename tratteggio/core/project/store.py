@@ -12,6 +12,7 @@ extras (named arrays: an aged photo's truth and reference, a taught detector).
 from __future__ import annotations
 
 import contextlib
+import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -21,6 +22,7 @@ from typing import Any
 import numpy as np
 
 from tratteggio.core.errors import ProjectError
+from tratteggio.core.io.atomic import current_umask
 from tratteggio.core.project.codec import dumps, loads, pack_array, unpack_array
 
 FORMAT = "tratteggio.project/1"
@@ -48,8 +50,6 @@ class ProjectStore:
         self.path, self.writing = Path(path), write or create
         if not create:
             _check_readable(self.path)
-        else:
-            _make_empty(self.path)
         try:
             if self.writing:
                 self.db = sqlite3.connect(str(self.path), timeout=30, isolation_level=None)
@@ -69,6 +69,10 @@ class ProjectStore:
             for statement in filter(str.strip, SCHEMA.split(";")):
                 self.db.execute(statement)
             self.db.execute("INSERT OR REPLACE INTO meta VALUES ('format', ?)", (FORMAT,))
+        # SQLite makes the file 0644 whatever the umask: give it the mode the umask gives, so a
+        # colleague sharing the archive folder can write it when the user's umask says so
+        with contextlib.suppress(OSError):
+            os.chmod(self.path, 0o666 & ~current_umask())
 
     def checkpoint(self) -> None:
         """Fold the write-ahead log into the file, so the file alone holds everything."""
@@ -232,15 +236,6 @@ class InterventionRow:
     ) -> None:
         self.id, self.position, self.visible, self.info = id, position, visible, info
         self.patches, self.mask_box, self.mask_bits = patches, mask_box, mask_bits
-
-
-def _make_empty(path: Path) -> None:
-    """Create the file with the mode the user's umask gives (SQLite would make it 0644 whatever the
-    umask, which a colleague sharing the archive folder may not be able to write)."""
-    import os
-
-    with contextlib.suppress(FileExistsError):
-        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
 
 
 def _check_readable(path: Path) -> None:
