@@ -95,14 +95,16 @@ class Orphan:
     interventions: int
     unsaved: bool = True  # edits after the last save (always, for a session never saved)
 
+    @property
+    def name(self) -> str:
+        named = self.project or self.master
+        return Path(named).name if named else "an unsaved photo"
+
     def describe(self) -> str:
-        what = f"{self.mask_pixels} masked pixels and {self.interventions} intervention(s)"
-        where = (
-            Path(self.project).name
-            if self.project
-            else (Path(self.master).name if self.master else "an unsaved photo")
-        )
-        return f"{where}: {what}, last journaled {self.saved}"
+        count = {0: "no interventions", 1: "1 intervention"}.get(self.interventions)
+        count = count or f"{self.interventions} interventions"
+        when = self.saved.replace("T", " ").replace("+00:00", " UTC")
+        return f"{self.name}: {self.mask_pixels:,} masked pixels, {count}; journaled {when}"
 
 
 def orphans() -> list[Orphan]:

@@ -18,6 +18,7 @@ from tratteggio.core.photo import Photo
 from tratteggio.core.pipeline.restore import Patch, Result
 from tratteggio.core.project.codec import tile_box, unpack_bits
 from tratteggio.core.project.store import ProjectStore
+from tratteggio.core.project.sync import master_stat
 from tratteggio.core.record.describe import sha256_file
 from tratteggio.core.request import RestorationRequest
 from tratteggio.core.studio.document import Document, Intervention
@@ -32,10 +33,14 @@ class MasterMissing(ProjectError):
 
 
 def read_project(
-    path: Path, master: Path | None = None, verify: bool = True
+    path: Path, master: Path | None = None, verify: bool | str = True
 ) -> tuple[Document, dict[str, Any]]:
     """The document a project holds, and its meta. `master` overrides where to find the master
-    (a moved master, found by the user); it must have the recorded SHA-256."""
+    (a moved master, found by the user); it must have the recorded SHA-256.
+
+    `verify`: True hashes the master now; "fast" skips the hash when the master's size and
+    modification time are the ones recorded (the caller then checks the hash in the background:
+    `doc.master_verified` is False); False trusts it (reading a recovery journal)."""
     try:
         with ProjectStore(path) as store:
             meta = store.meta()
@@ -48,17 +53,19 @@ def read_project(
     except sqlite3.DatabaseError as exc:
         raise ProjectError(f"{Path(path).name}: the project is damaged or truncated ({exc})") from None
     doc.master_sha256 = meta.get("master_sha256")  # type: ignore[attr-defined]
+    doc.master_verified = verify is True or doc.path is None  # type: ignore[attr-defined]
     doc.history.clear()
     return doc, meta
 
 
 def _master(
-    store: ProjectStore, meta: dict[str, Any], override: Path | None, verify: bool
+    store: ProjectStore, meta: dict[str, Any], override: Path | None, verify: bool | str
 ) -> tuple[Photo, Path | None]:
     recorded, sha = meta.get("master_path"), meta.get("master_sha256")
     candidate = override or (Path(recorded) if recorded else None)
     if candidate is not None and candidate.is_file():
-        if verify and sha and sha256_file(candidate) != sha:
+        unchanged = override is None and master_stat(candidate) == meta.get("master_stat")
+        if verify and sha and not (verify == "fast" and unchanged) and sha256_file(candidate) != sha:
             raise ProjectError(f"{candidate.name}: not the project's master (its SHA-256 differs)")
         photo = load_photo(candidate)
         _check_shape(photo, meta)

@@ -178,9 +178,19 @@ def identity(doc: Document) -> dict[str, Any]:
         "master_size": [photo.width, photo.height],
         "master_channels": photo.channels,
         "master_dtype": str(photo.pixels.dtype),
+        "master_stat": master_stat(doc.path),
         "origin": doc.origin or None,
         "tile": TILE,
     }
+
+
+def master_stat(path: Path | None) -> list[int] | None:
+    """Size and modification time (ns) of the master file: when both still match, opening a
+    project can show the work at once and check the SHA-256 in the background."""
+    if path is None or not path.is_file():
+        return None
+    info = path.stat()
+    return [info.st_size, info.st_mtime_ns]
 
 
 def master_sha256(doc: Document) -> str | None:

@@ -110,7 +110,7 @@ class ProjectController(QObject):
         if not self.session.may_replace():
             return
         self.session.runner.run(
-            lambda ctx: read_project(path, master),
+            lambda ctx: read_project(path, master, verify="fast"),
             label="open",
             cancellable=False,
             on_done=lambda value: self._opened(path, *value),
@@ -130,6 +130,26 @@ class ProjectController(QObject):
         prefs.set_last_folder(str(path.resolve().parent))
         self.opened.emit(path)
         self.session.say(f"Opened {path.name}: {len(doc.interventions)} intervention(s)")
+        if not getattr(doc, "master_verified", True):
+            self._verify_master(doc, str(meta.get("master_sha256")))
+
+    def _verify_master(self, doc: Document, expected: str) -> None:
+        """The master's SHA-256, checked after the work is shown (size and date matched)."""
+        path = doc.path
+        assert path is not None
+        from tratteggio.core.record.describe import sha256_file
+
+        def checked(actual: str) -> None:
+            doc.master_verified = actual == expected  # type: ignore[attr-defined]
+            if actual != expected and doc is self.session.doc:
+                self.session.warn(
+                    f"{path.name} has changed since the project was saved (its SHA-256 differs): the "
+                    "interventions were made on another image. Locate the original master, or start anew."
+                )
+
+        self.session.runner.run(
+            lambda ctx: sha256_file(path), label="verify", cancellable=False, on_done=checked
+        )
 
     def _open_failed(self, path: Path, text: str) -> None:
         master = self._missing_master(text)
@@ -273,10 +293,9 @@ class ProjectController(QObject):
     def offer_recovery(self) -> None:
         """At start: offer unsaved work a studio left behind (a crash, a kill), newest first."""
         for orphan in orphans():
-            box = QMessageBox(
-                QMessageBox.Icon.Question, "Recover unsaved work?", orphan.describe(), parent=self.dialogs
-            )
-            box.setInformativeText("Tratteggio ended without saving this work. Recover it now?")
+            text = f"Tratteggio ended without saving your work on {orphan.name}. Recover it?"
+            box = QMessageBox(QMessageBox.Icon.Question, "Recover unsaved work", text, parent=self.dialogs)
+            box.setInformativeText(orphan.describe() + ". Later keeps it for the next start.")
             recover = box.addButton("Recover", QMessageBox.ButtonRole.AcceptRole)
             discard = box.addButton("Discard", QMessageBox.ButtonRole.DestructiveRole)
             box.addButton("Later", QMessageBox.ButtonRole.RejectRole)
