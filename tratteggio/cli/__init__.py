@@ -12,15 +12,17 @@ from collections.abc import Callable, Sequence
 
 from tratteggio import __version__
 from tratteggio.cli import batch, lab, models, project, restore, studio
+from tratteggio.cli.messages import OneLineParser, one_line, say_warnings, settle_streams
 from tratteggio.core.errors import TratteggioError
 
 EXIT_OK, EXIT_INTERNAL, EXIT_BAD_INPUT, EXIT_CANCELLED = 0, 1, 2, 130
+__all__ = ["build_parser", "main", "one_line", "studio_main"]
 
 Command = Callable[[argparse.Namespace], int]
 
 
 def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Command]]:
-    parser = argparse.ArgumentParser(
+    parser = OneLineParser(
         prog="tratteggio",
         description="Restore photographs of cultural artifacts and document every intervention.",
     )
@@ -33,12 +35,15 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Command]]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    settle_streams()
     parser, commands = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:
         args = parser.parse_args(["open"])
+    code = EXIT_INTERNAL
     try:
-        return commands[args.command](args)
+        code = commands[args.command](args)
+        return code
     except TratteggioError as exc:
         print(f"tratteggio: error: {one_line(str(exc))}", file=sys.stderr)
         return EXIT_BAD_INPUT
@@ -49,11 +54,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         what = one_line(f"{type(exc).__name__}: {exc}")
         print(f"tratteggio: internal error: {what} ({_log()})", file=sys.stderr)
         return EXIT_INTERNAL
-
-
-def one_line(text: str) -> str:
-    """Messages go out as one line: newlines in file names or library text are shown escaped."""
-    return " ".join(text.replace("\r", "\\r").split("\n")).strip()
+    finally:
+        say_warnings(code == EXIT_OK)
 
 
 def _log() -> str:

@@ -7,8 +7,6 @@ space-drag; hold backslash to compare with the original.
 
 from __future__ import annotations
 
-from enum import Enum
-
 import numpy as np
 from PySide6.QtCore import QPointF, QRect, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QImage, QKeyEvent, QMouseEvent, QPainter, QWheelEvent
@@ -21,22 +19,7 @@ from tratteggio.gui.imageconv import contrast_color, mask_overlay, to_qimage
 from tratteggio.gui.overlays import draw_brush, draw_highlight, draw_shape, draw_split
 from tratteggio.gui.proxies import MaskProxy, PhotoProxy
 from tratteggio.gui.session import StudioSession
-
-
-class Tool(Enum):
-    """What a left click on the canvas does. PICK and REVIEW are set by controllers for one task
-    (an eyedropper, reviewing a damage proposal) and hand back to the painting tool after."""
-
-    BRUSH = "brush"
-    ERASER = "eraser"
-    RECT = "rectangle"
-    LASSO = "lasso"
-    PICK = "pick"
-    REVIEW = "review"
-
-    @property
-    def paints(self) -> bool:
-        return self in (Tool.BRUSH, Tool.ERASER, Tool.RECT, Tool.LASSO)
+from tratteggio.gui.tools import Tool
 
 
 class Canvas(QWidget):

@@ -185,7 +185,9 @@ def _from_source(source: ModelSource, index: dict[str, Any], torch_dtype: Any) -
         if cls is None or not hasattr(cls, "from_single_file"):
             raise ModelError(f"{class_name or 'this model'} cannot be loaded from a single file")
         return cls.from_single_file(source.location, config=source.config, local_files_only=True, **options)
-    local = {"local_files_only": True} if source.kind == "hub" else {}
+    local: dict[str, Any] = {"local_files_only": True} if source.kind == "hub" else {}
+    if not source.pickle_allowed:
+        local["use_safetensors"] = True  # pickles beside safetensors are never unpickled
     if any(word in class_name for word in INPAINT_CLASSES):
         return diffusers.DiffusionPipeline.from_pretrained(source.location, **local, **options)
     return diffusers.AutoPipelineForInpainting.from_pretrained(source.location, **local, **options)

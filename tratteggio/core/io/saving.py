@@ -26,6 +26,10 @@ SAVE_FORMATS = {
 
 
 def output_format(path: Path) -> str:
+    if Path(path).is_dir():
+        raise ImageSaveError(
+            f"{path}: is a folder; name a file to write (e.g. {Path(path) / 'restored.png'})"
+        )
     kind = SAVE_FORMATS.get(path.suffix.lower())
     if kind is None:
         names = ", ".join(sorted(SAVE_FORMATS))

@@ -12,6 +12,7 @@ extras (named arrays: an aged photo's truth and reference, a taught detector).
 from __future__ import annotations
 
 import contextlib
+import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -21,6 +22,7 @@ from typing import Any
 import numpy as np
 
 from tratteggio.core.errors import ProjectError
+from tratteggio.core.io.atomic import current_umask
 from tratteggio.core.project.codec import dumps, loads, pack_array, unpack_array
 
 FORMAT = "tratteggio.project/1"
@@ -67,6 +69,10 @@ class ProjectStore:
             for statement in filter(str.strip, SCHEMA.split(";")):
                 self.db.execute(statement)
             self.db.execute("INSERT OR REPLACE INTO meta VALUES ('format', ?)", (FORMAT,))
+        # SQLite makes the file 0644 whatever the umask: give it the mode the umask gives, so a
+        # colleague sharing the archive folder can write it when the user's umask says so
+        with contextlib.suppress(OSError):
+            os.chmod(self.path, 0o666 & ~current_umask())
 
     def checkpoint(self) -> None:
         """Fold the write-ahead log into the file, so the file alone holds everything."""

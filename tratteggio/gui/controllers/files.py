@@ -155,7 +155,7 @@ class FileController(QObject):
             self.session.warn("Open a photo before loading its mask.")
             return False
         try:
-            mask = load_mask(path, doc.photo.shape2d)
+            mask = load_mask(path, doc.photo.shape2d, on_warning=self.session.say)
         except TratteggioError as exc:
             self.session.warn(str(exc))
             return False
