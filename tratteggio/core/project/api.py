@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -48,32 +49,42 @@ def create_project(photo: Path, output: Path, mask: Path | None = None, embed: b
 
 
 def summarize_project(path: Path) -> dict[str, Any]:
-    """A JSON-ready summary: master, size, mask, interventions, last saved, pending recovery."""
-    doc, meta = read_project(path, verify=False)
-    with ProjectStore(path) as store:
-        embedded = store.master_bytes() is not None
+    """A JSON-ready summary: master, size, mask, interventions, last saved, pending recovery. Only
+    the project is read: the master's pixels are not decoded (and a missing master is reported)."""
+    try:
+        with ProjectStore(path) as store:
+            meta = store.meta()
+            embedded = store.master_bytes() is not None
+            rows = store.intervention_rows()
+            pixels = {i: store.intervention_pixels(i) for i, *_ in rows}
+            masked = store.mask_pixel_count()
+    except sqlite3.DatabaseError as exc:
+        raise ProjectError(f"{Path(path).name}: the project is damaged or truncated ({exc})") from None
     pending = pending_for(path)
+    recorded = meta.get("master_path")
     return {
         "project": str(Path(path).resolve()),
         "master": {
-            "path": meta.get("master_path"),
+            "path": recorded,
+            "found": bool(recorded and Path(recorded).is_file()),
             "sha256": meta.get("master_sha256"),
             "embedded": embedded,
-            "size": [doc.photo.width, doc.photo.height],
-            "description": doc.photo.describe(),
+            "size": meta.get("master_size"),
+            "channels": meta.get("master_channels"),
+            "dtype": meta.get("master_dtype"),
         },
-        "mask_pixels": int(doc.mask.sum()),
+        "mask_pixels": masked,
         "interventions": [
             {
-                "id": i.id,
-                "engine": i.result.request.engine,
-                "model": i.result.request.model,
-                "mask_pixels": i.mask.pixel_count,
-                "changed_pixels": i.result.effective_mask.pixel_count,
-                "visible": i.visible,
-                "accepted": i.accepted,
+                "id": fill_id,
+                "engine": _request(path, fill_id, info).get("engine"),
+                "model": _request(path, fill_id, info).get("model"),
+                "mask_pixels": pixels[fill_id][0],
+                "changed_pixels": pixels[fill_id][1],
+                "visible": visible,
+                "accepted": info.get("accepted"),
             }
-            for i in doc.interventions
+            for fill_id, _position, visible, info in rows
         ],
         "created": meta.get("created"),
         "last_saved": meta.get("saved"),
@@ -85,6 +96,13 @@ def summarize_project(path: Path) -> dict[str, Any]:
             "journaled": pending.saved if pending else None,
         },
     }
+
+
+def _request(path: Path, fill_id: int, info: Any) -> dict[str, Any]:
+    request = info.get("request") if isinstance(info, dict) else None
+    if not isinstance(request, dict):
+        raise ProjectError(f"{Path(path).name}: intervention {fill_id} has no readable request")
+    return request
 
 
 def export_project(

@@ -137,22 +137,11 @@ def _mtime(path: Path) -> float:
 def summarize(path: Path) -> Orphan:
     with ProjectStore(path) as store:
         meta = store.meta()
-        pixels = _mask_pixels(store)
+        pixels = store.mask_pixel_count()
         count = len(store.intervention_rows())
     return Orphan(
         path, meta.get("project"), meta.get("master_path"), str(meta.get("saved", "?")), pixels, count
     )
-
-
-def _mask_pixels(store: ProjectStore) -> int:
-    import zlib
-
-    import numpy as np
-
-    total = 0
-    for _, _, bits in store.mask_tiles():
-        total += int(np.unpackbits(np.frombuffer(zlib.decompress(bits), np.uint8)).sum())
-    return total
 
 
 def pending_for(project: Path) -> Orphan | None:

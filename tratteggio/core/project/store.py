@@ -114,7 +114,21 @@ class ProjectStore:
     # -- meta ----------------------------------------------------------------------------------
     def meta(self) -> dict[str, Any]:
         rows = self.db.execute("SELECT key, value FROM meta").fetchall()
-        return {key: loads(value, key) if key != "format" else value for key, value in rows}
+        try:
+            return {key: loads(value, key) if key != "format" else value for key, value in rows}
+        except ProjectError as exc:
+            raise ProjectError(f"{self.path.name}: {exc}") from None
+
+    def mask_pixel_count(self) -> int:
+        """Masked pixels, counted from the stored tiles (nothing else is read)."""
+        return sum(_count_bits(bits) for _, _, bits in self.mask_tiles())
+
+    def intervention_pixels(self, intervention: int) -> tuple[int, int]:
+        """(damage mask pixels, changed or blended pixels) of one intervention, from its stored bits."""
+        _, mask = self.mask_of(intervention)
+        query = "SELECT wheres FROM patches WHERE intervention = ?"
+        changed = sum(_count_bits(bytes(row[0])) for row in self.db.execute(query, (intervention,)))
+        return (_count_bits(mask) if mask else 0), changed
 
     def put_meta(self, db: sqlite3.Connection, **values: Any) -> None:
         for key, value in values.items():
@@ -219,6 +233,15 @@ class ProjectStore:
             "INSERT OR REPLACE INTO extras VALUES (?, ?, ?, ?)",
             (name, str(values.dtype), dumps(list(values.shape)), pack_array(stored)),
         )
+
+
+def _count_bits(packed: bytes) -> int:
+    import zlib
+
+    try:
+        return int(np.unpackbits(np.frombuffer(zlib.decompress(packed), np.uint8)).sum())
+    except zlib.error as exc:
+        raise ProjectError(f"a mask in the project is damaged ({exc})") from None
 
 
 class InterventionRow:
