@@ -7,6 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from tratteggio.cli.options import add_preview_options, add_request_options, progress_bar, request_from_args
+from tratteggio.cli.serve import add_remote_options, remote_from_args
 from tratteggio.core.errors import TratteggioError
 from tratteggio.core.io.fileset import check_targets
 from tratteggio.core.io.loading import load_mask, load_photo
@@ -33,6 +34,7 @@ def add_parsers(sub: argparse._SubParsersAction) -> dict[str, Command]:
     _add_output(p, "OUT", "restored photo; format from the extension (.png .tif .jpg .webp .bmp)")
     add_request_options(p)
     add_preview_options(p)
+    add_remote_options(p)
     r = sub.add_parser(
         "rerun",
         help="reproduce a result from its conservation record",
@@ -48,6 +50,7 @@ def add_parsers(sub: argparse._SubParsersAction) -> dict[str, Command]:
         help="allow pickle checkpoints the record names (a record never grants this by itself)",
     )
     add_preview_options(r)
+    add_remote_options(r)
     v = sub.add_parser(
         "verify",
         help="check that the files beside a record are the ones it names",
@@ -75,7 +78,7 @@ def cmd_restore(args: argparse.Namespace) -> int:
     photo = load_photo(args.photo)
     check_output(args.output, photo, [*inputs, *_preview_targets(args)], lossy=args.lossy)
     mask = load_mask(args.mask, photo.shape2d)
-    with progress_bar(f"restoring ({request.engine})") as update:
+    with remote_from_args(args), progress_bar(f"restoring ({request.engine})") as update:
         result = restore(photo, mask, request, on_step=_stepper(update))
     files = write_documented(
         args.output,
@@ -100,7 +103,7 @@ def cmd_rerun(args: argparse.Namespace) -> int:
     check_output(
         args.output, job.photo, [*job.inputs, *_preview_targets(args)], fills=len(job.steps), lossy=args.lossy
     )
-    with progress_bar("rerunning") as update:
+    with remote_from_args(args), progress_bar("rerunning") as update:
         pixels, fills = replay(job, on_step=_stepper(update))
     files = write_documented(
         args.output, pixels, job.photo, job.master, fills, inputs=job.inputs, lossy=args.lossy
