@@ -186,3 +186,31 @@ def test_a_full_queue_is_refused_and_a_client_that_leaves_the_queue_frees_its_pl
         running.send_json({"op": "cancel"})
         next_of(running, "cancelled", skip=("step",))
     assert client.get(INFO_PATH).json()["queue"] == {"running": False, "waiting": 0}
+
+
+def test_a_model_described_before_is_answered_at_once_while_the_device_is_busy(
+    client: TestClient, sd_model: str
+) -> None:
+    image, mask = crop()
+    with client.websocket_connect(RUN_PATH) as ws:
+        ws.send_json({"op": "prepare", "request": request(sd_model).to_dict()})
+        next_of(ws, "prepared")
+    with client.websocket_connect(RUN_PATH) as running:
+        send_fill(running, request(sd_model, steps=300, device="cpu"), image, mask)
+        next_of(running, "step")
+        with client.websocket_connect(RUN_PATH) as ws:
+            ws.send_json({"op": "prepare", "request": request(sd_model, seed=8, prompt="sky").to_dict()})
+            assert ws.receive_json()["type"] == "prepared"  # no queue: the same model, steps, strength
+        running.send_json({"op": "cancel"})
+        next_of(running, "cancelled", skip=("step", "started"))
+
+
+def test_a_first_message_that_is_not_json_is_refused(client: TestClient) -> None:
+    with client.websocket_connect(RUN_PATH) as ws:
+        ws.send_bytes(b"\x89PNG")
+        reply = ws.receive_json()
+    assert reply == {
+        "type": "error",
+        "kind": "request",
+        "message": "the first message must be a JSON object with an op",
+    }

@@ -18,7 +18,7 @@ import numpy as np
 from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
 
 from tratteggio import __version__
-from tratteggio.core.engines.model_call import DiffusionModel, ModelJob
+from tratteggio.core.engines.model_call import DiffusionModel, ModelInfo, ModelJob, info_key
 from tratteggio.core.engines.wire import PROTOCOL, decode_png, encode_png
 from tratteggio.core.errors import Cancelled, ModelError, RequestError, TratteggioError
 from tratteggio.core.request import DIFFUSION_ENGINE, RestorationRequest
@@ -26,6 +26,7 @@ from tratteggio.server.config import ServerConfig
 from tratteggio.server.device import Busy, DeviceQueue, DeviceThread
 
 log = logging.getLogger("tratteggio.server")
+RECEIVE_TIMEOUT_S = 60.0
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,7 @@ class ServerState:
     queue: DeviceQueue
     thread: DeviceThread
     calls: deque[CallLog] = field(default_factory=lambda: deque(maxlen=100))
+    infos: dict[str, ModelInfo] = field(default_factory=dict)  # what each prepare found, by info_key
 
     def info(self) -> dict[str, Any]:
         return {
@@ -101,21 +103,34 @@ class Call:
             await self.ws.close()
 
     async def _first_message(self) -> dict[str, Any]:
-        text = await self.ws.receive_text()
+        text = await self._receive("text", "the first message must be a JSON object with an op")
         try:
             message = json.loads(text)
         except json.JSONDecodeError:
-            raise RequestError("the first message must be a JSON object with an op") from None
+            message = None
         if not isinstance(message, dict):
             raise RequestError("the first message must be a JSON object with an op")
         return message
+
+    async def _receive(self, kind: str, refusal: str) -> Any:
+        """The client's next message of `kind` ("text" or "bytes"); a client that sends nothing for
+        a minute, or something else, is refused."""
+        try:
+            message = await asyncio.wait_for(self.ws.receive(), RECEIVE_TIMEOUT_S)
+        except TimeoutError:
+            raise RequestError(f"nothing arrived for {RECEIVE_TIMEOUT_S:.0f} s") from None
+        if message["type"] == "websocket.disconnect":
+            raise WebSocketDisconnect(message.get("code", 1000))
+        if message.get(kind) is None:
+            raise RequestError(refusal)
+        return message[kind]
 
     async def _dispatch(self, op: str, first: dict[str, Any]) -> None:
         if op == "info":
             await self.ws.send_json(self.state.info())
         elif op == "prepare":
             request = admit(first.get("request"), self.state)
-            info = await self._on_device(lambda: self.state.model.prepare(request))
+            info = await self._prepare(request)
             server = {"version": __version__, "device": self.state.device, "software": self.state.software}
             await self.ws.send_json({"type": "prepared", "info": info.to_dict(), "server": server})
         elif op == "fill":
@@ -123,11 +138,19 @@ class Call:
         else:
             raise RequestError(f"unknown op {op!r} (info, prepare, fill)")
 
+    async def _prepare(self, request: RestorationRequest) -> ModelInfo:
+        """A model described before is answered at once (no wait for the device, which may be busy
+        with someone's run); a new one is loaded on the device thread, in the queue's order."""
+        key = info_key(request)
+        if key not in self.state.infos:
+            self.state.infos[key] = await self._on_device(lambda: self.state.model.prepare(request))
+        return self.state.infos[key]
+
     async def _fill(self, first: dict[str, Any]) -> None:
         request = admit(first.get("request"), self.state)
         size = crop_size(first, self.state.config.limits.max_side)
-        image = decode_png(await self.ws.receive_bytes(), 3, np.uint8, size)
-        mask = decode_png(await self.ws.receive_bytes(), 1, np.uint8, size)
+        image = decode_png(await self._receive("bytes", "expected the crop as PNG"), 3, np.uint8, size)
+        mask = decode_png(await self._receive("bytes", "expected the mask as PNG"), 1, np.uint8, size)
         job = ModelJob(image, np.where(mask > 0, 255, 0).astype(np.uint8), request)
         loop, steps = asyncio.get_running_loop(), asyncio.Queue[tuple[int, Any, Any]]()
 

@@ -10,6 +10,7 @@ the same bytes.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -72,6 +73,12 @@ class DiffusionModel(Protocol):
         """Fill `job`; returns uint16 RGB at the job's size. `check()` raises Cancelled when the user
         has cancelled; it is called at every step."""
         ...
+
+
+def info_key(request: RestorationRequest) -> str:
+    """A model's `ModelInfo` depends on these fields only (not on the seed, prompt, blend...)."""
+    names = ("model", "model_config", "scheduler", "steps", "strength", "device", "dtype", "vae_tiling")
+    return json.dumps({name: getattr(request, name) for name in (*names, "cpu_offload")})
 
 
 def quantize16(rgb01: np.ndarray) -> np.ndarray:

@@ -25,7 +25,7 @@ from urllib.parse import urlsplit
 
 import numpy as np
 
-from tratteggio.core.engines.model_call import ModelInfo, ModelJob, PreviewReport
+from tratteggio.core.engines.model_call import ModelInfo, ModelJob, PreviewReport, info_key
 from tratteggio.core.engines.wire import RUN_PATH, decode_png, encode_png, read_token
 from tratteggio.core.errors import Cancelled, ModelError, RequestError, TratteggioError
 from tratteggio.core.request import RestorationRequest
@@ -98,7 +98,7 @@ class RemoteModel:
             return call.expect("info")
 
     def prepare(self, request: RestorationRequest) -> ModelInfo:
-        key = _info_key(request)
+        key = info_key(request)
         with self._lock:
             if key in self._infos:
                 return self._infos[key]
@@ -143,12 +143,6 @@ class RemoteModel:
             except Cancelled:
                 call.cancel()
                 raise
-
-
-def _info_key(request: RestorationRequest) -> str:
-    """A model's description depends on these fields only (not on the seed, prompt or blend)."""
-    keep = ("model", "model_config", "scheduler", "steps", "strength", "device", "dtype")
-    return json.dumps({k: getattr(request, k) for k in (*keep, "vae_tiling", "cpu_offload")})
 
 
 def _connect(target: RemoteTarget) -> Any:
