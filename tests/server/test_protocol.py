@@ -56,6 +56,7 @@ def test_info_names_the_device_software_models_and_limits(client: TestClient, sd
     assert info["device"] == "cpu" and info["models"] == [sd_model]
     assert info["software"]["torch"].startswith("2.") and "diffusers" in info["software"]
     assert info["limits"]["max_steps"] == 400 and info["queue"] == {"running": False, "waiting": 0}
+    assert [client.get(path).status_code for path in ("/docs", "/openapi.json", "/")] == [404] * 3
 
 
 @pytest.mark.parametrize("header", [None, "Bearer wrong-token-0123456789", f"Basic {TOKEN}", TOKEN])

@@ -150,7 +150,7 @@ class PreferencesDialog(QDialog):
         self.answer.setText(
             f"Connected: device {info.get('device')}, torch {software.get('torch', '?')}, "
             f"diffusers {software.get('diffusers', '?')}, Tratteggio {info.get('version')}; "
-            f"{busy}, {queue.get('waiting', 0)} waiting. Models:"
+            f"{busy}, {queue.get('waiting', 0)} waiting. Models (double-click one to use it):"
         )
         self.models.clear()
         self.models.addItems([str(m) for m in info.get("models", [])])

@@ -42,7 +42,13 @@ def create_app(config: ServerConfig, model: DiffusionModel | None = None) -> Fas
         yield
         state.thread.shutdown()
 
-    app = FastAPI(title="Tratteggio diffusion server", lifespan=lifespan, docs_url=None, redoc_url=None)
+    app = FastAPI(
+        title="Tratteggio diffusion server",
+        lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
+        openapi_url=None,
+    )
     app.state.tratteggio = state
 
     def require_token(request: Request) -> None:
