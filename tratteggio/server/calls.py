@@ -27,6 +27,7 @@ from tratteggio.server.device import Busy, DeviceQueue, DeviceThread
 
 log = logging.getLogger("tratteggio.server")
 RECEIVE_TIMEOUT_S = 60.0
+INLINE_PIXELS = 64 * 64  # SD 1.5's latent previews; SDXL's and TAESD's go to the encoder thread
 
 
 @dataclass(frozen=True)
@@ -155,7 +156,12 @@ class Call:
         loop, steps = asyncio.get_running_loop(), asyncio.Queue[tuple[int, Any, Any]]()
 
         def report(step: int, rgb16: np.ndarray, timestep: float | None) -> None:
-            loop.call_soon_threadsafe(steps.put_nowait, (step, rgb16, timestep))
+            # A latent-sized preview encodes in well under a millisecond: cheaper here than a
+            # hand-off to the encoder thread. Full-size ones (TAESD) go there, off the model's path.
+            small = rgb16.shape[0] * rgb16.shape[1] <= INLINE_PIXELS
+            loop.call_soon_threadsafe(
+                steps.put_nowait, (step, encode_png(rgb16) if small else rgb16, timestep)
+            )
 
         def work() -> np.ndarray:
             multiple = self.state.model.prepare(request).multiple
@@ -165,21 +171,28 @@ class Call:
 
         task = asyncio.ensure_future(self._on_device(work))
         task.add_done_callback(_retrieved)  # the client may be gone before the model call ends
+        await self._stream(task, steps)
+        fill = task.result()
+        await self.ws.send_json({"type": "done"})
+        await self.ws.send_bytes(await self.state.thread.encode(encode_png, fill))
+
+    async def _stream(self, task: asyncio.Future[Any], steps: asyncio.Queue[tuple[int, Any, Any]]) -> None:
+        """Send each step's preview as it comes, until the model call has ended and all are sent
+        (none once the call is cancelled)."""
         while not (task.done() and steps.empty()):
             getter = asyncio.ensure_future(steps.get())
             await asyncio.wait({getter, task}, return_when=asyncio.FIRST_COMPLETED)
             if not getter.done():
                 getter.cancel()
                 continue
-            step, rgb16, timestep = getter.result()
-            if not self.stop.is_set():
-                data = await self.state.thread.encode(encode_png, rgb16)
-                await self.ws.send_json({"type": "step", "step": step, "timestep": timestep})
-                await self.ws.send_bytes(data)
-                self.steps = step + 1
-        fill = task.result()
-        await self.ws.send_json({"type": "done"})
-        await self.ws.send_bytes(await self.state.thread.encode(encode_png, fill))
+            step, picture, timestep = getter.result()
+            if self.stop.is_set():
+                continue
+            if not isinstance(picture, bytes):
+                picture = await self.state.thread.encode(encode_png, picture)
+            await self.ws.send_json({"type": "step", "step": step, "timestep": timestep})
+            await self.ws.send_bytes(picture)
+            self.steps = step + 1
 
     def _check(self) -> None:
         if self.stop.is_set():
