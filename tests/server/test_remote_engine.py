@@ -9,6 +9,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from tests.core.helpers import coffee
@@ -16,7 +17,9 @@ from tests.serving import Running, running_server
 from tratteggio.cli import main
 from tratteggio.core import Cancelled, Photo, StepPreview, restore
 from tratteggio.core.engines import diffusion_on
+from tratteggio.core.engines.model_call import ModelJob
 from tratteggio.core.engines.remote import RemoteError, RemoteModel, RemoteTarget
+from tratteggio.core.errors import RequestError
 from tratteggio.server.config import ServerConfig
 
 from .conftest import loss_mask, request
@@ -146,3 +149,17 @@ def test_an_unreachable_server_is_one_line(sd_model: str, token_file: Path) -> N
         str(raised.value)
         == f"cannot reach the diffusion server at http://127.0.0.1:{port} (Connection refused)"
     )
+
+
+def test_a_crop_the_server_refuses_comes_back_as_its_message(
+    server: Running, sd_model: str, token_file: Path
+) -> None:
+    model = RemoteModel(RemoteTarget.parse(server.url, token_file))
+    big = ModelJob(np.zeros((1024, 1024, 3), np.uint8), np.zeros((1024, 1024), np.uint8), request(sd_model))
+    with pytest.raises(RequestError) as raised:
+        model.run(big, lambda *a: None, lambda: None)
+    assert str(raised.value) == (
+        f"diffusion server {model.target.host}: the crop is 1024x1024: this server takes at most 512 px "
+        "on a side"
+    )
+    assert wait_for_calls(server, 1) == ["fill:refused"]

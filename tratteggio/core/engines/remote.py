@@ -185,10 +185,17 @@ class _Call:
         self.ws, self.target, self.check, self.on_notice = ws, target, check, on_notice
 
     def send(self, message: dict[str, Any]) -> None:
-        self._guard(lambda: self.ws.send(json.dumps(message)))
+        self._transmit(json.dumps(message))
 
     def send_bytes(self, data: bytes) -> None:
-        self._guard(lambda: self.ws.send(data))
+        self._transmit(data)
+
+    def _transmit(self, data: bytes | str) -> None:
+        try:
+            self._guard(lambda: self.ws.send(data))
+        except RemoteError:
+            self.expect()  # a refusal the server sent before it closed says more than "lost"
+            raise
 
     def cancel(self) -> None:
         """Tell the server to stop; it does so within a step. Closing afterwards would do it too."""
