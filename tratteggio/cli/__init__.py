@@ -11,7 +11,7 @@ import sys
 from collections.abc import Callable, Sequence
 
 from tratteggio import __version__
-from tratteggio.cli import batch, lab, models, project, restore, studio
+from tratteggio.cli import batch, lab, models, project, restore, serve, studio
 from tratteggio.cli.messages import OneLineParser, one_line, say_warnings, settle_streams
 from tratteggio.core.errors import TratteggioError
 
@@ -29,7 +29,7 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Command]]:
     parser.add_argument("--version", action="version", version=f"tratteggio {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     commands: dict[str, Command] = {}
-    for module in (studio, restore, project, models, lab, batch):
+    for module in (studio, restore, project, models, lab, batch, serve):
         commands.update(module.add_parsers(sub))
     return parser, commands
 

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from tratteggio.cli.messages import warn
 from tratteggio.cli.options import add_preview_options, add_request_options, progress_bar, request_from_args
+from tratteggio.cli.serve import add_remote_options, remote_from_args
 from tratteggio.core.errors import TratteggioError
 from tratteggio.core.io.fileset import check_folder_target, check_targets, made_folder
 from tratteggio.core.io.loading import load_mask, load_photo
@@ -35,6 +36,7 @@ def add_parsers(sub: argparse._SubParsersAction) -> dict[str, Command]:
     _add_output(p, "OUT", "restored photo; format from the extension (.png .tif .jpg .webp .bmp)")
     add_request_options(p)
     add_preview_options(p)
+    add_remote_options(p)
     r = sub.add_parser(
         "rerun",
         help="reproduce a result from its conservation record",
@@ -50,6 +52,7 @@ def add_parsers(sub: argparse._SubParsersAction) -> dict[str, Command]:
         help="allow pickle checkpoints the record names (a record never grants this by itself)",
     )
     add_preview_options(r)
+    add_remote_options(r)
     v = sub.add_parser(
         "verify",
         help="check that the files beside a record are the ones it names",
@@ -77,7 +80,7 @@ def cmd_restore(args: argparse.Namespace) -> int:
     photo = load_photo(args.photo)
     check_output(args.output, photo, [*inputs, *extras], lossy=args.lossy)
     mask = load_mask(args.mask, photo.shape2d, on_warning=warn)
-    with progress_bar(f"restoring ({request.engine})") as update:
+    with remote_from_args(args), progress_bar(f"restoring ({request.engine})") as update:
         result = restore(photo, mask, request, on_step=_stepper(update))
     with _previews_folder(args):
         files = write_documented(
@@ -102,7 +105,7 @@ def cmd_rerun(args: argparse.Namespace) -> int:
     job = load_replay(args.record, allow_pickle=args.allow_pickle)
     extras = _check_previews(args, job.inputs)
     check_output(args.output, job.photo, [*job.inputs, *extras], fills=len(job.steps), lossy=args.lossy)
-    with progress_bar("rerunning") as update:
+    with remote_from_args(args), progress_bar("rerunning") as update:
         pixels, fills = replay(job, on_step=_stepper(update))
     results = [f.result for f in fills]
     with _previews_folder(args):

@@ -23,6 +23,7 @@ from tratteggio.gui.panels.age_panel import AgePanel
 from tratteggio.gui.panels.detect_panel import DetectPanel
 from tratteggio.gui.panels.interventions_panel import InterventionsPanel
 from tratteggio.gui.panels.restore_panel import RestorePanel
+from tratteggio.gui.preferences import PreferencesDialog, apply_diffusion_preference
 from tratteggio.gui.session import StudioSession
 from tratteggio.gui.status_bar import StatusBar
 from tratteggio.gui.timeline import Timeline
@@ -73,6 +74,7 @@ class MainWindow(QMainWindow):
             self.open_model_manager,
             self.export_layers,
             self.close,
+            open_preferences=self.open_preferences,
         )
         self.menus = Menus(self.menuBar(), parts)
         self._restore_settings()
@@ -142,6 +144,11 @@ class MainWindow(QMainWindow):
         self.manager.modelChosen.connect(self.panel.add_model)
         self.manager.show()
 
+    def open_preferences(self) -> None:
+        self.preferences = PreferencesDialog(self.session, self)
+        self.preferences.modelChosen.connect(self.panel.add_model)
+        self.preferences.show()
+
     def export_layers(self) -> None:
         folder = QFileDialog.getExistingDirectory(self, "Folder for the numbered layers", prefs.last_folder())
         if folder:
@@ -181,6 +188,9 @@ class MainWindow(QMainWindow):
         if isinstance(color, list) and len(color) == 4:
             self.canvas.mask_color_chosen = True
             self.canvas.set_mask_color(tuple(int(v) for v in color))  # type: ignore[arg-type]
+        problem = apply_diffusion_preference(self.session)  # this computer, or a server
+        if problem:
+            self.session.say(problem)
         engine = store.value("engine")
         if engine:
             self.panel.select_engine(str(engine), store.value("model") or None)

@@ -30,6 +30,7 @@ class MenuParts:
     open_models: Callable[[], None]
     export_layers: Callable[[], None]
     quit: Callable[[], object]
+    open_preferences: Callable[[], None] | None = None
 
 
 class Menus:
@@ -77,6 +78,9 @@ class Menus:
         self._add(menu, "clear", "&Clear Mask", "Delete", lambda: self._mask_op("clear", lambda m: m & False))
         self._add(menu, "grow", "&Grow Mask…", "Ctrl+Alt+G", lambda: self._ask_resize(grow=True))
         self._add(menu, "shrink", "&Shrink Mask…", "Ctrl+Alt+S", lambda: self._ask_resize(grow=False))
+        if self.parts.open_preferences is not None:
+            menu.addSeparator()
+            self._add(menu, "preferences", "&Preferences…", "Ctrl+,", self.parts.open_preferences)
 
     def _view_menu(self) -> None:
         c, menu = self.parts.canvas, self.bar.addMenu("&View")
