@@ -144,7 +144,8 @@ class ProjectStore:
 
     # -- mask ----------------------------------------------------------------------------------
     def mask_tiles(self) -> Iterator[tuple[int, int, bytes]]:
-        yield from self.db.execute("SELECT ty, tx, bits FROM mask_tiles")
+        rows = self.db.execute("SELECT ty, tx, bits FROM mask_tiles").fetchall()  # no cursor left open
+        yield from ((int(ty), int(tx), bytes(bits)) for ty, tx, bits in rows)
 
     def put_tiles(self, db: sqlite3.Connection, tiles: dict[tuple[int, int], bytes | None]) -> None:
         """Write the tiles given; None removes an empty tile."""
