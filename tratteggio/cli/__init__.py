@@ -11,7 +11,7 @@ import sys
 from collections.abc import Callable, Sequence
 
 from tratteggio import __version__
-from tratteggio.cli import lab, models, restore, studio
+from tratteggio.cli import lab, models, restore, studio, support
 from tratteggio.core.errors import TratteggioError
 
 EXIT_OK, EXIT_INTERNAL, EXIT_BAD_INPUT, EXIT_CANCELLED = 0, 1, 2, 130
@@ -27,7 +27,7 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Command]]:
     parser.add_argument("--version", action="version", version=f"tratteggio {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     commands: dict[str, Command] = {}
-    for module in (studio, restore, models, lab):
+    for module in (studio, restore, models, lab, support):
         commands.update(module.add_parsers(sub))
     return parser, commands
 
@@ -67,4 +67,6 @@ def _log() -> str:
 
 def studio_main() -> int:
     """The `tratteggio-studio` gui-script (no console window on Windows)."""
-    return main(["open", *sys.argv[1:2]])
+    studio.log_missing_streams()
+    # the file a desktop entry or "Open with" passes (%f), and options; macOS adds a -psn_ process id
+    return main(["open", *[arg for arg in sys.argv[1:] if not arg.startswith("-psn_")]])
