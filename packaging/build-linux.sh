@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Build the Linux bundle (PyInstaller one-folder), its .tar.gz and a .deb into dist/.
-#   packaging/build-linux.sh            build all three
+#   packaging/build-linux.sh                   build all three
+#   REUSE_BUNDLE=1 packaging/build-linux.sh    package the bundle already in dist/tratteggio again
 # Fails past the size budget (bundle 1.4 GB unpacked, .deb 450 MB) or when a CUDA library or model
 # weights got into the bundle. Needs: pyinstaller, pyinstaller-hooks-contrib, dpkg-deb.
 set -euo pipefail
@@ -13,10 +14,14 @@ APP_ID=org.tratteggio.Tratteggio
 MAX_BUNDLE_MB=1400 MAX_DEB_MB=450  # MB = 10^6 bytes
 started=$SECONDS
 
-echo "== bundle (PyInstaller)"
-PYTHONPATH=$ROOT python3 -m PyInstaller --noconfirm --log-level WARN --distpath dist \
-  --workpath build/pyinstaller packaging/tratteggio.spec
-echo "bundle built in $((SECONDS - started)) s"
+if [ "${REUSE_BUNDLE:-0}" = 1 ] && [ -x "$BUNDLE/tratteggio" ]; then
+  echo "== bundle: reusing $BUNDLE"
+else
+  echo "== bundle (PyInstaller)"
+  PYTHONPATH=$ROOT python3 -m PyInstaller --noconfirm --log-level WARN --distpath dist \
+    --workpath build/pyinstaller packaging/tratteggio.spec
+  echo "bundle built in $((SECONDS - started)) s"
+fi
 
 echo "== size budget and forbidden files"
 bad=$(cd "$BUNDLE" && find . \( -name 'libcu*' -o -name 'libnccl*' -o -path '*nvidia/*' -o -name '*.safetensors' \) -print)
@@ -28,6 +33,7 @@ echo "bundle: ${bundle_mb} MB unpacked (budget ${MAX_BUNDLE_MB} MB)"
 echo "== tar.gz"
 tarball=dist/tratteggio-$VERSION-linux-$(uname -m).tar.gz
 tar -C dist -cf - tratteggio | gzip -6 > "$tarball"
+echo "tar.gz written at $((SECONDS - started)) s"
 
 echo "== .deb"
 stage=build/deb/tratteggio_${VERSION}_$ARCH
@@ -49,8 +55,9 @@ sed -e "s/@VERSION@/$VERSION/" -e "s/@ARCH@/$ARCH/" -e "s/@GLIBC@/$glibc/" \
   -e "s/@SIZE@/$(du -sk "$stage" | cut -f1)/" -e "s/@QTDEPENDS@/$(python3 packaging/qt_depends.py)/" \
   packaging/linux/control.in > "$stage/DEBIAN/control"
 deb=dist/tratteggio_${VERSION}_$ARCH.deb
-# xz with every core: the smallest package in the least time
-dpkg-deb --root-owner-group -Zxz -z6 --threads-max="$(nproc)" --build "$stage" "$deb" >/dev/null
+# zstd: xz -6 is 12% smaller but took 10x the CPU time (0.65 s per MB against 0.07 s, measured on
+# torch's library); dpkg reads zstd since 1.21.18 (Debian 12), and Ubuntu's since 21.10
+dpkg-deb --root-owner-group -Zzstd -z12 --threads-max="$(nproc)" --build "$stage" "$deb" >/dev/null
 deb_mb=$(( $(stat -c %s "$deb") / 1000000 ))
 echo "deb: ${deb_mb} MB (budget ${MAX_DEB_MB} MB); tar.gz: $(( $(stat -c %s "$tarball") / 1000000 )) MB"
 [ "$deb_mb" -le "$MAX_DEB_MB" ] || { echo ".deb over budget"; exit 1; }
