@@ -114,13 +114,24 @@ def missing_libraries(binary: Path) -> list[str] | None:
     if ldd is None or not binary.is_file():
         return None
     try:
-        done = subprocess.run([ldd, str(binary)], capture_output=True, text=True, timeout=30)
+        done = subprocess.run(
+            [ldd, str(binary)], capture_output=True, text=True, timeout=30, env=_loader_env()
+        )
     except (OSError, subprocess.SubprocessError):
         return None
     missing = [
         line.split("=>")[0].strip() for line in done.stdout.splitlines() if line.strip().endswith("not found")
     ]
     return list(dict.fromkeys(missing))
+
+
+def _loader_env() -> dict[str, str]:
+    """The environment the program's own loader sees: a frozen bundle finds its libraries first."""
+    env = dict(os.environ)
+    bundle = getattr(sys, "_MEIPASS", None)
+    if bundle:
+        env["LD_LIBRARY_PATH"] = os.pathsep.join(p for p in (bundle, env.get("LD_LIBRARY_PATH", "")) if p)
+    return env
 
 
 def platform_problem(env: Mapping[str, str] = os.environ, system: str = sys.platform) -> str | None:
