@@ -48,7 +48,7 @@ def test_about_shows_the_doctor_report_and_copies_it(window: MainWindow, qtbot: 
     assert not dialog.copy_button.isEnabled()
     qtbot.waitUntil(lambda: dialog.report is not None, timeout=60000)  # type: ignore[attr-defined]
     text = dialog.text.toPlainText()
-    for part in ("Tratteggio", "Qt ", "torch", "Models", "Logs"):
+    for part in ("Tratteggio", "Qt ", "torch", "diffusers", "Models", "Logs"):
         assert part in text
     assert dialog.report is not None and dialog.report.qt.starts is True
     assert dialog.report.qt.qt.startswith("6.") and dialog.report.qt.platform == "offscreen"

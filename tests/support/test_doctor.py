@@ -17,8 +17,8 @@ from tratteggio.core.support import checks, doctor, libcheck
 from tratteggio.core.support.render import render
 
 KEYS = {
-    "tratteggio", "python", "system", "executable", "frozen", "qt", "torch", "models", "folders", "hub",
-    "known_bad", "problems",
+    "tratteggio", "python", "system", "executable", "frozen", "qt", "torch", "libraries", "models", "folders",
+    "hub", "known_bad", "problems",
 }  # fmt: skip
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -33,6 +33,7 @@ def test_doctor_json_has_every_key_and_exits_0(capsys: pytest.CaptureFixture[str
     assert report["qt"]["qt"].startswith("6.")
     assert report["torch"]["version"] and report["torch"]["device"] in ("cpu", "cuda", "mps")
     assert report["torch"]["build"]
+    assert report["libraries"]["diffusers"][0].isdigit() and report["libraries"]["transformers"][0].isdigit()
     assert report["models"]["cache"] and report["models"]["models"] == []
     assert report["folders"]["state"] and report["folders"]["crash_log"].endswith("crash.log")
     assert report["hub"]["offline"] is True and report["hub"]["reachable"] is None

@@ -18,6 +18,16 @@ from tratteggio import __version__
 from tratteggio.core.engines.devices import TorchFacts, torch_facts
 from tratteggio.core.support import libcheck
 
+# The libraries whose versions a bug report needs (distribution names).
+LIBRARIES = (
+    "diffusers",
+    "transformers",
+    "huggingface-hub",
+    "numpy",
+    "opencv-contrib-python-headless",
+    "scikit-image",
+    "pillow",
+)
 # Releases with a known crash: (distribution, version, what happens).
 KNOWN_BAD = (
     ("PySide6-Essentials", "6.12.0", "drops a reference to True on every signal emit: long sessions abort"),
@@ -85,6 +95,7 @@ class Report:
     frozen: bool
     qt: QtFacts
     torch: TorchFacts
+    libraries: dict[str, str]
     models: ModelFacts
     folders: Folders
     hub: HubFacts
@@ -105,6 +116,7 @@ def collect(runtime: QtRuntime | None = None, network: bool = True) -> Report:
         frozen=bool(getattr(sys, "frozen", False)),
         qt=qt_facts(runtime or QtRuntime()),
         torch=torch_facts(),
+        libraries={dist: version_of(dist) or "not installed" for dist in LIBRARIES},
         models=model_facts(),
         folders=folders(),
         hub=hub_facts(network),

@@ -26,6 +26,7 @@ def render(report: Report) -> str:
         f"Program     {report.executable}{'  (installed bundle)' if report.frozen else ''}",
         *_qt(report),
         *_torch(report),
+        "Libraries   " + ", ".join(f"{name} {version}" for name, version in report.libraries.items()),
         *_models(report),
         *_folders(report),
         _hub(report),
