@@ -11,7 +11,7 @@ import sys
 from collections.abc import Callable, Sequence
 
 from tratteggio import __version__
-from tratteggio.cli import batch, lab, models, project, restore, serve, studio
+from tratteggio.cli import batch, lab, models, project, restore, serve, studio, support
 from tratteggio.cli.messages import OneLineParser, one_line, say_warnings, settle_streams
 from tratteggio.core.errors import TratteggioError
 
@@ -29,7 +29,7 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Command]]:
     parser.add_argument("--version", action="version", version=f"tratteggio {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     commands: dict[str, Command] = {}
-    for module in (studio, restore, project, models, lab, batch, serve):
+    for module in (studio, restore, project, models, lab, batch, serve, support):
         commands.update(module.add_parsers(sub))
     return parser, commands
 
@@ -69,4 +69,6 @@ def _log() -> str:
 
 def studio_main() -> int:
     """The `tratteggio-studio` gui-script (no console window on Windows)."""
-    return main(["open", *sys.argv[1:2]])
+    studio.log_missing_streams()
+    # the file a desktop entry or "Open with" passes (%f), and options; macOS adds a -psn_ process id
+    return main(["open", *[arg for arg in sys.argv[1:] if not arg.startswith("-psn_")]])

@@ -5,10 +5,12 @@ from __future__ import annotations
 import sys
 
 from PySide6.QtCore import QTimer
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
 from tratteggio.gui import crash, settings
 from tratteggio.gui.main_window import MainWindow
+from tratteggio.resources import resource
 
 
 def make_window(photo: str | None = None, mask: str | None = None) -> MainWindow:
@@ -24,6 +26,8 @@ def run_studio(photo: str | None = None, mask: str | None = None, snapshot: str 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setOrganizationName(settings.ORGANIZATION)
     app.setApplicationName(settings.APPLICATION)
+    QApplication.setWindowIcon(QIcon(str(resource("icons/tratteggio.png"))))
+    QApplication.setDesktopFileName("org.tratteggio.Tratteggio")  # Wayland: the window finds its .desktop
     crash.install()
     window = make_window(photo, mask)
     window.raise_()

@@ -14,6 +14,7 @@ from tratteggio.gui.canvas import Canvas, Tool
 from tratteggio.gui.controllers.candidates import CandidateController
 from tratteggio.gui.controllers.files import FileController
 from tratteggio.gui.controllers.project import ProjectController
+from tratteggio.gui.help import HelpMenu, HelpParts
 from tratteggio.gui.session import StudioSession
 
 
@@ -42,6 +43,7 @@ class Menus:
         self._view_menu()
         self._tools_menu()
         self._restore_menu()
+        self.help = HelpMenu(bar, HelpParts(self.actions, parts.files, parts.session, parts.dialogs))
         parts.files.recentChanged.connect(self.refresh_recent)
         self.refresh_recent()
 
@@ -112,7 +114,9 @@ class Menus:
     def _restore_menu(self) -> None:
         runs, menu = self.parts.runs, self.bar.addMenu("&Restore")
         self._add(menu, "models", "&Models…", None, self.parts.open_models)
-        self._add(menu, "restore", "&Restore", "Ctrl+Return", runs.start)
+        restore = self._add(menu, "restore", "&Restore", "Ctrl+Enter", runs.start)
+        # both keys labelled Enter (main and keypad); the menu, the README and the panel say Ctrl+Enter
+        restore.setShortcuts([QKeySequence("Ctrl+Enter"), QKeySequence("Ctrl+Return")])
         self._add(menu, "cancel", "&Cancel", "Esc", runs.cancel)
         self._add(menu, "accept", "&Accept", "Ctrl+Shift+A", runs.accept)
         self._add(menu, "discard", "&Discard", None, runs.discard)
