@@ -291,12 +291,12 @@ def test_taesd_previews_when_its_weights_are_on_disk(
     ).save_pretrained(tmp_path / "taesd")
     monkeypatch.setenv("TRATTEGGIO_TAESD", str(tmp_path / "taesd"))
     monkeypatch.setenv("TRATTEGGIO_PREVIEWS", "taesd")
-    diffusion_engine()._previewers.clear()
+    diffusion_engine().model._previewers.clear()
     seen: list[StepPreview] = []
     try:
         result = restore(Photo(coffee()[:200, :300]), loss_mask(), request(sd_model), on_step=seen.append)
     finally:
-        diffusion_engine()._previewers.clear()
+        diffusion_engine().model._previewers.clear()
     assert result.engine_info["previews"] == "taesd"
     assert len(seen) == STEPS + 1 and all(s.pixels.shape == seen[0].pixels.shape for s in seen)
 
@@ -315,7 +315,7 @@ def test_out_of_memory_is_one_clear_line_and_the_model_stays_usable(
     from tratteggio.core.engines.diffusion import diffusion_engine
 
     photo, mask = Photo(coffee()[:200, :300]), loss_mask()
-    unet = diffusion_engine().loaded(request(sd_model)).pipe.unet
+    unet = diffusion_engine().model.loaded(request(sd_model)).pipe.unet
 
     def exhausted(*args: object, **kwargs: object) -> object:
         raise torch.OutOfMemoryError("CUDA out of memory. Tried to allocate 2.00 GiB")

@@ -14,13 +14,15 @@ from pathlib import Path
 import numpy as np
 
 from tratteggio.core.errors import RequestError
-from tratteggio.core.io.atomic import write_bytes_atomic
+from tratteggio.core.io.fileset import FileSet
 from tratteggio.core.lab.aging import AgingRequest, age
 from tratteggio.core.lab.metrics import fidelity
 from tratteggio.core.mask import Mask
 from tratteggio.core.photo import Photo
 from tratteggio.core.pipeline.restore import restore
 from tratteggio.core.request import CLASSICAL_ENGINES, RestorationRequest
+
+MIN_SIDE = 7  # SSIM's window
 
 
 @dataclass(frozen=True)
@@ -46,9 +48,8 @@ def parse_engines(text: str) -> list[RestorationRequest]:
         elif item in CLASSICAL_ENGINES:
             requests.append(RestorationRequest(engine=item))
         else:
-            raise RequestError(
-                f"unknown engine '{item}' (choose from {', '.join(CLASSICAL_ENGINES)}, diffusion:MODEL)"
-            )
+            valid = ", ".join([*CLASSICAL_ENGINES, "diffusion:MODEL"])
+            raise RequestError(f"unknown engine '{item}' ({valid})")
     if not requests:
         raise RequestError("no engines given")
     return requests
@@ -64,6 +65,12 @@ def evaluate(
     progress: Progress | None = None,
 ) -> tuple[list[Row], list[np.ndarray]]:
     """Rows of scores, and one contact-sheet strip (damaged | restored | truth) per row."""
+    for name, photo in photos:
+        if min(photo.shape2d) < MIN_SIDE:
+            raise RequestError(
+                f"{name}: {photo.width}x{photo.height} is too small to evaluate (SSIM needs at least "
+                f"{MIN_SIDE}x{MIN_SIDE} pixels)"
+            )
     rows, strips = [], []
     total, done = len(photos) * len(engines), 0
     for name, photo in photos:
@@ -135,26 +142,38 @@ def markdown(rows: Sequence[Row]) -> str:
     return "\n".join(lines) + "\n"
 
 
+REPORT_FILES = ("report.md", "report.csv", "report.json", "contact-sheet.png")
+
+
 def write_report(
-    folder: Path, rows: Sequence[Row], strips: Sequence[np.ndarray], aging: AgingRequest
+    folder: Path,
+    rows: Sequence[Row],
+    strips: Sequence[np.ndarray],
+    aging: AgingRequest,
+    inputs: Sequence[Path] = (),
 ) -> None:
+    """The report's files in `folder` (which must exist), all of them or none."""
     from tratteggio.core.io.saving import encode_png
 
-    folder.mkdir(parents=True, exist_ok=True)
     header = (
         f"# Tratteggio evaluation\n\nDamage: {', '.join(aging.kinds)}; severity {aging.severity}; "
         f"seed {aging.seed}. Each photo was aged, then restored with the true mask.\n\n"
     )
-    write_bytes_atomic(folder / "report.md", (header + markdown(rows)).encode())
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(COLUMNS)
     for r in rows:
         writer.writerow([getattr(r, c) for c in COLUMNS])
-    write_bytes_atomic(folder / "report.csv", buffer.getvalue().encode())
     data = {"aging": asdict(aging), "rows": [asdict(r) for r in rows]}
-    write_bytes_atomic(folder / "report.json", json.dumps(data, indent=2).encode())
-    if strips:
-        width = max(s.shape[1] for s in strips)
-        padded = [np.pad(s, ((0, 4), (0, width - s.shape[1]), (0, 0)), constant_values=255) for s in strips]
-        write_bytes_atomic(folder / "contact-sheet.png", encode_png(np.vstack(padded)))
+    md, table, js, sheet = (folder / name for name in REPORT_FILES)
+    targets = [md, table, js, sheet] if strips else [md, table, js]
+    with FileSet(targets, inputs) as staged:
+        staged.write_bytes(md, (header + markdown(rows)).encode("utf-8", "backslashreplace"))
+        staged.write_bytes(table, buffer.getvalue().encode("utf-8", "backslashreplace"))
+        staged.write_bytes(js, json.dumps(data, indent=2).encode())
+        if strips:
+            width = max(s.shape[1] for s in strips)
+            padded = [
+                np.pad(s, ((0, 4), (0, width - s.shape[1]), (0, 0)), constant_values=255) for s in strips
+            ]
+            staged.write_bytes(sheet, encode_png(np.vstack(padded)))

@@ -48,9 +48,9 @@ def load_replay(path: str | Path, *, allow_pickle: bool = False) -> Replay:
     path = Path(path)
     record = read_record(path)
     master = _find_master(path, record)
-    photo = load_photo(master)
-    if sha256_file(master) != record.master.sha256:
+    if sha256_file(master) != record.master.sha256:  # before decoding: a changed file is not read
         raise TratteggioError(f"{master.name}: the master has changed since the record was written")
+    photo = load_photo(master)
     steps, inputs = [], [path, master]
     for item in record.interventions:
         mask_path = sidecar_file(path, item.mask.file, "mask")
@@ -105,20 +105,26 @@ def replay(
 
 
 def verify_set(path: str | Path, on_file: Callable[[str], None] | None = None) -> list[str]:
-    """Problems with the set a record describes (empty: the files are the ones it names).
+    """Problems with the set a record describes (empty: the files are the ones it names, the
+    master is the one it names, and every request can be replayed).
 
     A set torn by a crash mid-write shows up here: a new output beside the old record disagrees
     with the hash the record names.
     """
     path = Path(path)
     record = read_record(path)
+    problems = _master_problems(path, record)
+    for item in record.interventions:
+        try:
+            _request(item, allow_pickle=False)
+        except TratteggioError as exc:
+            problems.append(str(exc))
     named = [
         ("output", record.output.file, record.output.sha256),
         ("loss map", record.loss_map.file, record.loss_map.sha256),
         ("mask", record.mask.file, record.mask.sha256),
     ]
     named += [(f"mask of intervention {i.id}", i.mask.file, i.mask.sha256) for i in record.interventions]
-    problems = []
     for what, name, expected in named:
         if not name or not expected:
             continue
@@ -130,3 +136,13 @@ def verify_set(path: str | Path, on_file: Callable[[str], None] | None = None) -
         elif sha256_file(file) != expected:
             problems.append(f"{name}: differs from the record ({what}); the set is torn or was edited")
     return problems
+
+
+def _master_problems(path: Path, record: ConservationRecord) -> list[str]:
+    try:
+        master = _find_master(path, record)
+    except TratteggioError as exc:
+        return [str(exc)]
+    if sha256_file(master) != record.master.sha256:
+        return [f"{master.name}: differs from the record (master); it has changed since"]
+    return []

@@ -163,6 +163,8 @@ def _value(name: str, kind: str, value: Any, path: str) -> Any:
     if name == "interventions":
         if not isinstance(value, list):
             raise RecordError(f"'{path}' must be a list, got {_kind(value)}")
+        if not value:
+            raise RecordError(f"'{path}' is empty: a record documents at least one intervention")
         return [_read(InterventionRecord, item, f"{path}[{i}]") for i, item in enumerate(value)]
     _check(kind, value, path)
     return value

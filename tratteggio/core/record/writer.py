@@ -14,7 +14,7 @@ CLI restore, rerun, studio export and project export all write through `write_do
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -76,14 +76,17 @@ class Plan:
     fill_masks: tuple[Path, ...]
     master: Path | None
     visible: Path | None
+    extras: tuple[Path, ...] = ()  # files the caller adds to the set (the layers of time)
 
     def targets(self) -> list[Path]:
         files = [self.output, self.lossmap, self.mask, *self.fill_masks]
         files += [p for p in (self.master, self.visible) if p is not None]
-        return [*files, self.record]  # the record last: it is the commit marker
+        return [*files, *self.extras, self.record]  # the record last: it is the commit marker
 
 
-def plan(output: Path, fills: int, *, master_ext: str | None, visible_copy: bool) -> Plan:
+def plan(
+    output: Path, fills: int, *, master_ext: str | None, visible_copy: bool, extras: Sequence[Path] = ()
+) -> Plan:
     output = Path(output)
     return Plan(
         output=output,
@@ -93,6 +96,7 @@ def plan(output: Path, fills: int, *, master_ext: str | None, visible_copy: bool
         fill_masks=tuple(sidecar(output, f".mask-{k}.png") for k in range(1, fills + 1)) if fills > 1 else (),
         master=sidecar(output, f".master{master_ext}") if master_ext else None,
         visible=sidecar(output, ".tratteggio.png") if visible_copy else None,
+        extras=tuple(Path(p) for p in extras),
     )
 
 
@@ -106,12 +110,14 @@ def check_output(
     has_master_file: bool = True,
     visible_copy: bool = False,
     lossy: bool = False,
+    extras: Sequence[Path] = (),
 ) -> Plan:
-    """Fail before any work if any file of the set cannot be written, would replace an input, or
-    cannot hold the master's pixels exactly (unless `lossy`)."""
+    """Fail before any work if any file of the set (with the caller's `extras`) cannot be
+    written, would replace an input, or cannot hold the master's pixels exactly (unless `lossy`)."""
     output_format(output)
     check_exact(photo, output, lossy)
-    files = plan(output, fills, master_ext=None if has_master_file else ".tif", visible_copy=visible_copy)
+    master_ext = None if has_master_file else ".tif"
+    files = plan(output, fills, master_ext=master_ext, visible_copy=visible_copy, extras=extras)
     from tratteggio.core.io.fileset import check_targets
 
     check_targets(files.targets(), inputs, master)
@@ -129,11 +135,14 @@ def write_documented(
     visible_copy: bool = False,
     lossy: bool = False,
     notes: dict[str, object] | None = None,
+    extras: Sequence[tuple[Path, Callable[[Path], object]]] = (),
 ) -> dict[str, Path]:
     """Write `pixels` (the restored photo) with its documentation; returns the files by role.
 
     `photo` is the master (its depth, ICC and identity); without `master_path` the master is
-    written into the set too, so the record always names a file and its hash.
+    written into the set too, so the record always names a file and its hash. `extras` are more
+    files of the set, each with the function that writes it, called in order: they are committed
+    with the others, or not at all.
     """
     if not fills:
         raise ImageSaveError("nothing to export: accept a restoration first")
@@ -146,6 +155,7 @@ def write_documented(
         has_master_file=master_path is not None,
         visible_copy=visible_copy,
         lossy=lossy,
+        extras=[target for target, _ in extras],
     )
     generative = any(f.result.generative for f in fills)
     source = digital_source_type(generative)
@@ -171,6 +181,8 @@ def write_documented(
             hashes[files.master] = sha256_file(part)
         if files.visible is not None:
             put(files.visible, encode_png(tratteggio_view(pixels, losses.bits)))
+        for target, writer in extras:
+            staged.write_with(target, writer)
         exact = inexact_reason(photo, output_format(files.output)) is None
         master = _master_info(photo, master_path, files, hashes)
         record = _record(master, files, fills, hashes, (losses, union), exact, notes)

@@ -7,9 +7,8 @@ patches applied in order; it is kept up to date box by box, never recomputed who
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -23,7 +22,6 @@ from tratteggio.core.studio.history import History
 from tratteggio.core.studio.maskedit import MaskChange, replace_all
 
 Listener = Callable[[str, Box | None], None]
-_ids = itertools.count(1)
 
 
 @dataclass(eq=False)
@@ -33,7 +31,8 @@ class Intervention:
     result: Result
     mask: Mask
     visible: bool = True
-    id: int = field(default_factory=lambda: next(_ids))
+    id: int = 0  # given by the document, unique within it
+    accepted: str = ""  # ISO date and time of acceptance
 
     @property
     def label(self) -> str:
@@ -66,9 +65,13 @@ class Document:
         self.reference: np.ndarray | None = None
         self.truth: np.ndarray | None = None
         self.origin: dict[str, object] = {}  # how a master without a file came to be (aged: how)
+        self.revision = 0  # counts every change of mask or interventions (undo and redo too)
+        self.next_id = 1
 
     # -- notifications -------------------------------------------------------------------------
     def notify(self, kind: str, box: Box | None = None) -> None:
+        if kind != "image":  # the composite follows from the others
+            self.revision += 1
         for listener in list(self.listeners):
             listener(kind, box)
 
@@ -88,7 +91,8 @@ class Document:
     # -- interventions -------------------------------------------------------------------------
     def accept(self, result: Result, mask: Mask) -> Intervention:
         """Add a restoration as an intervention and clear the mask it filled: one undoable step."""
-        intervention = Intervention(result, mask)
+        intervention = Intervention(result, mask, id=self.next_id, accepted=_now())
+        self.next_id += 1
         command = _AcceptCommand(
             self, intervention, replace_all(self.mask, np.zeros_like(self.mask), "clear")
         )
@@ -98,9 +102,18 @@ class Document:
         return intervention
 
     def set_visible(self, intervention: Intervention, visible: bool) -> None:
-        intervention.visible = visible
-        self.refresh(intervention.bounds())
-        self.notify("interventions")
+        """Hide or show an intervention (a view of the work, like a layer's eye: not an undo step)."""
+        if intervention.visible != visible:
+            intervention.visible = visible
+            self.refresh(intervention.bounds())
+            self.notify("interventions")
+
+    def add_loaded(self, interventions: list[Intervention]) -> None:
+        """Interventions read from a project: not an edit, no undo step (the composite is made
+        when first needed, not here: opening a 50 MP project copies no 300 MB array)."""
+        self.interventions.extend(interventions)
+        self.next_id = max([self.next_id, *(i.id + 1 for i in interventions)])
+        self._composite = None
 
     def remove(self, intervention: Intervention) -> None:
         command = _RemoveCommand(self, intervention, self.interventions.index(intervention))
@@ -108,20 +121,35 @@ class Document:
         self.history.push(command)
 
     def composite(self) -> np.ndarray:
-        """The photo as restored so far (the master itself while nothing is visible)."""
+        """The photo as restored so far (the master itself while nothing is visible). The whole
+        restored photo is composed on first use and then kept up to date box by box."""
+        if self._composite is None and any(i.visible for i in self.interventions):
+            self._composite = self.photo.pixels.copy()
+            whole = Box(0, 0, self.photo.width, self.photo.height)
+            self._compose_into(self._composite, whole, whole)
         return self._composite if self._composite is not None else self.photo.pixels
+
+    def composite_region(self, box: Box) -> np.ndarray:
+        """The restored photo inside `box` only, without composing the whole (what the canvas shows)."""
+        if self._composite is not None or not any(i.visible for i in self.interventions):
+            return self.composite()[box.slices]
+        out = self.photo.pixels[box.slices].copy()
+        self._compose_into(out, box, box)
+        return out
+
+    def _compose_into(self, out: np.ndarray, at: Box, clip: Box) -> None:
+        """Apply the visible interventions, in order, to `out` (the master's pixels at `at`) within `clip`."""
+        for intervention in self.interventions:
+            if intervention.visible:
+                apply_patches(out, intervention.result.patches, clip=clip, origin=(at.x0, at.y0))
 
     def refresh(self, box: Box | None) -> None:
         """Recompose `box` from the master and the visible interventions, in order."""
         if box is None:
             return
-        if self._composite is None:
-            self._composite = self.photo.pixels.copy()
-        out = self._composite
-        out[box.slices] = self.photo.pixels[box.slices]
-        for intervention in self.interventions:
-            if intervention.visible:
-                apply_patches(out, intervention.result.patches, clip=box)
+        if self._composite is not None:
+            self._composite[box.slices] = self.photo.pixels[box.slices]
+            self._compose_into(self._composite, Box(0, 0, self.photo.width, self.photo.height), box)
         self.notify("image", box)
 
     # -- undo ----------------------------------------------------------------------------------
@@ -137,12 +165,18 @@ class Document:
 
         copy = Document(self.photo, self.path)
         copy.interventions = [dataclasses.replace(i) for i in self.interventions]
-        copy._composite = None if self._composite is None else self._composite.copy()
+        copy._composite = None  # composed on the other thread when the export asks for it
         copy.reference, copy.truth, copy.origin = self.reference, self.truth, dict(self.origin)
         return copy
 
     def generative_visible(self) -> bool:
         return any(i.visible and i.result.generative for i in self.interventions)
+
+
+def _now() -> str:
+    from datetime import UTC, datetime
+
+    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 class _MaskCommand:

@@ -179,6 +179,7 @@ class CandidateController(QObject):
             self._show_candidate()
             parts = result.engine_info.get("parts")
             filled = f" ({what_filled(parts)})" if parts else ""
+            self.canvas.set_mask_visible(False)  # show the result; M shows the mask again
             self.session.say(
                 f"Done in {time.monotonic() - self._started:.1f} s{filled}: scrub the layers, then "
                 "Accept (Ctrl+Shift+A) or Discard"

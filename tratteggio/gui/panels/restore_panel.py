@@ -58,6 +58,9 @@ class RestorePanel(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.engine = QComboBox()
+        # long model ids must not widen the side panel: the list pops up at full width anyway
+        self.engine.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.engine.setMinimumContentsLength(16)
         for name in CLASSICAL_ENGINES:
             self.engine.addItem(CLASSICAL_LABELS[name], ("classical", name))
             self.engine.setItemData(
@@ -140,15 +143,11 @@ class RestorePanel(QWidget):
         return 1 if self.deterministic() else self.candidates.value()
 
     def add_model(self, location: str) -> None:
-        index = self._index_of(("diffusion", location))
+        index = self._find(("diffusion", location))
         if index < 0:
             self.engine.addItem(f"Diffusion — {location}", ("diffusion", location))
             index = self.engine.count() - 1
         self.engine.setCurrentIndex(index)
-
-    def _index_of(self, key: tuple[str, str | None]) -> int:
-        # PySide6 6.11 findData does not match equal tuples reliably (often -1), so compare here
-        return next((i for i in range(self.engine.count()) if self.engine.itemData(i) == key), -1)
 
     def prepare_run(self) -> None:
         """Called as a run starts: a random seed is drawn anew each time."""
@@ -188,9 +187,13 @@ class RestorePanel(QWidget):
             strength=self.strength.value(),
         )
 
+    def _find(self, key: tuple[str, str | None]) -> int:
+        """The index of an engine entry (findData does not compare Python tuples by value)."""
+        return next((i for i in range(self.engine.count()) if tuple(self.engine.itemData(i)) == key), -1)
+
     def select_engine(self, engine: str, model: str | None) -> None:
         key = ("classical", engine) if engine != "diffusion" else ("diffusion", model)
-        index = self._index_of(key)
+        index = self._find(key)
         if index < 0 and model and Path(model).expanduser().exists():  # a local model still there
             self.add_model(model)
         elif index >= 0:
