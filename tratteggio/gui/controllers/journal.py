@@ -39,7 +39,7 @@ class JournalKeeper(QObject):
     def path(self) -> Path | None:
         return self._path
 
-    def start(self, doc: Document | None, project: Path | None, journal_now: bool = False) -> None:
+    def start(self, doc: Document | None, project: Path | None) -> None:
         """Journal a newly opened document (the previous journal is closed and deleted)."""
         self.close()
         self.project = project
@@ -48,8 +48,6 @@ class JournalKeeper(QObject):
         self._path, self._lock = new_journal()
         self._sync = ProjectSync(doc, self._path)
         self.saved_revision = doc.revision
-        if journal_now:  # recovered or opened work: journal it before the first edit
-            self.flush()
 
     def flush(self) -> None:
         """Hand what changed to the journal runner (GUI thread: O(1))."""

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from tratteggio.core.project.journal import Orphan, orphans, remove_journal
@@ -27,6 +27,7 @@ from tratteggio.gui.controllers.journal import JournalKeeper
 from tratteggio.gui.session import StudioSession
 
 PROJECT_FILTER = f"Tratteggio projects (*{SUFFIX})"
+VERIFY_DELAY_MS = 1000  # the master's hash is read after opening has finished drawing
 
 
 class ProjectController(QObject):
@@ -71,7 +72,8 @@ class ProjectController(QObject):
         if self.path is not None and doc is not None:
             self._sync = ProjectSync.for_loaded(doc, self.path)
         self.confirm_recovered = False
-        self.journal.start(doc, self.path, journal_now=self.path is not None)
+        # an opened project is safe in its file until the first edit, which journals everything
+        self.journal.start(doc, self.path)
         self.stateChanged.emit()
 
     def _close_sync(self) -> None:
@@ -131,7 +133,8 @@ class ProjectController(QObject):
         self.opened.emit(path)
         self.session.say(f"Opened {path.name}: {len(doc.interventions)} intervention(s)")
         if not getattr(doc, "master_verified", True):
-            self._verify_master(doc, str(meta.get("master_sha256")))
+            expected = str(meta.get("master_sha256"))  # checked once the window has painted
+            QTimer.singleShot(VERIFY_DELAY_MS, lambda: self._verify_master(doc, expected))
 
     def _verify_master(self, doc: Document, expected: str) -> None:
         """The master's SHA-256, checked after the work is shown (size and date matched)."""
