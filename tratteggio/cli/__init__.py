@@ -11,7 +11,7 @@ import sys
 from collections.abc import Callable, Sequence
 
 from tratteggio import __version__
-from tratteggio.cli import lab, models, restore, studio
+from tratteggio.cli import extend, imagine, lab, models, restore, revive, studio
 from tratteggio.core.errors import TratteggioError
 
 EXIT_OK, EXIT_INTERNAL, EXIT_BAD_INPUT, EXIT_CANCELLED = 0, 1, 2, 130
@@ -27,7 +27,7 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Command]]:
     parser.add_argument("--version", action="version", version=f"tratteggio {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     commands: dict[str, Command] = {}
-    for module in (studio, restore, models, lab):
+    for module in (studio, restore, models, lab, revive, extend, imagine):
         commands.update(module.add_parsers(sub))
     return parser, commands
 

@@ -6,6 +6,8 @@ import argparse
 from collections.abc import Callable
 from pathlib import Path
 
+import numpy as np
+
 from tratteggio.cli.options import add_preview_options, add_request_options, progress_bar, request_from_args
 from tratteggio.core.errors import TratteggioError
 from tratteggio.core.io.fileset import check_targets
@@ -13,10 +15,11 @@ from tratteggio.core.io.loading import load_mask, load_photo
 from tratteggio.core.photo import Photo
 from tratteggio.core.pipeline.layers import write_animation, write_png_sequence
 from tratteggio.core.pipeline.restore import Result, StepPreview, restore
-from tratteggio.core.record.rerun import load_replay, replay, verify_set
+from tratteggio.core.record.rerun import load_replay, master_photo, replay, verify_set
 from tratteggio.core.record.writer import Fill, check_output, write_documented
 
 Command = Callable[[argparse.Namespace], int]
+CREATED_LIKE = Photo(np.zeros((1, 1, 3), np.uint8))  # what a picture created from noise is stored as
 
 
 def add_parsers(sub: argparse._SubParsersAction) -> dict[str, Command]:
@@ -98,14 +101,21 @@ def cmd_rerun(args: argparse.Namespace) -> int:
     job = load_replay(args.record, allow_pickle=args.allow_pickle)
     check_targets(_preview_targets(args), job.inputs)
     check_output(
-        args.output, job.photo, [*job.inputs, *_preview_targets(args)], fills=len(job.steps), lossy=args.lossy
+        args.output,
+        job.photo or CREATED_LIKE,
+        [*job.inputs, *_preview_targets(args)],
+        fills=job.mask_files,
+        has_master_file=job.master is not None or job.photo is None,
+        lossy=args.lossy,
     )
     with progress_bar("rerunning") as update:
         pixels, fills = replay(job, on_step=_stepper(update))
+    master = master_photo(job, fills)
     files = write_documented(
-        args.output, pixels, job.photo, job.master, fills, inputs=job.inputs, lossy=args.lossy
+        args.output, pixels, master, job.master, fills, inputs=job.inputs, lossy=args.lossy
     )
-    _write_previews(args, job.photo, [f.result for f in fills])
+    if all(isinstance(f, Fill) for f in fills):
+        _write_previews(args, master, [f.result for f in fills if isinstance(f, Fill)])
     same = files_hash(files["output"]) == job.record.output.sha256
     print(f"wrote {files['output']}: {'identical to' if same else 'DIFFERS from'} {job.record.output.file}")
     return 0

@@ -81,6 +81,30 @@ class DiffusionEngine:
             full = match_to_ring(full, rgb.astype(np.float32) / 255.0, mask)
         return from_rgb01(srgb.from_srgb01(full), image.dtype, image.ndim)
 
+    def create(
+        self, width: int, height: int, request: RestorationRequest, ctx: FillContext
+    ) -> tuple[np.ndarray, np.ndarray | None]:
+        """An 8-bit sRGB picture made from noise at exactly `width` x `height` (multiples of
+        `size_multiple`): a fully masked blank canvas, so any inpainting checkpoint serves. Returns it
+        with a picture of the noise the first step started from (None without a previewer)."""
+        loaded = self.loaded(request)
+        blank = np.full((height, width, 3), 127, np.uint8)
+        everything = np.full((height, width), 255, np.uint8)
+        noise: list[np.ndarray] = []
+
+        def back(rgb01: np.ndarray) -> np.ndarray:
+            import cv2
+
+            full = cv2.resize(rgb01, (width, height), interpolation=cv2.INTER_NEAREST)
+            return from_rgb01(np.clip(full, 0, 1), np.dtype(np.uint8), 3)
+
+        out = self._run(loaded, request, blank, everything, ctx, back, noise)
+        return from_rgb01(np.clip(out, 0.0, 1.0), np.dtype(np.uint8), 3), (noise[0] if noise else None)
+
+    def size_multiple(self, request: RestorationRequest) -> int:
+        """Sides of a created picture must be multiples of this (8; 16 for Flux)."""
+        return multiple(self.loaded(request))
+
     def _run(
         self,
         loaded: LoadedPipeline,
@@ -89,6 +113,7 @@ class DiffusionEngine:
         mask: np.ndarray,
         ctx: FillContext,
         back: Any,
+        noise: list[np.ndarray] | None = None,
     ) -> np.ndarray:
         import torch
         from PIL import Image
@@ -98,13 +123,19 @@ class DiffusionEngine:
         capture = StepCapture(pipe.scheduler)
         height, width = image.shape[:2]
 
+        def latents_rgb(latents: Any) -> np.ndarray:
+            assert previewer is not None
+            if loaded.family == "flux":
+                latents = pipe._unpack_latents(latents, height, width, pipe.vae_scale_factor)
+            return np.asarray(back(previewer.to_rgb(latents)))
+
         def on_step_end(_pipe: Any, index: int, timestep: Any, kwargs: dict[str, Any]) -> dict[str, Any]:
             ctx.check()  # raising here stops at once and leaves the pipeline reusable
             x0 = capture.latest
+            if noise is not None and index == 0 and previewer is not None and "latents" in kwargs:
+                noise.append(latents_rgb(kwargs["latents"]))  # still mostly noise after one step
             if previewer is not None and x0 is not None:
-                if loaded.family == "flux":
-                    x0 = pipe._unpack_latents(x0, height, width, pipe.vae_scale_factor)
-                ctx.report(index, back(previewer.to_rgb(x0)), float(timestep))
+                ctx.report(index, latents_rgb(x0), float(timestep))
             return {}
 
         call = dict(
