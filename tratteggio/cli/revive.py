@@ -10,7 +10,6 @@ from pathlib import Path
 import numpy as np
 
 from tratteggio.core.color.estimate import ReviveRequest, estimate
-from tratteggio.core.color.revive import ReviveTransform
 from tratteggio.core.errors import RequestError
 from tratteggio.core.geometry import Box
 from tratteggio.core.io.atomic import write_bytes_atomic
@@ -92,7 +91,7 @@ def cmd_revive(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     transform = estimate(photo.pixels, request)
     revived = transform.apply(photo.pixels)
-    print(describe(transform))
+    print(transform.describe())
     if args.preview:
         write_bytes_atomic(preview, encode_png(before_after(photo.pixels, revived)))
         print(f"wrote {preview} (before | after); nothing else was written")
@@ -103,16 +102,6 @@ def cmd_revive(args: argparse.Namespace) -> int:
     )
     print(f"wrote {files['output']}; record: {files['record'].name}")
     return 0
-
-
-def describe(t: ReviveTransform) -> str:
-    def three(values: tuple[float, float, float]) -> str:
-        return " ".join(f"{v:.3f}" for v in values)
-
-    return (
-        f"revive: black {three(t.black)}, white {three(t.white)}, gamma {three(t.gamma)}, "
-        f"saturation {t.saturation:.2f}, strength {t.strength:.2f} (R G B, 0..1 of full scale)"
-    )
 
 
 def before_after(before: np.ndarray, after: np.ndarray, max_side: int = 1024) -> np.ndarray:

@@ -68,6 +68,17 @@ class ReviveTransform:
     def at_strength(self, strength: float) -> ReviveTransform:
         return replace(self, strength=float(strength))
 
+    def describe(self) -> str:
+        """One line for people: every parameter, in the units the record stores."""
+
+        def three(values: tuple[float, float, float]) -> str:
+            return " ".join(f"{v:.3f}" for v in values)
+
+        return (
+            f"revive: black {three(self.black)}, white {three(self.white)}, gamma {three(self.gamma)}, "
+            f"saturation {self.saturation:.2f}, strength {self.strength:.2f} (R G B, 0..1 of full scale)"
+        )
+
     def to_dict(self) -> dict[str, Any]:
         return {k: list(v) if isinstance(v, tuple) else v for k, v in asdict(self).items()}
 
@@ -93,7 +104,7 @@ class ReviveTransform:
     # -- the curves ----------------------------------------------------------------------------
     def curve(self, channel: int, x: np.ndarray) -> np.ndarray:
         """Channel `channel`'s tone curve on values `x` in 0..1 (float64), before the chroma gain."""
-        full = _soft_levels(x, self.black[channel], self.white[channel], self.softness)
+        full = np.clip(_soft_levels(x, self.black[channel], self.white[channel], self.softness), 0.0, 1.0)
         full = full ** self.gamma[channel]
         return (1.0 - self.strength) * x + self.strength * full
 

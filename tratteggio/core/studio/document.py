@@ -1,8 +1,14 @@
 """The studio's document, without Qt: the master photo, the damage mask being painted, the accepted
 interventions, and one undo history for all of them.
 
-The master is never modified. What the user sees is the master with the visible interventions'
-patches applied in order; it is kept up to date box by box, never recomputed whole.
+The master is never modified. What the user sees is the master with the visible interventions
+applied in composition order: local ones first (fills: their patches, in the order accepted), then
+global ones (a revival of colours acts on the photo as restored so far). It is kept up to date box
+by box, never recomputed whole. Every intervention can be hidden, removed, undone.
+
+A document whose photo was made in the studio (extended, or created from noise) keeps its
+`lineage`: the master it came from and the steps that made the picture, so that an export
+documents them and `rerun` replays them.
 """
 
 from __future__ import annotations
@@ -20,10 +26,16 @@ from tratteggio.core.photo import Photo
 from tratteggio.core.pipeline.composite import apply_patches
 from tratteggio.core.pipeline.restore import Result
 from tratteggio.core.studio.history import History
+from tratteggio.core.studio.kinds import LOCAL, DocIntervention, Lineage
 from tratteggio.core.studio.maskedit import MaskChange, replace_all
 
 Listener = Callable[[str, Box | None], None]
 _ids = itertools.count(1)
+
+
+def next_id() -> int:
+    """A fresh intervention id (unique in this process)."""
+    return next(_ids)
 
 
 @dataclass(eq=False)
@@ -33,7 +45,15 @@ class Intervention:
     result: Result
     mask: Mask
     visible: bool = True
-    id: int = field(default_factory=lambda: next(_ids))
+    id: int = field(default_factory=next_id)
+    stage = LOCAL
+
+    @property
+    def generative(self) -> bool:
+        return self.result.generative
+
+    def apply(self, out: np.ndarray, box: Box) -> None:
+        apply_patches(out, self.result.patches, clip=box)
 
     @property
     def label(self) -> str:
@@ -59,13 +79,14 @@ class Document:
         self.path = path
         self.mask = np.zeros(photo.shape2d, dtype=bool)
         self.history = History()
-        self.interventions: list[Intervention] = []
+        self.interventions: list[DocIntervention] = []
         self.listeners: list[Listener] = []
         self._composite: np.ndarray | None = None
         # set when the photo was aged in the studio: the truth a restoration is compared with
         self.reference: np.ndarray | None = None
         self.truth: np.ndarray | None = None
         self.origin: dict[str, object] = {}  # how a master without a file came to be (aged: how)
+        self.lineage: Lineage | None = None  # how a photo made in the studio was made
 
     # -- notifications -------------------------------------------------------------------------
     def notify(self, kind: str, box: Box | None = None) -> None:
@@ -97,12 +118,22 @@ class Document:
         self.notify("mask", None)
         return intervention
 
-    def set_visible(self, intervention: Intervention, visible: bool) -> None:
+    def add(self, intervention: DocIntervention) -> None:
+        """Add an intervention that fills no mask (a revival of colours): one undoable step."""
+        command = _AcceptCommand(self, intervention, None)
+        command.apply_intervention(add=True)
+        self.history.push(command)
+
+    def composition(self) -> list[DocIntervention]:
+        """The visible interventions in the order they are composed (and exported)."""
+        return sorted((i for i in self.interventions if i.visible), key=lambda i: i.stage)
+
+    def set_visible(self, intervention: DocIntervention, visible: bool) -> None:
         intervention.visible = visible
         self.refresh(intervention.bounds())
         self.notify("interventions")
 
-    def remove(self, intervention: Intervention) -> None:
+    def remove(self, intervention: DocIntervention) -> None:
         command = _RemoveCommand(self, intervention, self.interventions.index(intervention))
         command.redo()
         self.history.push(command)
@@ -119,9 +150,8 @@ class Document:
             self._composite = self.photo.pixels.copy()
         out = self._composite
         out[box.slices] = self.photo.pixels[box.slices]
-        for intervention in self.interventions:
-            if intervention.visible:
-                apply_patches(out, intervention.result.patches, clip=box)
+        for intervention in self.composition():
+            intervention.apply(out, box)
         self.notify("image", box)
 
     # -- undo ----------------------------------------------------------------------------------
@@ -133,16 +163,17 @@ class Document:
 
     def snapshot(self) -> Document:
         """A copy to export from another thread while the user keeps working on this one."""
-        import dataclasses
+        import copy as copying
 
         copy = Document(self.photo, self.path)
-        copy.interventions = [dataclasses.replace(i) for i in self.interventions]
+        copy.interventions = [copying.copy(i) for i in self.interventions]  # their own visibility
         copy._composite = None if self._composite is None else self._composite.copy()
         copy.reference, copy.truth, copy.origin = self.reference, self.truth, dict(self.origin)
+        copy.lineage = self.lineage
         return copy
 
     def generative_visible(self) -> bool:
-        return any(i.visible and i.result.generative for i in self.interventions)
+        return any(i.visible and i.generative for i in self.interventions)
 
 
 class _MaskCommand:
@@ -161,7 +192,7 @@ class _MaskCommand:
 class _AcceptCommand:
     label = "accept restoration"
 
-    def __init__(self, doc: Document, intervention: Intervention, cleared: MaskChange | None) -> None:
+    def __init__(self, doc: Document, intervention: DocIntervention, cleared: MaskChange | None) -> None:
         self.doc, self.intervention, self.cleared = doc, intervention, cleared
 
     def apply_intervention(self, add: bool) -> None:
@@ -188,7 +219,7 @@ class _AcceptCommand:
 class _RemoveCommand:
     label = "remove intervention"
 
-    def __init__(self, doc: Document, intervention: Intervention, index: int) -> None:
+    def __init__(self, doc: Document, intervention: DocIntervention, index: int) -> None:
         self.doc, self.intervention, self.index = doc, intervention, index
 
     def undo(self) -> None:
