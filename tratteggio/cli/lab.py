@@ -10,6 +10,7 @@ from pathlib import Path
 
 import numpy as np
 
+from tratteggio.cli.colorcheck import add_color_options, cmd_color_fidelity
 from tratteggio.cli.options import progress_bar
 from tratteggio.core.errors import RequestError
 from tratteggio.core.geometry import Box
@@ -53,6 +54,7 @@ def add_parsers(commands: argparse._SubParsersAction) -> dict[str, Callable[[arg
     e.add_argument(
         "--report", type=Path, metavar="DIR", help="write report.md/.csv/.json and contact-sheet.png"
     )
+    add_color_options(e)
     d = commands.add_parser(
         "detect",
         help="propose a damage mask for review",
@@ -142,6 +144,8 @@ def cmd_age(args: argparse.Namespace) -> int:
 def cmd_evaluate(args: argparse.Namespace) -> int:
     from tratteggio.core.lab.evaluate import evaluate, markdown, parse_engines, write_report
 
+    if args.color:
+        return cmd_color_fidelity(args)
     engines = parse_engines(args.engines)
     aging = _aging(args)
     if args.report is not None:
