@@ -152,3 +152,25 @@ def test_cli_revive_preview_writes_only_the_comparison_and_bad_input_writes_noth
     assert main(["revive", str(tmp_path / "f.png"), "-o", str(out), "--neutral", "3"]) == 2
     assert "2 comma-separated integers" in capsys.readouterr().err
     assert not out.exists() and not (tmp_path / "r.record.json").exists()
+
+
+def test_evaluate_color_compares_revival_with_the_four_anchors(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    save_photo(Photo(skimage.data.astronaut()[::4, ::4]), tmp_path / "astronaut.png")
+    save_photo(Photo(skimage.data.camera()[::4, ::4]), tmp_path / "camera.png")
+    photos = [str(tmp_path / "astronaut.png"), str(tmp_path / "camera.png")]
+    report = tmp_path / "report"
+    args = ["evaluate", *photos, "--color", "--fading", "dye,lab", "--seed", "300", "--report", str(report)]
+    assert main(args) == 0
+    out = capsys.readouterr().out
+    for method in ("nothing", "gray world", "auto levels", "CLAHE", "revive --auto", "revive --neutral"):
+        assert f"| {method} |" in out
+    assert "4 cases" in out and "below every anchor" in out
+    rows = json.loads((report / "color.json").read_text())["rows"]
+    assert {r["photo"] for r in rows} == {"astronaut", "camera"} and {r["model"] for r in rows} == {
+        "dye",
+        "lab",
+    }
+    assert main(["evaluate", *photos, "--color", "--fading", "sepia"]) == 2
+    assert "unknown fading models" in capsys.readouterr().err
