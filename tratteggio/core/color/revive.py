@@ -121,21 +121,31 @@ class ReviveTransform:
             return out
         rows = max(1, (1 << 21) // max(1, color.shape[1]))  # about 2 MP at a time: bounded memory
         luts = [self._lut(c, pixels.dtype) for c in range(3)]
+        codes = [_codes(lut, pixels.dtype) for lut in luts] if self.chroma_gain == 1.0 else None
         for start in range(0, color.shape[0], rows):
             band = color[start : start + rows]
-            band[...] = self._apply_rgb(band, luts)
+            if codes is not None:  # curves alone: each code maps straight to its revived code
+                for c in range(3):
+                    band[..., c] = codes[c][band[..., c]]
+            else:
+                band[...] = self._apply_rgb(band, luts)
         return out
 
     def _apply_rgb(self, band: np.ndarray, luts: list[Any]) -> np.ndarray:
-        top = dtype_max(band.dtype)
+        import cv2
+
         curved: np.ndarray = np.empty(band.shape, np.float32)
         for c in range(3):
             curved[..., c] = _lookup(luts[c], band[..., c])
+        mixed: np.ndarray = cv2.transform(curved, self.chroma_matrix())  # several times numpy's matmul
+        np.clip(mixed, 0.0, 1.0, out=mixed)
+        np.multiply(mixed, np.float32(dtype_max(band.dtype)), out=mixed)
+        return to_dtype(mixed, band.dtype)
+
+    def chroma_matrix(self) -> np.ndarray:
+        """RGB -> RGB: luma kept, chroma scaled by `chroma_gain`."""
         gain = self.chroma_gain
-        if gain != 1.0:
-            luma = curved @ LUMA
-            curved = luma[..., None] + np.float32(gain) * (curved - luma[..., None])
-        return to_dtype(np.clip(curved, 0.0, 1.0) * np.float32(top), band.dtype)
+        return (gain * np.eye(3) + (1.0 - gain) * np.outer(np.ones(3), LUMA)).astype(np.float32)
 
     def _apply_gray(self, gray: np.ndarray) -> np.ndarray:
         mean = ReviveTransform(
@@ -146,6 +156,8 @@ class ReviveTransform:
             softness=self.softness,
         )
         lut = mean._lut(0, gray.dtype)
+        if lut[0] == "index":
+            return _codes(lut, gray.dtype)[gray]
         return to_dtype(_lookup(lut, gray) * np.float32(dtype_max(gray.dtype)), gray.dtype)
 
     def _lut(self, channel: int, dtype: np.dtype) -> tuple[str, np.ndarray]:
@@ -161,6 +173,14 @@ class ReviveTransform:
         """The inverse of `curve` (numerically, on a dense table): for checks and documentation."""
         grid = np.linspace(0.0, 1.0, TABLE * 4)
         return np.interp(y, self.curve(channel, grid), grid)
+
+
+def _codes(lut: tuple[str, Any], dtype: np.dtype) -> Any:
+    """An integer lookup table's curve as codes of `dtype` (None for float photos)."""
+    kind, table = lut
+    if kind != "index":
+        return None
+    return to_dtype(table * np.float32(dtype_max(np.dtype(dtype))), np.dtype(dtype))
 
 
 def _lookup(lut: tuple[str, np.ndarray], values: np.ndarray) -> np.ndarray:
