@@ -101,9 +101,11 @@ def test_a_created_document_exports_without_a_master_and_reruns(sd_model: str, t
     creation = imagine(request.replace(prompt="a city in the sky"), (64, 48))
     doc = created_document(creation)
     doc.add(revival(doc, 0.5))
+    wider = extend(source_of(doc), Margins(left=16), RestorationRequest(engine="telea"))
+    doc = extended_document(doc, wider)  # a creation is extended like any photo
     files = export_document(doc, tmp_path / "city.png")
     record = json.loads(files["record"].read_text())
-    assert [i["kind"] for i in record["interventions"]] == ["imagine", "revive"]
+    assert [i["kind"] for i in record["interventions"]] == ["imagine", "revive", "extend"]
     assert record["master"]["file"] is None and "master" not in files
     assert record["digital_source_type"].endswith("/trainedAlgorithmicMedia")
     assert main(["rerun", str(files["record"]), "-o", str(tmp_path / "again.png")]) == 0
