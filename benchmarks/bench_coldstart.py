@@ -103,10 +103,11 @@ def main() -> None:
             out = folder / f"{kind}-{repeat}.png"
             bare = [sys.executable, str(folder / "bare.py"), model, kind, str(args.steps)]
             bare += [str(folder / f"bare-{out.name}"), str(folder / "photo.png")]
-            times.setdefault((kind, "bare"), []).append(run(bare))
             ours = [sys.executable, "-m", "tratteggio"]
             ours += tratteggio_args(kind, folder, model, args.steps, out)
-            times.setdefault((kind, "tratteggio"), []).append(run(ours))
+            sides = [("bare", bare), ("tratteggio", ours)]
+            for side, command in sides if repeat % 2 == 0 else sides[::-1]:  # neither always goes first
+                times.setdefault((kind, side), []).append(run(command))
     print(
         f"\n### Cold start, tiny SD inpainting model, {args.steps} steps, "
         f"{args.repeats} fresh processes each, interleaved (medians)\n"

@@ -129,3 +129,25 @@ def test_cli_imagine_records_prompt_model_and_seed_and_reruns_bit_for_bit(
     assert Image.open(tmp_path / "c.gif").n_frames == 1 + 3 + 1  # the noise, three steps, the picture
     assert main(["rerun", str(tmp_path / "city.record.json"), "-o", str(tmp_path / "again.png")]) == 0
     assert (tmp_path / "again.png").read_bytes() == out.read_bytes()
+
+
+def test_a_fitted_preview_projection_is_cached_per_vae(
+    sd_model: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from diffusers import AutoencoderKL
+
+    import tratteggio.core.engines.previews as previews
+
+    vae = AutoencoderKL.from_pretrained(Path(sd_model) / "vae")
+    first = previews.cached_fit(vae)
+
+    def fitted_again(*args: object) -> object:
+        raise AssertionError("fitted again")
+
+    monkeypatch.setattr(previews, "fit_previewer", fitted_again)
+    again = previews.cached_fit(vae)  # from the cache: the fit is not run
+    assert np.array_equal(first.factors, again.factors) and np.array_equal(first.bias, again.bias)
+    torch.manual_seed(9)
+    other = AutoencoderKL.from_config(vae.config)  # same config, other weights: fitted anew
+    with pytest.raises(AssertionError, match="fitted again"):
+        previews.cached_fit(other)
