@@ -14,8 +14,9 @@ from tratteggio.core.studio.kinds import Lineage, Made
 
 
 def source_of(doc: Document) -> Photo:
-    """What an extension of `doc` starts from: the photo as composed now."""
-    return Photo(doc.composite(), doc.photo.icc_profile)
+    """What an extension of `doc` starts from: a copy of the photo as composed now (the work runs
+    on another thread while the user may keep editing)."""
+    return Photo(doc.composite().copy(), doc.photo.icc_profile)
 
 
 def extended_document(doc: Document, extension: Extension) -> Document:

@@ -82,7 +82,7 @@ class ReviveController(QObject):
         self.request, self.transform, self._proxy = ReviveRequest(), None, None
         self.dialog.reset()
         self.dialog.show()
-        composite = doc.composite()
+        composite = doc.composite().copy()  # the worker reads it while the user may edit
         self.session.runner.run(
             lambda ctx: proxy_of(composite),
             label="revive proxy",
