@@ -34,7 +34,7 @@ def add_color_options(p: argparse.ArgumentParser) -> None:
 
 
 def cmd_color_fidelity(args: argparse.Namespace) -> int:
-    from tratteggio.cli.lab import check_report_folder
+    """The colour half of `evaluate` (its caller has checked the report folder)."""
     from tratteggio.core.lab.colorfidelity import evaluate_color, markdown
 
     models = [m.strip() for m in args.fading.split(",") if m.strip()]
@@ -43,8 +43,6 @@ def cmd_color_fidelity(args: argparse.Namespace) -> int:
         raise RequestError(f"unknown fading models {unknown or '(none)'}: choose from {', '.join(MODELS)}")
     if args.seeds < 1:
         raise RequestError(f"--seeds must be at least 1, got {args.seeds}")
-    if args.report is not None:
-        check_report_folder(args.report)
     photos = [(path.stem, load_photo(path)) for path in args.photos]
     seeds = range(args.seed, args.seed + args.seeds)
     with progress_bar("fading and reviving") as update:

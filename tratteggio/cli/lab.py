@@ -145,6 +145,8 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     from tratteggio.core.lab.evaluate import evaluate, markdown, parse_engines, write_report
 
     if args.color:
+        if args.report is not None:
+            check_report_folder(args.report)
         return cmd_color_fidelity(args)
     engines = parse_engines(args.engines)
     aging = _aging(args)
