@@ -11,7 +11,19 @@ import sys
 from collections.abc import Callable, Sequence
 
 from tratteggio import __version__
-from tratteggio.cli import batch, lab, models, project, restore, serve, studio, support
+from tratteggio.cli import (
+    batch,
+    extend,
+    imagine,
+    lab,
+    models,
+    project,
+    restore,
+    revive,
+    serve,
+    studio,
+    support,
+)
 from tratteggio.cli.messages import OneLineParser, one_line, say_warnings, settle_streams
 from tratteggio.core.errors import TratteggioError
 
@@ -29,7 +41,8 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Command]]:
     parser.add_argument("--version", action="version", version=f"tratteggio {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     commands: dict[str, Command] = {}
-    for module in (studio, restore, project, models, lab, batch, serve, support):
+    modules = (studio, restore, project, models, lab, revive, extend, imagine, batch, serve, support)
+    for module in modules:
         commands.update(module.add_parsers(sub))
     return parser, commands
 

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
+from tratteggio.cli.colorcheck import add_color_options, cmd_color_fidelity
 from tratteggio.cli.options import progress_bar
 from tratteggio.core.errors import RequestError
 from tratteggio.core.geometry import Box
@@ -55,6 +56,7 @@ def add_parsers(commands: argparse._SubParsersAction) -> dict[str, Callable[[arg
     e.add_argument(
         "--report", type=Path, metavar="DIR", help="write report.md/.csv/.json and contact-sheet.png"
     )
+    add_color_options(e)
     d = commands.add_parser(
         "detect",
         help="propose a damage mask for review",
@@ -149,6 +151,10 @@ def _write_set(files: list[tuple[Path, Photo]], inputs: list[Path]) -> None:
 def cmd_evaluate(args: argparse.Namespace) -> int:
     from tratteggio.core.lab.evaluate import evaluate, markdown, parse_engines, write_report
 
+    if args.color:
+        if args.report is not None:
+            check_report_folder(args.report, args.photos)
+        return cmd_color_fidelity(args)
     engines = parse_engines(args.engines)
     aging = _aging(args)
     if args.report is not None:

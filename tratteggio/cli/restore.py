@@ -7,6 +7,8 @@ import contextlib
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+import numpy as np
+
 from tratteggio.cli.messages import warn
 from tratteggio.cli.options import add_preview_options, add_request_options, progress_bar, request_from_args
 from tratteggio.cli.serve import add_remote_options, remote_from_args
@@ -16,10 +18,11 @@ from tratteggio.core.io.loading import load_mask, load_photo
 from tratteggio.core.photo import Photo
 from tratteggio.core.pipeline.layers import ANIMATION_SUFFIXES, Writer, animation_writer, sequence_writers
 from tratteggio.core.pipeline.restore import Result, StepPreview, restore
-from tratteggio.core.record.rerun import load_replay, replay, verify_set
+from tratteggio.core.record.rerun import load_replay, master_photo, replay, verify_set
 from tratteggio.core.record.writer import Fill, check_output, write_documented
 
 Command = Callable[[argparse.Namespace], int]
+CREATED_LIKE = Photo(np.zeros((1, 1, 3), np.uint8))  # what a picture created from noise is stored as
 
 
 def add_parsers(sub: argparse._SubParsersAction) -> dict[str, Command]:
@@ -104,20 +107,28 @@ def cmd_restore(args: argparse.Namespace) -> int:
 def cmd_rerun(args: argparse.Namespace) -> int:
     job = load_replay(args.record, allow_pickle=args.allow_pickle)
     extras = _check_previews(args, job.inputs)
-    check_output(args.output, job.photo, [*job.inputs, *extras], fills=len(job.steps), lossy=args.lossy)
+    check_output(
+        args.output,
+        job.photo or CREATED_LIKE,
+        [*job.inputs, *extras],
+        fills=job.mask_files,
+        has_master_file=job.master is not None or job.photo is None,
+        lossy=args.lossy,
+    )
     with remote_from_args(args), progress_bar("rerunning") as update:
         pixels, fills = replay(job, on_step=_stepper(update))
-    results = [f.result for f in fills]
+    master = master_photo(job, fills)
+    results = [f.result for f in fills if isinstance(f, Fill)]
     with _previews_folder(args):
         files = write_documented(
             args.output,
             pixels,
-            job.photo,
+            master,
             job.master,
             fills,
             inputs=job.inputs,
             lossy=args.lossy,
-            extras=_preview_files(args, job.photo, results),
+            extras=_preview_files(args, master, results),
         )
     _say_previews(args, results)
     same = files_hash(files["output"]) == job.record.output.sha256

@@ -15,14 +15,18 @@ from tratteggio.gui import settings as prefs
 from tratteggio.gui.canvas import Canvas
 from tratteggio.gui.controllers.aging import AgeController
 from tratteggio.gui.controllers.candidates import CandidateController
+from tratteggio.gui.controllers.creation import CreationController
 from tratteggio.gui.controllers.detection import DetectController
 from tratteggio.gui.controllers.files import FileController
 from tratteggio.gui.controllers.project import ProjectController
+from tratteggio.gui.controllers.revive import ReviveController
+from tratteggio.gui.creation_menus import add_creation_menus
 from tratteggio.gui.menus import MenuParts, Menus
 from tratteggio.gui.panels.age_panel import AgePanel
 from tratteggio.gui.panels.detect_panel import DetectPanel
 from tratteggio.gui.panels.interventions_panel import InterventionsPanel
 from tratteggio.gui.panels.restore_panel import RestorePanel
+from tratteggio.gui.panels.revive_dialog import ReviveDialog
 from tratteggio.gui.preferences import PreferencesDialog, apply_diffusion_preference
 from tratteggio.gui.session import StudioSession
 from tratteggio.gui.status_bar import StatusBar
@@ -77,6 +81,10 @@ class MainWindow(QMainWindow):
             open_preferences=self.open_preferences,
         )
         self.menus = Menus(self.menuBar(), parts)
+        self.revive_dialog = ReviveDialog(self)
+        self.revive = ReviveController(session, self.canvas, self.revive_dialog)
+        self.creation = CreationController(session, self.canvas, self.timeline, self.panel, self)
+        add_creation_menus(self.menus, self.creation, self.revive)
         self._restore_settings()
 
     def _tabs(self) -> QTabWidget:

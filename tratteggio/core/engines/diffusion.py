@@ -18,7 +18,7 @@ import numpy as np
 from tratteggio.core.color.colormatch import match_to_ring
 from tratteggio.core.color.srgb import SrgbConverter
 from tratteggio.core.engines.base import FillContext
-from tratteggio.core.engines.model_call import DiffusionModel, ModelJob, unit_float
+from tratteggio.core.engines.model_call import NOISE_STEP, DiffusionModel, ModelJob, unit_float
 from tratteggio.core.photo import dtype_max, to_dtype
 from tratteggio.core.request import RestorationRequest
 
@@ -72,6 +72,36 @@ class DiffusionEngine:
             full = match_to_ring(full, rgb.astype(np.float32) / 255.0, mask)
             ctx.check()
         return from_rgb01(srgb.from_srgb01(full), image.dtype, image.ndim)
+
+    def create(
+        self, width: int, height: int, request: RestorationRequest, ctx: FillContext
+    ) -> tuple[np.ndarray, np.ndarray | None]:
+        """An 8-bit sRGB picture made from noise at exactly `width` x `height` (multiples of
+        `size_multiple`): a fully masked blank canvas, so any inpainting checkpoint serves. Returns it
+        with a picture of the noise the first step started from (None when the model gives none)."""
+        import cv2
+
+        blank = np.full((height, width, 3), 127, np.uint8)
+        everything = np.full((height, width), 255, np.uint8)
+        noise: list[np.ndarray] = []
+
+        def eight_bit(rgb16: np.ndarray) -> np.ndarray:
+            full = cv2.resize(unit_float(rgb16), (width, height), interpolation=cv2.INTER_NEAREST)
+            return from_rgb01(np.clip(full, 0.0, 1.0), np.dtype(np.uint8), 3)
+
+        def report(step: int, rgb16: np.ndarray, timestep: float | None) -> None:
+            ctx.check()
+            if step == NOISE_STEP:
+                noise.append(eight_bit(rgb16))
+            else:
+                ctx.report(step, eight_bit(rgb16), timestep)
+
+        out = self.model.run(ModelJob(blank, everything, request, noise=True), report, ctx.check)
+        return eight_bit(out), (noise[0] if noise else None)
+
+    def size_multiple(self, request: RestorationRequest) -> int:
+        """Sides of a created picture must be multiples of this (8; 16 for Flux)."""
+        return self.model.prepare(request).multiple
 
     def describe(self, request: RestorationRequest) -> dict[str, Any]:
         return dict(self.model.prepare(request).engine)

@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from tratteggio.core.engines.model_call import ModelInfo, ModelJob, PreviewReport, quantize16
+from tratteggio.core.engines.model_call import NOISE_STEP, ModelInfo, ModelJob, PreviewReport, quantize16
 from tratteggio.core.engines.models import resolve_model
 from tratteggio.core.engines.pipelines import (
     LoadedPipeline,
@@ -65,13 +65,19 @@ class LocalModel:
         capture = StepCapture(pipe.scheduler)
         height, width = job.image.shape[:2]
 
+        def picture(latents: Any) -> np.ndarray:
+            assert previewer is not None
+            if loaded.family == "flux":
+                latents = pipe._unpack_latents(latents, height, width, pipe.vae_scale_factor)
+            return quantize16(previewer.to_rgb(latents))
+
         def on_step_end(_pipe: Any, index: int, timestep: Any, kwargs: dict[str, Any]) -> dict[str, Any]:
             check()  # raising here stops at once and leaves the pipeline reusable
             x0 = capture.latest
+            if job.noise and index == 0 and previewer is not None and "latents" in kwargs:
+                report(NOISE_STEP, picture(kwargs["latents"]), None)  # still mostly noise after one step
             if previewer is not None and x0 is not None:
-                if loaded.family == "flux":
-                    x0 = pipe._unpack_latents(x0, height, width, pipe.vae_scale_factor)
-                report(index, quantize16(previewer.to_rgb(x0)), float(timestep))
+                report(index, picture(x0), float(timestep))
             return {}
 
         call = dict(

@@ -21,6 +21,7 @@ from tratteggio.core.request import RestorationRequest
 
 # step (0-based), the step's picture as uint16 RGB (any size; the engine resizes it), its timestep
 PreviewReport = Callable[[int, np.ndarray, float | None], None]
+NOISE_STEP = -1  # the step number of the starting noise's picture, when a job asks for it
 
 
 @dataclass(frozen=True)
@@ -60,6 +61,7 @@ class ModelJob:
     image: np.ndarray
     mask: np.ndarray
     request: RestorationRequest
+    noise: bool = False  # also report a picture of the starting noise, as step NOISE_STEP (imagine)
 
 
 class DiffusionModel(Protocol):

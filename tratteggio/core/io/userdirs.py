@@ -31,6 +31,13 @@ def log_dir() -> Path:
     return _private(user_log_path(APP, appauthor=False))
 
 
+def cache_dir() -> Path:
+    """Where results that are only worth keeping to save time go (created on first use)."""
+    from platformdirs import user_cache_path
+
+    return _private(user_cache_path(APP, appauthor=False))
+
+
 def _private(folder: Path) -> Path:
     folder.mkdir(parents=True, exist_ok=True, mode=0o700)
     return folder

@@ -8,6 +8,8 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from tratteggio.core.color.estimate import ReviveRequest
+from tratteggio.core.color.revive import ReviveTransform
 from tratteggio.core.errors import ProjectError, TratteggioError
 from tratteggio.core.geometry import Box
 from tratteggio.core.io.loading import load_photo
@@ -20,6 +22,8 @@ from tratteggio.core.project.sync import master_stat
 from tratteggio.core.record.describe import sha256_file
 from tratteggio.core.request import RestorationRequest
 from tratteggio.core.studio.document import Document, Intervention
+from tratteggio.core.studio.kinds import DocIntervention
+from tratteggio.core.studio.revival import ReviveIntervention
 
 
 class MasterMissing(ProjectError):
@@ -101,8 +105,8 @@ def _read_mask(store: ProjectStore, doc: Document) -> None:
         doc.mask[box.slices] = unpack_bits(bits, (box.height, box.width))
 
 
-def _interventions(store: ProjectStore, photo: Photo) -> list[Intervention]:
-    out = []
+def _interventions(store: ProjectStore, photo: Photo) -> list[DocIntervention]:
+    out: list[DocIntervention] = []
     for fill_id, _position, visible, info in store.intervention_rows():
         try:
             out.append(_intervention(store, photo, fill_id, visible, info))
@@ -113,9 +117,12 @@ def _interventions(store: ProjectStore, photo: Photo) -> list[Intervention]:
 
 def _intervention(
     store: ProjectStore, photo: Photo, fill_id: int, visible: bool, info: dict[str, Any]
-) -> Intervention:
-    if info.get("kind", "fill") != "fill":
-        raise ProjectError(f"intervention {fill_id}: unknown kind '{info.get('kind')}'")
+) -> DocIntervention:
+    kind = info.get("kind", "fill")
+    if kind == "revive":
+        return _revive(fill_id, visible, info)
+    if kind != "fill":
+        raise ProjectError(f"intervention {fill_id}: unknown kind '{kind}'")
     mask = _full_mask(store, fill_id, photo.shape2d)
     patches = []
     for box_list, pixels, wheres, shape in store.patches(fill_id):
@@ -133,6 +140,21 @@ def _intervention(
         seconds=float(info.get("seconds", 0.0)),
     )
     return Intervention(result, mask, visible, fill_id, str(info.get("accepted", "")))
+
+
+def _revive(fill_id: int, visible: bool, info: dict[str, Any]) -> ReviveIntervention:
+    """A revival of colours: its transform and the request it was estimated from (plain numbers)."""
+    asked = info["request"]
+    box, point = asked.get("box"), asked.get("point")
+    request = ReviveRequest(
+        str(asked["reference"]),
+        point=(int(point[0]), int(point[1])) if point else None,
+        box=Box(*map(int, box)) if box else None,
+        strength=float(asked["strength"]),
+    )
+    height, width = (int(v) for v in info["shape"])
+    transform = ReviveTransform.from_dict(info["transform"])
+    return ReviveIntervention(transform, request, (height, width), visible, fill_id)
 
 
 def _full_mask(store: ProjectStore, fill_id: int, shape: tuple[int, int]) -> Mask:

@@ -24,6 +24,8 @@ from tratteggio.core.geometry import Box
 from tratteggio.core.project.codec import TILE, pack_bits, tile_box, tiles_of
 from tratteggio.core.project.store import InterventionRow, ProjectStore
 from tratteggio.core.studio.document import Document, Intervention
+from tratteggio.core.studio.kinds import DocIntervention
+from tratteggio.core.studio.revival import ReviveIntervention
 
 
 @dataclass(frozen=True)
@@ -31,7 +33,7 @@ class InterventionState:
     id: int
     position: int
     visible: bool
-    intervention: Intervention
+    intervention: DocIntervention
 
 
 @dataclass
@@ -148,6 +150,15 @@ def _tile_bits(mask: np.ndarray, tile: tuple[int, int]) -> bytes | None:
 
 def to_row(state: InterventionState) -> InterventionRow:
     intervention = state.intervention
+    if isinstance(intervention, ReviveIntervention):
+        info: dict[str, Any] = {
+            "kind": "revive",
+            "transform": intervention.transform.to_dict(),
+            "request": intervention.request.to_dict(),
+            "shape": list(intervention.shape),
+        }
+        return InterventionRow(state.id, state.position, state.visible, info, [], None, None)
+    assert isinstance(intervention, Intervention)
     result = intervention.result
     info = {
         "kind": "fill",

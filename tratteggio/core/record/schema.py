@@ -52,7 +52,11 @@ class MasterInfo:
 
 @dataclass(frozen=True)
 class InterventionRecord:
-    """One intervention: `kind` "fill" (a restoration of a mask); its request as the engine saw it."""
+    """One intervention, by `kind`: "fill" (a restoration of a mask), "revive" (a global colour
+    transform: `engine.transform` holds its parameters, `request` its reference), "extend" (a
+    larger canvas: `details` has the margins, the original's box and the created area) or
+    "imagine" (a picture created from noise: `details` has its size, prompt, model and seed).
+    Its request is as the engine saw it (see tratteggio.core.record.entries)."""
 
     id: int
     kind: str

@@ -1,14 +1,21 @@
 """The studio's document, without Qt: the master photo, the damage mask being painted, the accepted
 interventions, and one undo history for all of them.
 
-The master is never modified. What the user sees is the master with the visible interventions'
-patches applied in order; it is kept up to date box by box, never recomputed whole.
+The master is never modified. What the user sees is the master with the visible interventions
+applied in composition order: local ones first (fills: their patches, in the order accepted), then
+global ones (a revival of colours acts on the photo as restored so far). It is kept up to date box
+by box, never recomputed whole. Every intervention can be hidden, removed, undone.
+
+A document whose photo was made in the studio (extended, or created from noise) keeps its
+`lineage`: the master it came from and the steps that made the picture, so that an export
+documents them and `rerun` replays them.
 """
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -19,9 +26,16 @@ from tratteggio.core.photo import Photo
 from tratteggio.core.pipeline.composite import apply_patches
 from tratteggio.core.pipeline.restore import Result
 from tratteggio.core.studio.history import History
+from tratteggio.core.studio.kinds import LOCAL, DocIntervention, Lineage
 from tratteggio.core.studio.maskedit import MaskChange, replace_all
 
 Listener = Callable[[str, Box | None], None]
+_ids = itertools.count(1)
+
+
+def next_id() -> int:
+    """A fresh id for a step made outside a document (documents number their own interventions)."""
+    return next(_ids)
 
 
 @dataclass(eq=False)
@@ -31,8 +45,16 @@ class Intervention:
     result: Result
     mask: Mask
     visible: bool = True
-    id: int = 0  # given by the document, unique within it
+    id: int = field(default_factory=next_id)  # a document gives its own, unique within it
     accepted: str = ""  # ISO date and time of acceptance
+    stage = LOCAL
+
+    @property
+    def generative(self) -> bool:
+        return self.result.generative
+
+    def apply(self, out: np.ndarray, box: Box, origin: tuple[int, int] = (0, 0)) -> None:
+        apply_patches(out, self.result.patches, clip=box, origin=origin)
 
     @property
     def label(self) -> str:
@@ -58,15 +80,16 @@ class Document:
         self.path = path
         self.mask = np.zeros(photo.shape2d, dtype=bool)
         self.history = History()
-        self.interventions: list[Intervention] = []
+        self.interventions: list[DocIntervention] = []
         self.listeners: list[Listener] = []
         self._composite: np.ndarray | None = None
         # set when the photo was aged in the studio: the truth a restoration is compared with
         self.reference: np.ndarray | None = None
         self.truth: np.ndarray | None = None
         self.origin: dict[str, object] = {}  # how a master without a file came to be (aged: how)
+        self.lineage: Lineage | None = None  # how a photo made in the studio was made
         self.revision = 0  # counts every change of mask or interventions (undo and redo too)
-        self.next_id = 1
+        self._next_id = 1
 
     # -- notifications -------------------------------------------------------------------------
     def notify(self, kind: str, box: Box | None = None) -> None:
@@ -91,8 +114,7 @@ class Document:
     # -- interventions -------------------------------------------------------------------------
     def accept(self, result: Result, mask: Mask) -> Intervention:
         """Add a restoration as an intervention and clear the mask it filled: one undoable step."""
-        intervention = Intervention(result, mask, id=self.next_id, accepted=_now())
-        self.next_id += 1
+        intervention = Intervention(result, mask, id=self.take_id(), accepted=_now())
         command = _AcceptCommand(
             self, intervention, replace_all(self.mask, np.zeros_like(self.mask), "clear")
         )
@@ -101,21 +123,42 @@ class Document:
         self.notify("mask", None)
         return intervention
 
-    def set_visible(self, intervention: Intervention, visible: bool) -> None:
+    def add(self, intervention: DocIntervention) -> None:
+        """Add an intervention that fills no mask (a revival of colours): one undoable step."""
+        intervention.id = self.take_id()
+        command = _AcceptCommand(self, intervention, None)
+        command.apply_intervention(add=True)
+        self.history.push(command)
+
+    def composition(self) -> list[DocIntervention]:
+        """The visible interventions in the order they are composed (and exported)."""
+        return sorted((i for i in self.interventions if i.visible), key=lambda i: i.stage)
+
+    def take_id(self) -> int:
+        """The next intervention id of this document."""
+        self._next_id += 1
+        return self._next_id - 1
+
+    def set_lineage(self, lineage: Lineage) -> None:
+        """How this photo was made; its own interventions are numbered after the lineage's steps."""
+        self.lineage = lineage
+        self._next_id = max([self._next_id, *(step.id + 1 for step in lineage.steps)])
+
+    def set_visible(self, intervention: DocIntervention, visible: bool) -> None:
         """Hide or show an intervention (a view of the work, like a layer's eye: not an undo step)."""
         if intervention.visible != visible:
             intervention.visible = visible
             self.refresh(intervention.bounds())
             self.notify("interventions")
 
-    def add_loaded(self, interventions: list[Intervention]) -> None:
+    def add_loaded(self, interventions: list[DocIntervention]) -> None:
         """Interventions read from a project: not an edit, no undo step (the composite is made
         when first needed, not here: opening a 50 MP project copies no 300 MB array)."""
         self.interventions.extend(interventions)
-        self.next_id = max([self.next_id, *(i.id + 1 for i in interventions)])
+        self._next_id = max([self._next_id, *(i.id + 1 for i in interventions)])
         self._composite = None
 
-    def remove(self, intervention: Intervention) -> None:
+    def remove(self, intervention: DocIntervention) -> None:
         command = _RemoveCommand(self, intervention, self.interventions.index(intervention))
         command.redo()
         self.history.push(command)
@@ -123,7 +166,7 @@ class Document:
     def composite(self) -> np.ndarray:
         """The photo as restored so far (the master itself while nothing is visible). The whole
         restored photo is composed on first use and then kept up to date box by box."""
-        if self._composite is None and any(i.visible for i in self.interventions):
+        if self._composite is None and self.composition():
             self._composite = self.photo.pixels.copy()
             whole = Box(0, 0, self.photo.width, self.photo.height)
             self._compose_into(self._composite, whole, whole)
@@ -131,17 +174,17 @@ class Document:
 
     def composite_region(self, box: Box) -> np.ndarray:
         """The restored photo inside `box` only, without composing the whole (what the canvas shows)."""
-        if self._composite is not None or not any(i.visible for i in self.interventions):
+        if self._composite is not None or not self.composition():
             return self.composite()[box.slices]
         out = self.photo.pixels[box.slices].copy()
         self._compose_into(out, box, box)
         return out
 
     def _compose_into(self, out: np.ndarray, at: Box, clip: Box) -> None:
-        """Apply the visible interventions, in order, to `out` (the master's pixels at `at`) within `clip`."""
-        for intervention in self.interventions:
-            if intervention.visible:
-                apply_patches(out, intervention.result.patches, clip=clip, origin=(at.x0, at.y0))
+        """Apply the visible interventions in composition order to `out` (the master's pixels
+        from `at` on) within `clip`."""
+        for intervention in self.composition():
+            intervention.apply(out, clip, (at.x0, at.y0))
 
     def refresh(self, box: Box | None) -> None:
         """Recompose `box` from the master and the visible interventions, in order."""
@@ -161,16 +204,17 @@ class Document:
 
     def snapshot(self) -> Document:
         """A copy to export from another thread while the user keeps working on this one."""
-        import dataclasses
+        import copy as copying
 
         copy = Document(self.photo, self.path)
-        copy.interventions = [dataclasses.replace(i) for i in self.interventions]
+        copy.interventions = [copying.copy(i) for i in self.interventions]  # their own visibility
         copy._composite = None  # composed on the other thread when the export asks for it
         copy.reference, copy.truth, copy.origin = self.reference, self.truth, dict(self.origin)
+        copy.lineage = self.lineage
         return copy
 
     def generative_visible(self) -> bool:
-        return any(i.visible and i.result.generative for i in self.interventions)
+        return any(i.visible and i.generative for i in self.interventions)
 
 
 def _now() -> str:
@@ -195,7 +239,7 @@ class _MaskCommand:
 class _AcceptCommand:
     label = "accept restoration"
 
-    def __init__(self, doc: Document, intervention: Intervention, cleared: MaskChange | None) -> None:
+    def __init__(self, doc: Document, intervention: DocIntervention, cleared: MaskChange | None) -> None:
         self.doc, self.intervention, self.cleared = doc, intervention, cleared
 
     def apply_intervention(self, add: bool) -> None:
@@ -222,7 +266,7 @@ class _AcceptCommand:
 class _RemoveCommand:
     label = "remove intervention"
 
-    def __init__(self, doc: Document, intervention: Intervention, index: int) -> None:
+    def __init__(self, doc: Document, intervention: DocIntervention, index: int) -> None:
         self.doc, self.intervention, self.index = doc, intervention, index
 
     def undo(self) -> None:
