@@ -13,6 +13,7 @@ import pytest
 from tratteggio.cli import main
 from tratteggio.core import Photo, RestorationRequest, load_photo, restore, save_photo
 from tratteggio.core.errors import ProjectError
+from tratteggio.core.geometry import Box
 from tratteggio.core.project.api import create_project, export_project, summarize_project
 from tratteggio.core.project.codec import tiles_of
 from tratteggio.core.project.journal import JournalLock, new_journal, orphans, pending_for, remove_journal
@@ -204,3 +205,32 @@ def test_journals_left_unlocked_are_offered_and_locked_ones_are_not(master: Path
     sync.close()
     remove_journal(path, JournalLock(path))
     assert orphans() == []
+
+
+def test_a_revival_of_colours_is_saved_with_the_fills_and_composes_after_them(
+    master: Path, tmp_path: Path
+) -> None:
+    from tratteggio.core.color.estimate import ReviveRequest, estimate
+    from tratteggio.core.studio.revival import ReviveIntervention
+
+    doc = Document(load_photo(master), master)
+    accepted(doc, (100, 100, 140, 130))
+    transform = estimate(doc.photo.pixels, ReviveRequest("neutral", point=(30, 40))).at_strength(0.7)
+    doc.add(
+        ReviveIntervention(
+            transform, ReviveRequest("neutral", point=(30, 40), strength=0.7), doc.photo.shape2d
+        )
+    )
+    accepted(doc, (300, 200, 330, 260))
+    sync = ProjectSync(doc, tmp_path / "p.tratteggio")
+    sync.write(sync.pending())
+    sync.close()
+    again, _ = read_project(tmp_path / "p.tratteggio")
+    kinds = [type(i).__name__ for i in again.interventions]
+    assert kinds == ["Intervention", "ReviveIntervention", "Intervention"]
+    assert [i.id for i in again.interventions] == [1, 2, 3]
+    revival = again.interventions[1]
+    assert revival.request == doc.interventions[1].request and revival.transform == transform
+    assert np.array_equal(again.composite(), doc.composite())
+    region = Box(280, 180, 360, 280)
+    assert np.array_equal(again.composite_region(region), doc.composite()[region.slices])

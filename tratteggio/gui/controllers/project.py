@@ -134,12 +134,13 @@ class ProjectController(QObject):
         self.session.say(f"Opened {path.name}: {len(doc.interventions)} intervention(s)")
         if not getattr(doc, "master_verified", True):
             expected = str(meta.get("master_sha256"))  # checked once the window has painted
-            QTimer.singleShot(VERIFY_DELAY_MS, lambda: self._verify_master(doc, expected))
+            QTimer.singleShot(VERIFY_DELAY_MS, self, lambda: self._verify_master(doc, expected))
 
     def _verify_master(self, doc: Document, expected: str) -> None:
         """The master's SHA-256, checked after the work is shown (size and date matched)."""
         path = doc.path
-        assert path is not None
+        if path is None or doc is not self.session.doc or not self.session.runner.is_running():
+            return  # another document since, or the studio is closing
         from tratteggio.core.record.describe import sha256_file
 
         def checked(actual: str) -> None:
