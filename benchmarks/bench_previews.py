@@ -75,7 +75,7 @@ def main() -> None:
             engine="diffusion", model=model, steps=args.steps, seed=1, padding=0, blend=4
         )
         engine = diffusion_engine()
-        loaded = engine.loaded(request)
+        loaded = engine.model.loaded(request)  # type: ignore[attr-defined]
         pipe = loaded.pipe
         previews: list[StepPreview] = []
 
@@ -104,7 +104,7 @@ def main() -> None:
                 start = time.perf_counter()
                 fn()
                 times[name].append(time.perf_counter() - start)
-        capture_ms = time_projection(engine, loaded)
+        capture_ms = time_projection(engine.model, loaded)
         bare_s, ours_s = min(times["bare"]), min(times["ours"])
         print("## Layered previews: engine path vs bare pipeline call (SD 1.5 size, 512x512)\n")
         print(

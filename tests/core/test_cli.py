@@ -127,7 +127,7 @@ def test_progress_bar_draws_on_stderr(
     photo, mask = inputs
     assert main(["restore", str(photo), "--mask", str(mask), "-o", str(tmp_path / "o.png")]) == 0
     err = capsys.readouterr().err
-    assert "restoring (hybrid) [" in err and "#" in err
+    assert "restoring (auto) [" in err and "#" in err
 
 
 def test_the_studio_without_a_display_says_so_in_one_line(tmp_path: Path) -> None:

@@ -96,6 +96,21 @@ def test_same_request_same_bytes_and_cancel_leaves_the_pipeline_reusable(sd_mode
     assert again.pixels.tobytes() == first.pixels.tobytes()
 
 
+def test_cancel_stops_inside_a_denoising_step(sd_model: str) -> None:
+    photo, mask = Photo(coffee()[:200, :300]), loss_mask()
+    calls: list[int] = []
+    steps: list[StepPreview] = []
+
+    def cancel() -> bool:
+        calls.append(1)
+        return len(calls) > 3  # the pipeline's checks come first, then the UNet's blocks
+
+    with pytest.raises(Cancelled):
+        restore(photo, mask, request(sd_model), on_step=steps.append, cancel=cancel)
+    assert steps == []  # not even the first step was finished
+    assert restore(photo, mask, request(sd_model)).pixels.shape == photo.pixels.shape
+
+
 def test_sixteen_bit_gray_master_keeps_its_depth(sd_model: str) -> None:
     pixels = (coffee()[:200, :300, 1].astype(np.uint16) * 257 + 7).astype(np.uint16)
     mask = loss_mask()
@@ -276,12 +291,12 @@ def test_taesd_previews_when_its_weights_are_on_disk(
     ).save_pretrained(tmp_path / "taesd")
     monkeypatch.setenv("TRATTEGGIO_TAESD", str(tmp_path / "taesd"))
     monkeypatch.setenv("TRATTEGGIO_PREVIEWS", "taesd")
-    diffusion_engine()._previewers.clear()
+    diffusion_engine().model._previewers.clear()
     seen: list[StepPreview] = []
     try:
         result = restore(Photo(coffee()[:200, :300]), loss_mask(), request(sd_model), on_step=seen.append)
     finally:
-        diffusion_engine()._previewers.clear()
+        diffusion_engine().model._previewers.clear()
     assert result.engine_info["previews"] == "taesd"
     assert len(seen) == STEPS + 1 and all(s.pixels.shape == seen[0].pixels.shape for s in seen)
 
@@ -300,7 +315,7 @@ def test_out_of_memory_is_one_clear_line_and_the_model_stays_usable(
     from tratteggio.core.engines.diffusion import diffusion_engine
 
     photo, mask = Photo(coffee()[:200, :300]), loss_mask()
-    unet = diffusion_engine().loaded(request(sd_model)).pipe.unet
+    unet = diffusion_engine().model.loaded(request(sd_model)).pipe.unet
 
     def exhausted(*args: object, **kwargs: object) -> object:
         raise torch.OutOfMemoryError("CUDA out of memory. Tried to allocate 2.00 GiB")

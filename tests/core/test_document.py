@@ -83,7 +83,7 @@ def test_export_writes_photo_record_lossmap_and_visible_copy(tmp_path: Path) -> 
     doc.accept(restore(doc.photo, doc.mask_object(), RestorationRequest(engine="telea")), doc.mask_object())
     files = export_document(doc, tmp_path / "out.tif", visible_copy=True)
     record = json.loads(files["record"].read_text())
-    assert [i["request"]["engine"] for i in record["interventions"]] == ["hybrid", "telea"]
+    assert [i["request"]["engine"] for i in record["interventions"]] == ["auto", "telea"]
     assert np.array_equal(load_photo(tmp_path / "out.tif").pixels, doc.composite())
     lossmap = load_photo(files["lossmap"]).pixels > 0
     assert lossmap[115, 130] and lossmap[215, 335] and not lossmap[0, 0]

@@ -19,7 +19,11 @@ class Block(importlib.abc.MetaPathFinder):
 sys.meta_path.insert(0, Block())
 import tratteggio.core
 for info in pkgutil.walk_packages(tratteggio.core.__path__, 'tratteggio.core.'):
-    importlib.import_module(info.name)
+    try:
+        importlib.import_module(info.name)
+    except ImportError as exc:  # the Ray backend needs the optional [cluster] extra
+        if exc.name != 'ray':
+            raise
 import tratteggio.cli
 bad = [m for m in sys.modules if m.split('.')[0] in ('PySide6', 'torch', 'diffusers')]
 print('LOADED', bad)

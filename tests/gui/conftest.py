@@ -27,8 +27,9 @@ def window(qtbot: object) -> Iterator[MainWindow]:
     qtbot.addWidget(win)  # type: ignore[attr-defined]
     win.resize(1100, 760)
     win.show()
+    win.projects.ask_save = lambda name: "discard"  # unless a test answers otherwise, work is not kept
     yield win
-    win.close()  # saves settings and stops the worker thread
+    win.close()  # saves settings and stops the worker threads
     assert not win.session.threads_running(), "a worker thread outlived the window"
     # Qt's own threads show up as _DummyThread forever once they ran Python code; the QThread is
     # checked above. Any Python thread started during the test must be gone.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
 import numpy as np
@@ -19,7 +20,7 @@ from .test_studio import widget_point
 def jagged(rng: np.random.Generator, anchors: list[tuple[int, int]]) -> np.ndarray:
     """A polyline through the anchors (kept exact) with a vertex every ~12 px jittered by ~2.5 px."""
     points: list[np.ndarray] = [np.array(anchors[0], float)]
-    for a, b in zip(anchors, anchors[1:]):
+    for a, b in itertools.pairwise(anchors):
         n = max(2, int(np.hypot(b[0] - a[0], b[1] - a[1]) // 12))
         for t in np.linspace(0, 1, n + 1)[1:-1]:
             points.append((1 - t) * np.array(a) + t * np.array(b) + rng.normal(0, 2.5, 2))

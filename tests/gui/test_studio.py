@@ -115,7 +115,7 @@ def test_classical_run_scrub_accept_and_export(
     window.files.export_in_background(tmp_path / "restored.tif", documentation=True)
     qtbot.waitUntil(lambda: "Exported restored.tif" in window.status.current_message(), timeout=30_000)  # type: ignore[attr-defined]
     record = json.loads((tmp_path / "restored.record.json").read_text())
-    assert record["interventions"][0]["request"]["engine"] == "hybrid"
+    assert record["interventions"][0]["request"]["engine"] == "auto"
     assert np.array_equal(load_photo(tmp_path / "restored.tif").pixels, doc.composite())
     assert (tmp_path / "restored.tratteggio.png").exists() and (tmp_path / "restored.lossmap.png").exists()
     window.menus.actions["undo"].trigger()  # accepting is undoable

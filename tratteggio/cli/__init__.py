@@ -11,34 +11,53 @@ import sys
 from collections.abc import Callable, Sequence
 
 from tratteggio import __version__
-from tratteggio.cli import detection, lab, models, restore, studio
+from tratteggio.cli import (
+    batch,
+    detection,
+    extend,
+    imagine,
+    lab,
+    models,
+    project,
+    restore,
+    revive,
+    serve,
+    studio,
+    support,
+)
+from tratteggio.cli.messages import OneLineParser, one_line, say_warnings, settle_streams
 from tratteggio.core.errors import TratteggioError
 
 EXIT_OK, EXIT_INTERNAL, EXIT_BAD_INPUT, EXIT_CANCELLED = 0, 1, 2, 130
+__all__ = ["build_parser", "main", "one_line", "studio_main"]
 
 Command = Callable[[argparse.Namespace], int]
 
 
 def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Command]]:
-    parser = argparse.ArgumentParser(
+    parser = OneLineParser(
         prog="tratteggio",
         description="Restore photographs of cultural artifacts and document every intervention.",
     )
     parser.add_argument("--version", action="version", version=f"tratteggio {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     commands: dict[str, Command] = {}
-    for module in (studio, restore, models, lab, detection):
+    modules = (studio, restore, project, models, lab, detection, revive, extend, imagine, batch, serve)
+    for module in (*modules, support):
         commands.update(module.add_parsers(sub))
     return parser, commands
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    settle_streams()
     parser, commands = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:
         args = parser.parse_args(["open"])
+    code = EXIT_INTERNAL
     try:
-        return commands[args.command](args)
+        code = commands[args.command](args)
+        return code
     except TratteggioError as exc:
         print(f"tratteggio: error: {one_line(str(exc))}", file=sys.stderr)
         return EXIT_BAD_INPUT
@@ -49,11 +68,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         what = one_line(f"{type(exc).__name__}: {exc}")
         print(f"tratteggio: internal error: {what} ({_log()})", file=sys.stderr)
         return EXIT_INTERNAL
-
-
-def one_line(text: str) -> str:
-    """Messages go out as one line: newlines in file names or library text are shown escaped."""
-    return " ".join(text.replace("\r", "\\r").split("\n")).strip()
+    finally:
+        say_warnings(code == EXIT_OK)
 
 
 def _log() -> str:
@@ -67,4 +83,6 @@ def _log() -> str:
 
 def studio_main() -> int:
     """The `tratteggio-studio` gui-script (no console window on Windows)."""
-    return main(["open", *sys.argv[1:2]])
+    studio.log_missing_streams()
+    # the file a desktop entry or "Open with" passes (%f), and options; macOS adds a -psn_ process id
+    return main(["open", *[arg for arg in sys.argv[1:] if not arg.startswith("-psn_")]])

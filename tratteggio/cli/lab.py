@@ -3,20 +3,23 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import dataclasses
 import os
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 import numpy as np
 
 from tratteggio.cli import detection
+from tratteggio.cli.colorcheck import add_color_options, cmd_color_fidelity
 from tratteggio.cli.options import progress_bar
 from tratteggio.core.errors import RequestError
 from tratteggio.core.geometry import Box
-from tratteggio.core.io.fileset import FileSet, check_targets
+from tratteggio.core.io.fileset import FileSet, check_folder_target, check_targets, made_folder
 from tratteggio.core.io.loading import load_photo
-from tratteggio.core.io.saving import check_exact, inexact_reason, output_format, save_photo, write_photo
+from tratteggio.core.io.saving import check_exact, inexact_reason, output_format, write_photo
 from tratteggio.core.lab.aging import DEFAULT_KINDS, KINDS, AgingRequest, age
 from tratteggio.core.lab.detect import DETECT_KINDS, DetectRequest, detect
 from tratteggio.core.mask import Mask
@@ -54,6 +57,7 @@ def add_parsers(commands: argparse._SubParsersAction) -> dict[str, Callable[[arg
     e.add_argument(
         "--report", type=Path, metavar="DIR", help="write report.md/.csv/.json and contact-sheet.png"
     )
+    add_color_options(e)
     d = commands.add_parser(
         "detect",
         help="propose a damage mask for review",
@@ -119,53 +123,68 @@ def cmd_age(args: argparse.Namespace) -> int:
     output_format(args.output)
     _write_mask_check(args.mask_out)
     check_targets([args.output, args.mask_out], [args.photo])
-    if args.layers and args.layers.exists() and not args.layers.is_dir():
-        raise RequestError(f"{args.layers}: --layers names a folder, and this is a file")
+    if args.layers:
+        check_folder_target(args.layers, "--layers")
     photo = load_photo(args.photo)
     check_exact(photo, args.output, lossy=False)
     aged = age(photo, request)
-    with FileSet([args.output, args.mask_out], [args.photo]) as files:
-        files.write_with(
-            args.output,
-            lambda tmp: write_photo(Photo(aged.pixels, photo.icc_profile), tmp, output_format(args.output)),
-        )
-        files.write_with(
-            args.mask_out,
-            lambda tmp: write_photo(Photo(Mask(aged.mask).to_image()), tmp, output_format(args.mask_out)),
-        )
+    files = [
+        (args.output, Photo(aged.pixels, photo.icc_profile)),
+        (args.mask_out, Photo(Mask(aged.mask).to_image())),
+    ]
     if args.layers:
-        args.layers.mkdir(parents=True, exist_ok=True)
-        for index, (kind, pixels) in enumerate(aged.layers, start=1):
-            save_photo(Photo(pixels, photo.icc_profile), args.layers / f"layer-{index:02d}-{kind}.png")
+        files += [
+            (args.layers / f"layer-{index:02d}-{kind}.png", Photo(pixels, photo.icc_profile))
+            for index, (kind, pixels) in enumerate(aged.layers, start=1)
+        ]
+    with made_folder(args.layers) if args.layers else contextlib.nullcontext():
+        _write_set(files, [args.photo])
     print(f"wrote {args.output} and {args.mask_out} ({aged.mask.mean() * 100:.2f}% damaged)")
     return 0
+
+
+def _write_set(files: list[tuple[Path, Photo]], inputs: list[Path]) -> None:
+    """Every file or none, each in the format its name says."""
+    with FileSet([target for target, _ in files], inputs) as staged:
+        for target, photo in files:
+            staged.write_with(target, partial(write_photo, photo, kind=output_format(target)))
 
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
     from tratteggio.core.lab.evaluate import evaluate, markdown, parse_engines, write_report
 
+    if args.color:
+        if args.report is not None:
+            check_report_folder(args.report, args.photos)
+        return cmd_color_fidelity(args)
     engines = parse_engines(args.engines)
     aging = _aging(args)
     if args.report is not None:
-        check_report_folder(args.report)
-    photos = [(path.stem, load_photo(path)) for path in args.photos]
+        check_report_folder(args.report, args.photos)
+    photos = [(display_name(path.stem), load_photo(path)) for path in args.photos]
     with progress_bar("evaluating") as update:
         rows, strips = evaluate(photos, engines, aging, progress=update)
     print(markdown(rows), end="")
     if args.report:
-        write_report(args.report, rows, strips, aging)
+        with made_folder(args.report):
+            write_report(args.report, rows, strips, aging, inputs=args.photos)
         print(f"wrote {args.report}/report.md, report.csv, report.json and contact-sheet.png")
     return 0
 
 
-def check_report_folder(folder: Path) -> None:
-    if folder.exists() and not folder.is_dir():
-        raise RequestError(f"{folder}: --report names a folder, and this is a file")
-    parent = folder if folder.exists() else folder.parent
-    if not parent.exists():
-        raise RequestError(f"{folder}: the folder {parent} does not exist")
-    if not os.access(parent, os.W_OK):
-        raise RequestError(f"{folder}: cannot write there (permission denied)")
+def display_name(name: str) -> str:
+    """A file name as text: bytes that are not UTF-8 (kept by Python as surrogates) shown escaped."""
+    return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
+def check_report_folder(folder: Path, inputs: list[Path]) -> None:
+    check_folder_target(folder, "--report")
+    if folder.is_dir():
+        from tratteggio.core.lab.evaluate import REPORT_FILES
+
+        check_targets([folder / name for name in REPORT_FILES], inputs)
+        if not os.access(folder, os.W_OK):
+            raise RequestError(f"{folder}: cannot write there (permission denied)")
 
 
 def _numbers(text: str, count: int, what: str) -> list[int]:
@@ -217,10 +236,8 @@ def cmd_detect(args: argparse.Namespace) -> int:
         else:
             found = detect(photo.pixels, request, on_progress=update)
     with FileSet(targets, inputs) as files:
-        files.write_with(
-            args.output,
-            lambda tmp: write_photo(Photo(found.astype(np.uint8) * 255), tmp, output_format(args.output)),
-        )
+        mask = Photo(found.astype(np.uint8) * 255)
+        files.write_with(args.output, partial(write_photo, mask, kind=output_format(args.output)))
         if taught is not None and args.save_detector:
             files.write_with(args.save_detector, taught.write)
     saved = (

@@ -88,6 +88,7 @@ def progress_bar(label: str) -> Iterator[Callable[..., None]]:
     from tqdm import tqdm
 
     shown = os.environ.get("TRATTEGGIO_PROGRESS") == "1" or sys.stderr.isatty()
+    tqdm.monitor_interval = 0  # no monitor thread: our bars are redrawn on every update anyway
     bar = tqdm(
         total=0,
         desc=label,

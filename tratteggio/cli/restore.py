@@ -3,20 +3,26 @@
 from __future__ import annotations
 
 import argparse
-from collections.abc import Callable
+import contextlib
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
+import numpy as np
+
+from tratteggio.cli.messages import warn
 from tratteggio.cli.options import add_preview_options, add_request_options, progress_bar, request_from_args
+from tratteggio.cli.serve import add_remote_options, remote_from_args
 from tratteggio.core.errors import TratteggioError
-from tratteggio.core.io.fileset import check_targets
+from tratteggio.core.io.fileset import check_folder_target, check_targets, made_folder
 from tratteggio.core.io.loading import load_mask, load_photo
 from tratteggio.core.photo import Photo
-from tratteggio.core.pipeline.layers import write_animation, write_png_sequence
+from tratteggio.core.pipeline.layers import ANIMATION_SUFFIXES, Writer, animation_writer, sequence_writers
 from tratteggio.core.pipeline.restore import Result, StepPreview, restore
-from tratteggio.core.record.rerun import load_replay, replay, verify_set
+from tratteggio.core.record.rerun import load_replay, master_photo, replay, verify_set
 from tratteggio.core.record.writer import Fill, check_output, write_documented
 
 Command = Callable[[argparse.Namespace], int]
+CREATED_LIKE = Photo(np.zeros((1, 1, 3), np.uint8))  # what a picture created from noise is stored as
 
 
 def add_parsers(sub: argparse._SubParsersAction) -> dict[str, Command]:
@@ -33,6 +39,7 @@ def add_parsers(sub: argparse._SubParsersAction) -> dict[str, Command]:
     _add_output(p, "OUT", "restored photo; format from the extension (.png .tif .jpg .webp .bmp)")
     add_request_options(p)
     add_preview_options(p)
+    add_remote_options(p)
     r = sub.add_parser(
         "rerun",
         help="reproduce a result from its conservation record",
@@ -48,6 +55,7 @@ def add_parsers(sub: argparse._SubParsersAction) -> dict[str, Command]:
         help="allow pickle checkpoints the record names (a record never grants this by itself)",
     )
     add_preview_options(r)
+    add_remote_options(r)
     v = sub.add_parser(
         "verify",
         help="check that the files beside a record are the ones it names",
@@ -71,22 +79,24 @@ def _add_output(p: argparse.ArgumentParser, metavar: str, text: str) -> None:
 def cmd_restore(args: argparse.Namespace) -> int:
     request = request_from_args(args)
     inputs = [args.photo, args.mask]
-    check_targets(_preview_targets(args), inputs)
+    extras = _check_previews(args, inputs)
     photo = load_photo(args.photo)
-    check_output(args.output, photo, [*inputs, *_preview_targets(args)], lossy=args.lossy)
-    mask = load_mask(args.mask, photo.shape2d)
-    with progress_bar(f"restoring ({request.engine})") as update:
+    check_output(args.output, photo, [*inputs, *extras], lossy=args.lossy)
+    mask = load_mask(args.mask, photo.shape2d, on_warning=warn)
+    with remote_from_args(args), progress_bar(f"restoring ({request.engine})") as update:
         result = restore(photo, mask, request, on_step=_stepper(update))
-    files = write_documented(
-        args.output,
-        result.pixels,
-        photo,
-        args.photo,
-        [Fill(1, result, mask)],
-        inputs=inputs,
-        lossy=args.lossy,
-    )
-    _write_previews(args, photo, [result])
+    with _previews_folder(args):
+        files = write_documented(
+            args.output,
+            result.pixels,
+            photo,
+            args.photo,
+            [Fill(1, result, mask)],
+            inputs=inputs,
+            lossy=args.lossy,
+            extras=_preview_files(args, photo, [result]),
+        )
+    _say_previews(args, [result])
     print(
         f"wrote {files['output']} ({result.seconds:.2f} s, "
         f"{result.effective_mask.pixel_count} pixels restored); record: {files['record'].name}"
@@ -96,16 +106,31 @@ def cmd_restore(args: argparse.Namespace) -> int:
 
 def cmd_rerun(args: argparse.Namespace) -> int:
     job = load_replay(args.record, allow_pickle=args.allow_pickle)
-    check_targets(_preview_targets(args), job.inputs)
+    extras = _check_previews(args, job.inputs)
     check_output(
-        args.output, job.photo, [*job.inputs, *_preview_targets(args)], fills=len(job.steps), lossy=args.lossy
+        args.output,
+        job.photo or CREATED_LIKE,
+        [*job.inputs, *extras],
+        fills=job.mask_files,
+        has_master_file=job.master is not None or job.photo is None,
+        lossy=args.lossy,
     )
-    with progress_bar("rerunning") as update:
+    with remote_from_args(args), progress_bar("rerunning") as update:
         pixels, fills = replay(job, on_step=_stepper(update))
-    files = write_documented(
-        args.output, pixels, job.photo, job.master, fills, inputs=job.inputs, lossy=args.lossy
-    )
-    _write_previews(args, job.photo, [f.result for f in fills])
+    master = master_photo(job, fills)
+    results = [f.result for f in fills if isinstance(f, Fill)]
+    with _previews_folder(args):
+        files = write_documented(
+            args.output,
+            pixels,
+            master,
+            job.master,
+            fills,
+            inputs=job.inputs,
+            lossy=args.lossy,
+            extras=_preview_files(args, master, results),
+        )
+    _say_previews(args, results)
     same = files_hash(files["output"]) == job.record.output.sha256
     print(f"wrote {files['output']}: {'identical to' if same else 'DIFFERS from'} {job.record.output.file}")
     return 0
@@ -129,18 +154,36 @@ def _stepper(update: Callable[..., None]) -> Callable[[StepPreview], None]:
     return lambda step: update(step.step + 1, step.total)
 
 
-def _preview_targets(args: argparse.Namespace) -> list[Path]:
-    targets = [args.previews_gif] if args.previews_gif else []
-    if args.previews and args.previews.exists() and not args.previews.is_dir():
-        raise TratteggioError(f"{args.previews}: --previews names a folder, and this is a file")
+def _check_previews(args: argparse.Namespace, inputs: Sequence[Path]) -> list[Path]:
+    """Check --previews and --previews-gif before any work; return the files known now."""
+    targets = []
+    if args.previews_gif:
+        if args.previews_gif.suffix.lower() not in ANIMATION_SUFFIXES:
+            raise TratteggioError(f"{args.previews_gif.name}: --previews-gif writes a .gif or a .webp file")
+        targets.append(args.previews_gif)
+    if args.previews:
+        check_folder_target(args.previews, "--previews")
+    check_targets(targets, inputs)
     return targets
 
 
-def _write_previews(args: argparse.Namespace, photo: Photo, results: list[Result]) -> None:
+def _previews_folder(args: argparse.Namespace) -> contextlib.AbstractContextManager[object]:
+    return made_folder(args.previews) if args.previews else contextlib.nullcontext()
+
+
+def _preview_files(
+    args: argparse.Namespace, photo: Photo, results: list[Result]
+) -> list[tuple[Path, Writer]]:
     previews = [p for result in results for p in result.previews]
+    files = sequence_writers(args.previews, photo.pixels, previews) if args.previews else []
+    if args.previews_gif:
+        files.append((args.previews_gif, animation_writer(args.previews_gif, photo.pixels, previews)))
+    return files
+
+
+def _say_previews(args: argparse.Namespace, results: list[Result]) -> None:
     if args.previews:
-        count = write_png_sequence(args.previews, photo.pixels, previews)
+        count = sum(len(result.previews) for result in results) + 1
         print(f"wrote {count} layers to {args.previews}")
     if args.previews_gif:
-        write_animation(args.previews_gif, photo.pixels, previews)
         print(f"wrote {args.previews_gif}")

@@ -34,6 +34,25 @@ def cmd_open(args: argparse.Namespace) -> int:
             "no display to open the studio on (DISPLAY is not set); on a server, the commands work "
             "without one: see `tratteggio --help`"
         )
+    from tratteggio.core.support.libcheck import platform_problem
+
+    problem = platform_problem()  # before Qt aborts (exit 134) with a hint that may name the wrong library
+    if problem:
+        raise TratteggioError(problem)
     from tratteggio.gui.app import run_studio  # Qt loads only for the studio
 
     return run_studio(args.photo, args.mask, args.snapshot)
+
+
+def log_missing_streams() -> None:
+    """A windowed program (Windows, macOS) has no stdout/stderr: send them to the user's log folder."""
+    if sys.stdout is not None and sys.stderr is not None:
+        return
+    from tratteggio.core.io.userdirs import log_dir
+
+    try:
+        stream = open(log_dir() / "studio.log", "a", encoding="utf-8", buffering=1)  # noqa: SIM115
+    except OSError:
+        stream = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115
+    sys.stdout = sys.stdout or stream
+    sys.stderr = sys.stderr or stream

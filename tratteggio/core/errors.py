@@ -34,6 +34,10 @@ class RecordError(TratteggioError):
     """A conservation record or project is malformed, foreign, or disagrees with the files it names."""
 
 
+class ProjectError(TratteggioError):
+    """A project file is corrupt, truncated, foreign, or its master cannot be found."""
+
+
 class Cancelled(TratteggioError):
     """The run was cancelled by the user; nothing was written."""
 

@@ -16,7 +16,7 @@ from typing import Any
 
 from tratteggio.core.errors import RequestError
 
-CLASSICAL_ENGINES = ("hybrid", "biharmonic", "telea", "navier-stokes")
+CLASSICAL_ENGINES = ("auto", "hybrid", "fsr", "fsr-best", "biharmonic", "telea", "navier-stokes")
 DIFFUSION_ENGINE = "diffusion"
 ENGINE_NAMES = (*CLASSICAL_ENGINES, DIFFUSION_ENGINE)
 DTYPES = ("auto", "float32", "bfloat16", "float16")
@@ -51,10 +51,11 @@ class RestorationRequest:
     """Everything that decides a result besides the photo and the mask."""
 
     engine: str = _field(
-        "hybrid",
+        "auto",
         Spec(
-            "fill method (default: hybrid, range-clipped biharmonic averaged with Telea: the best "
-            "classical fill measured on thin cracks)",
+            "fill method (default: auto, the best classical fill for each part of the damage: "
+            "frequency-selective reconstruction for losses and thin damage within a time budget, the "
+            "hybrid of biharmonic and Telea for the rest)",
             "--engine",
             "NAME",
             choices=ENGINE_NAMES,

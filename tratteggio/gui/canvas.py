@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import QPointF, QRect, QRectF, Qt, Signal
-from PySide6.QtGui import QColor, QImage, QKeyEvent, QMouseEvent, QPainter, QPainterPath, QPen, QWheelEvent
+from PySide6.QtGui import QColor, QImage, QKeyEvent, QMouseEvent, QPainter, QWheelEvent
 from PySide6.QtWidgets import QWidget
 
 from tratteggio.core.geometry import Box
 from tratteggio.core.studio.document import Document
 from tratteggio.core.studio.maskedit import Stroke, fill_polygon
-from tratteggio.gui.imageconv import mask_overlay, to_qimage
+from tratteggio.gui.imageconv import contrast_color, mask_overlay, to_qimage
+from tratteggio.gui.overlays import draw_brush, draw_highlight, draw_shape, draw_split
 from tratteggio.gui.proxies import MaskProxy, PhotoProxy
 from tratteggio.gui.review_overlay import ReviewOverlay
 from tratteggio.gui.session import StudioSession
@@ -30,6 +31,8 @@ class Canvas(QWidget):
     reviewClicked = Signal(int, int)  # a click on the photo with the REVIEW tool
     pointPicked = Signal(int, int)  # a click on the photo with the PICK tool (an eyedropper)
     toolChanged = Signal(object)  # Tool
+    maskVisibilityChanged = Signal(bool)
+    brushChanged = Signal(float, float)  # radius (px), hardness (0..1)
 
     def __init__(self, session: StudioSession, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -44,6 +47,8 @@ class Canvas(QWidget):
         self.brush_hardness = 1.0
         self.mask_rgba = (230, 40, 60, 120)
         self.mask_visible = True
+        self.highlight: list[Box] = []  # regions of the intervention selected in the inspector
+        self.mask_color_chosen = False  # the user's own colour; else one that stands out from the photo
         self.zoom = 1.0
         self.origin = QPointF(0, 0)  # photo coordinate at the widget's top-left corner
         self.comparing = False
@@ -83,6 +88,7 @@ class Canvas(QWidget):
         self.doc = doc
         self._layers = {}
         self.review_overlay = ReviewOverlay()
+        self.highlight = []
         self.end_tool(Tool.REVIEW)
         self.end_tool(Tool.TEACH_DAMAGE)
         self.end_tool(Tool.TEACH_CLEAN)
@@ -91,9 +97,16 @@ class Canvas(QWidget):
             self._photo = self._mask = None
             self.update()
             return
-        self._photo = PhotoProxy(doc.composite())
+        self._photo = PhotoProxy(doc.photo.pixels)
+        for intervention in doc.interventions:  # only the restored areas are composed for the view
+            bounds = intervention.bounds() if intervention.visible else None
+            if bounds is not None:
+                self._photo.update_from(doc.composite_region, bounds)
         self._original: PhotoProxy | None = None
+        if not self.mask_color_chosen:
+            self.mask_rgba = contrast_color(self._photo.buffer)
         self._mask = MaskProxy(doc.mask, self.mask_rgba)
+        self.set_mask_visible(True)
         self.fit()
 
     def _on_document(self, kind: str, box: Box | None) -> None:
@@ -104,8 +117,22 @@ class Canvas(QWidget):
         if kind == "mask":
             self._mask.update(doc.mask, box or whole)
         elif kind == "image":
-            self._photo.update(doc.composite(), box or whole)
+            self._photo.update_from(doc.composite_region, box or whole)
         self.update()
+
+    def set_brush(self, radius: float | None = None, hardness: float | None = None) -> None:
+        if radius is not None:
+            self.brush_radius = float(min(500.0, max(1.0, radius)))
+        if hardness is not None:
+            self.brush_hardness = float(min(1.0, max(0.0, hardness)))
+        self.brushChanged.emit(self.brush_radius, self.brush_hardness)
+        self.update()
+
+    def set_mask_visible(self, visible: bool) -> None:
+        if visible != self.mask_visible:
+            self.mask_visible = visible
+            self.maskVisibilityChanged.emit(visible)
+            self.update()
 
     def set_mask_color(self, rgba: tuple[int, int, int, int]) -> None:
         self.mask_rgba = rgba
@@ -118,8 +145,7 @@ class Canvas(QWidget):
         return self.review_overlay.bits
 
     def set_proposal(self, bits: np.ndarray | None, proxy: MaskProxy | None = None) -> None:
-        """Show a damage proposal in its own colour (None hides it); `proxy`: its display proxy,
-        when the worker made it."""
+        """Show a damage proposal in its own colour (None hides it); `proxy`: the worker's proxy."""
         self.review_overlay.set_proposal(bits, proxy)
         self.update()
 
@@ -183,20 +209,17 @@ class Canvas(QWidget):
         if not self.comparing:
             for box, image in self._layers.items():
                 painter.drawImage(QRectF(box.x0, box.y0, box.width, box.height), image)
-        if self.split is not None and not self.comparing:
-            self._draw_before(painter)
-        if self.mask_visible and not self.comparing:
-            self._draw_mask(painter)
-        if not self.comparing:
+            if self.split is not None:
+                self._draw_before(painter)
+            if self.mask_visible:
+                self._draw_mask(painter)
             self.review_overlay.draw(painter, self.doc.photo.width, self.doc.photo.height)
+            if self.highlight:
+                draw_highlight(painter, self.highlight)
         self._draw_tool(painter)
         painter.restore()
         if self.split is not None:
-            x = int(self.split * self.width())
-            painter.setPen(QPen(QColor(255, 255, 255, 220), 2))
-            painter.drawLine(x, 0, x, self.height())
-            painter.drawText(8, 20, "before")
-            painter.drawText(x + 8, 20, "after")
+            draw_split(painter, int(self.split * self.width()), self.height())
 
     def _draw_before(self, painter: QPainter) -> None:
         """The original photo left of the split divider."""
@@ -221,7 +244,6 @@ class Canvas(QWidget):
 
     def _draw_photo(self, painter: QPainter) -> None:
         assert self.doc is not None and self._photo is not None
-        source = self.doc.photo.pixels if self.comparing else self.doc.composite()
         proxy = self._photo
         if self.comparing and self.doc.interventions:
             if self._original is None:
@@ -233,7 +255,8 @@ class Canvas(QWidget):
             return
         box = self._visible_box()
         if box is not None:  # zoomed in past the proxy: draw the visible full-resolution pixels
-            painter.drawImage(QRectF(box.x0, box.y0, box.width, box.height), to_qimage(source[box.slices]))
+            pixels = self.doc.photo.pixels[box.slices] if self.comparing else self.doc.composite_region(box)
+            painter.drawImage(QRectF(box.x0, box.y0, box.width, box.height), to_qimage(pixels))
 
     def _draw_mask(self, painter: QPainter) -> None:
         assert self.doc is not None and self._mask is not None
@@ -246,24 +269,9 @@ class Canvas(QWidget):
             painter.drawImage(QRectF(box.x0, box.y0, box.width, box.height), overlay)
 
     def _draw_tool(self, painter: QPainter) -> None:
-        pen = QPen(QColor(255, 255, 255, 200))
-        pen.setCosmetic(True)
-        painter.setPen(pen)
-        painter.setBrush(Qt.BrushStyle.NoBrush)
         if self.tool.brushes and self._cursor.x() >= 0:
-            center = self.to_photo(self._cursor)
-            painter.drawEllipse(center, self.brush_radius, self.brush_radius)
-            if self.brush_hardness < 1.0:  # the soft edge starts at the inner circle
-                inner = self.brush_radius * self.brush_hardness
-                painter.drawEllipse(center, inner, inner)
-        if len(self._shape) >= 2:
-            path = QPainterPath(self._shape[0])
-            for point in self._shape[1:]:
-                path.lineTo(point)
-            if self.tool == Tool.RECT:
-                painter.drawRect(QRectF(self._shape[0], self._shape[-1]))
-            else:
-                painter.drawPath(path)
+            draw_brush(painter, self.to_photo(self._cursor), self.brush_radius, self.brush_hardness)
+        draw_shape(painter, self._shape, rectangle=self.tool == Tool.RECT)
 
     # -- mouse ---------------------------------------------------------------------------------
     def mousePressEvent(self, event: QMouseEvent) -> None:
@@ -283,11 +291,13 @@ class Canvas(QWidget):
         if self.tool == Tool.REVIEW:
             self.reviewClicked.emit(int(point.x()), int(point.y()))
             return
-        mark = self.tool.mark
-        if mark is not None and self.doc.review is not None:
-            self._stroke = Stroke(self.doc.review.plane(mark), self.brush_radius, True)
-            self._dab(point)
-        elif self.tool in (Tool.BRUSH, Tool.ERASER):
+        if self.tool.mark is not None:  # a teaching brush paints on the review's planes only
+            if self.doc.review is not None:
+                self._stroke = Stroke(self.doc.review.plane(self.tool.mark), self.brush_radius, True)
+                self._dab(point)
+            return
+        self.set_mask_visible(True)  # painting an invisible mask helps nobody
+        if self.tool in (Tool.BRUSH, Tool.ERASER):
             self._stroke = Stroke(
                 self.doc.mask, self.brush_radius, self.tool == Tool.BRUSH, self.brush_hardness
             )

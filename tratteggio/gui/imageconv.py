@@ -26,6 +26,22 @@ def mask_overlay(bits: np.ndarray, rgba: tuple[int, int, int, int]) -> QImage:
     return image.copy()
 
 
+MASK_COLORS = ((230, 40, 60), (40, 200, 230), (230, 60, 220), (120, 230, 40), (250, 160, 20))
+
+
+def contrast_color(rgb8: np.ndarray, alpha: int = 130) -> tuple[int, int, int, int]:
+    """Of a few saturated colours, the one farthest from the photo's typical colours: red shows
+    poorly on a red-brown fresco, cyan poorly on sky. `rgb8` is a display proxy (H, W, 3)."""
+    sample = rgb8.reshape(-1, 3)[:: max(1, rgb8.shape[0] * rgb8.shape[1] // 20_000)].astype(np.float32)
+    if sample.size == 0:
+        return (*MASK_COLORS[0], alpha)
+    scores = [
+        np.percentile(np.linalg.norm(sample - np.array(c, np.float32), axis=1), 10) for c in MASK_COLORS
+    ]
+    r, g, b = MASK_COLORS[int(np.argmax(scores))]
+    return (r, g, b, alpha)
+
+
 def premultiplied(rgba: tuple[int, int, int, int]) -> tuple[int, int, int, int]:
     r, g, b, a = rgba
     return (r * a // 255, g * a // 255, b * a // 255, a)

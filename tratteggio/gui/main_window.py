@@ -5,25 +5,35 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, Qt
-from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
+from PySide6.QtCore import QByteArray, QPointF, Qt
+from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QShowEvent
 from PySide6.QtWidgets import QDockWidget, QFileDialog, QMainWindow, QMessageBox, QTabWidget, QWidget
 
+from tratteggio.core.geometry import Box
 from tratteggio.core.pipeline.restore import Result
 from tratteggio.gui import settings as prefs
 from tratteggio.gui.canvas import Canvas
 from tratteggio.gui.controllers.aging import AgeController
 from tratteggio.gui.controllers.candidates import CandidateController
+from tratteggio.gui.controllers.creation import CreationController
 from tratteggio.gui.controllers.detection import DetectController
 from tratteggio.gui.controllers.files import FileController
+from tratteggio.gui.controllers.project import ProjectController
+from tratteggio.gui.controllers.revive import ReviveController
+from tratteggio.gui.creation_menus import add_creation_menus
 from tratteggio.gui.menus import MenuParts, Menus
 from tratteggio.gui.panels.age_panel import AgePanel
 from tratteggio.gui.panels.detect_panel import DetectPanel
 from tratteggio.gui.panels.interventions_panel import InterventionsPanel
 from tratteggio.gui.panels.restore_panel import RestorePanel
+from tratteggio.gui.panels.revive_dialog import ReviveDialog
+from tratteggio.gui.preferences import PreferencesDialog, apply_diffusion_preference
 from tratteggio.gui.session import StudioSession
 from tratteggio.gui.status_bar import StatusBar
 from tratteggio.gui.timeline import Timeline
+from tratteggio.gui.toolbar import ToolBar
+
+SIDE_PANEL_WIDTH = 360
 
 
 class MainWindow(QMainWindow):
@@ -32,38 +42,49 @@ class MainWindow(QMainWindow):
         self.setWindowTitle("Tratteggio")
         self.setAcceptDrops(True)
         self.resize(1280, 860)
+        self._narrow_side_panel = False
         self.session = session = StudioSession(self)
         self.canvas = Canvas(session)
         self.setCentralWidget(self.canvas)
         self.panel = RestorePanel()
         self.detect_panel = DetectPanel()
         self.age_panel = AgePanel()
-        self.interventions = InterventionsPanel(session)
+        self.interventions = InterventionsPanel(session, self._highlight)
         self.tabs = self._tabs()
-        self._dock("Restoration", self.tabs, Qt.DockWidgetArea.RightDockWidgetArea)
+        self.side = self._dock("Restoration", self.tabs, Qt.DockWidgetArea.RightDockWidgetArea)
         self.timeline = Timeline()
         self._dock("Layers of time", self.timeline, Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.toolbar = ToolBar(self.canvas, self)
+        self.addToolBar(self.toolbar)
         self.status = StatusBar(session, self.canvas, self)
         self.setStatusBar(self.status)
-        self.files = FileController(session, self)
+        self.projects = ProjectController(session, self, self._view_state)
+        self.files = FileController(session, self, self.projects)
         self.runs = CandidateController(session, self.canvas, self.panel, self.timeline)
         self.detection = DetectController(session, self.canvas, self.detect_panel)
         self.aging = AgeController(session, self.canvas, self.timeline, self.age_panel, self._chosen_result)
         self.timeline.exportRequested.connect(self.export_layers)
         self.panel.modelsRequested.connect(self.open_model_manager)
         session.problem.connect(self.warn)
-        session.documentChanged.connect(self._retitle)
+        self.projects.stateChanged.connect(self._retitle)
+        self.projects.opened.connect(lambda _path: self._apply_view())
         parts = MenuParts(
             session,
             self.files,
+            self.projects,
             self.runs,
             self.canvas,
             self,
             self.open_model_manager,
             self.export_layers,
             self.close,
+            open_preferences=self.open_preferences,
         )
         self.menus = Menus(self.menuBar(), parts)
+        self.revive_dialog = ReviveDialog(self)
+        self.revive = ReviveController(session, self.canvas, self.revive_dialog)
+        self.creation = CreationController(session, self.canvas, self.timeline, self.panel, self)
+        add_creation_menus(self.menus, self.creation, self.revive)
         self._restore_settings()
 
     def _tabs(self) -> QTabWidget:
@@ -74,20 +95,50 @@ class MainWindow(QMainWindow):
         tabs.addTab(self.age_panel, "Age")
         return tabs
 
-    def _dock(self, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> None:
+    def _dock(self, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
         dock = QDockWidget(title, self)
         dock.setObjectName(title)
         dock.setWidget(widget)
         self.addDockWidget(area, dock)
+        return dock
+
+    def _highlight(self, boxes: list[Box]) -> None:
+        self.canvas.highlight = boxes
+        self.canvas.update()
 
     def _chosen_result(self) -> Result | None:
         chosen = self.runs.chosen()
         return chosen.result if chosen is not None else None
 
-    def _retitle(self, doc: object) -> None:
-        path = getattr(doc, "path", None)
-        name = path.name if path else ("pasted image" if doc is not None else "")
-        self.setWindowTitle(f"{name} — Tratteggio" if name else "Tratteggio")
+    def _retitle(self) -> None:
+        """`NAME — Tratteggio`, the project's name (or the photo's), with `*` when changed."""
+        doc = self.session.doc
+        path = self.projects.path or (doc.path if doc is not None else None)
+        name = path.name if path else ("untitled" if doc is not None else "")
+        star = "*" if self.projects.modified() else ""
+        self.setWindowTitle(f"{name}{star} — Tratteggio" if name else "Tratteggio")
+
+    def _view_state(self) -> dict[str, object]:
+        canvas = self.canvas
+        return {
+            "zoom": canvas.zoom,
+            "origin": [canvas.origin.x(), canvas.origin.y()],
+            "mask_visible": canvas.mask_visible,
+            "tab": self.tabs.currentIndex(),
+        }
+
+    def _apply_view(self) -> None:
+        """Put back the view a project was saved with (zoom, position, mask shown, tab)."""
+        view = self.projects.view
+        if not view:
+            return
+        self.canvas.zoom = float(view.get("zoom", self.canvas.zoom))
+        x, y = view.get("origin", [0.0, 0.0])
+        self.canvas.origin = QPointF(float(x), float(y))
+        self.canvas.set_mask_visible(bool(view.get("mask_visible", True)))
+        self.canvas.zoomChanged.emit(self.canvas.zoom)
+        self.tabs.setCurrentIndex(int(view.get("tab", 0)))
+        self.canvas.update()
 
     @property
     def doc(self) -> object:
@@ -100,6 +151,11 @@ class MainWindow(QMainWindow):
         self.manager = ModelManager(self.session, self)
         self.manager.modelChosen.connect(self.panel.add_model)
         self.manager.show()
+
+    def open_preferences(self) -> None:
+        self.preferences = PreferencesDialog(self.session, self)
+        self.preferences.modelChosen.connect(self.panel.add_model)
+        self.preferences.show()
 
     def export_layers(self) -> None:
         folder = QFileDialog.getExistingDirectory(self, "Folder for the numbered layers", prefs.last_folder())
@@ -132,8 +188,17 @@ class MainWindow(QMainWindow):
         state = store.value("state")
         if isinstance(state, QByteArray):
             self.restoreState(state)
-        self.canvas.brush_radius = float(str(store.value("brush", 12.0)))
-        self.canvas.brush_hardness = float(str(store.value("hardness", 1.0)))
+        else:  # first start: the canvas gets the room (see showEvent)
+            self._narrow_side_panel = True
+        radius, hardness = float(str(store.value("brush", 12.0))), float(str(store.value("hardness", 1.0)))
+        self.canvas.set_brush(radius, hardness)
+        color = store.value("mask_color")
+        if isinstance(color, list) and len(color) == 4:
+            self.canvas.mask_color_chosen = True
+            self.canvas.set_mask_color(tuple(int(v) for v in color))  # type: ignore[arg-type]
+        problem = apply_diffusion_preference(self.session)  # this computer, or a server
+        if problem:
+            self.session.say(problem)
         engine = store.value("engine")
         if engine:
             self.panel.select_engine(str(engine), store.value("model") or None)
@@ -149,7 +214,17 @@ class MainWindow(QMainWindow):
         store.setValue("model", request.model or "")
         store.sync()
 
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._narrow_side_panel:  # a side panel of about 360 px, as Krita and Photoshop give
+            self._narrow_side_panel = False
+            self.resizeDocks([self.side], [SIDE_PANEL_WIDTH], Qt.Orientation.Horizontal)
+
     def closeEvent(self, event: QCloseEvent) -> None:
+        if not self.session.may_replace():  # Save / Discard / Cancel: Cancel keeps the window
+            event.ignore()
+            return
         self.save_settings()
+        self.projects.shutdown()
         self.session.shutdown()
         super().closeEvent(event)

@@ -13,6 +13,8 @@ from tratteggio.gui import settings as prefs
 from tratteggio.gui.canvas import Canvas, Tool
 from tratteggio.gui.controllers.candidates import CandidateController
 from tratteggio.gui.controllers.files import FileController
+from tratteggio.gui.controllers.project import ProjectController
+from tratteggio.gui.help import HelpMenu, HelpParts
 from tratteggio.gui.session import StudioSession
 
 
@@ -22,12 +24,14 @@ class MenuParts:
 
     session: StudioSession
     files: FileController
+    projects: ProjectController
     runs: CandidateController
     canvas: Canvas
     dialogs: QWidget  # the parent of the little dialogs the menus open
     open_models: Callable[[], None]
     export_layers: Callable[[], None]
     quit: Callable[[], object]
+    open_preferences: Callable[[], None] | None = None
 
 
 class Menus:
@@ -39,14 +43,21 @@ class Menus:
         self._view_menu()
         self._tools_menu()
         self._restore_menu()
+        self.help = HelpMenu(bar, HelpParts(self.actions, parts.files, parts.session, parts.dialogs))
         parts.files.recentChanged.connect(self.refresh_recent)
         self.refresh_recent()
 
     def _file_menu(self) -> None:
-        files, menu = self.parts.files, self.bar.addMenu("&File")
+        files, projects, menu = self.parts.files, self.parts.projects, self.bar.addMenu("&File")
+        self._add(menu, "new", "&New from Photo…", "Ctrl+N", files.open_dialog)
         self._add(menu, "open", "&Open…", "Ctrl+O", files.open_dialog)
         self.recent = menu.addMenu("Open &Recent")
+        self._add(menu, "save", "&Save", "Ctrl+S", projects.save)
+        self._add(menu, "save_as", "Save &As…", "Ctrl+Shift+S", projects.save_as)
+        self._add(menu, "embed", "Embed &Master in Project", None, projects.embed_master)
+        menu.addSeparator()
         self._add(menu, "load_mask", "Load &Mask…", "Ctrl+Shift+M", files.load_mask_dialog)
+        self._add(menu, "save_mask", "Save Mask…", None, files.save_mask_dialog)
         self._add(menu, "paste", "&Paste Image", "Ctrl+V", files.paste)
         menu.addSeparator()
         self._add(menu, "export", "&Export Restored Photo…", "Ctrl+E", lambda: files.export_dialog(False))
@@ -69,6 +80,9 @@ class Menus:
         self._add(menu, "clear", "&Clear Mask", "Delete", lambda: self._mask_op("clear", lambda m: m & False))
         self._add(menu, "grow", "&Grow Mask…", "Ctrl+Alt+G", lambda: self._ask_resize(grow=True))
         self._add(menu, "shrink", "&Shrink Mask…", "Ctrl+Alt+S", lambda: self._ask_resize(grow=False))
+        if self.parts.open_preferences is not None:
+            menu.addSeparator()
+            self._add(menu, "preferences", "&Preferences…", "Ctrl+,", self.parts.open_preferences)
 
     def _view_menu(self) -> None:
         c, menu = self.parts.canvas, self.bar.addMenu("&View")
@@ -76,9 +90,12 @@ class Menus:
         self._add(menu, "zoom_out", "Zoom &Out", "Ctrl+-", lambda: c.set_zoom(c.zoom / 1.25))
         self._add(menu, "fit", "&Fit", "Ctrl+0", c.fit)
         self._add(menu, "actual", "&100%", "Ctrl+1", lambda: c.set_zoom(1.0))
-        self._add(menu, "toggle_mask", "Show &Mask", "M", self._toggle_mask)
+        show = self._add(menu, "toggle_mask", "Show &Mask", "M", self._toggle_mask)
+        show.setCheckable(True)
+        show.setChecked(c.mask_visible)
+        c.maskVisibilityChanged.connect(show.setChecked)
         self._add(menu, "mask_color", "Mask &Colour…", None, self._mask_color)
-        self._add(menu, "split", "Before/After &Split (Shift+move: divider)", "Ctrl+Shift+S", self._split)
+        self._add(menu, "split", "Before/After &Split (Shift+move: divider)", "Ctrl+Shift+B", self._split)
 
     def _tools_menu(self) -> None:
         menu = self.bar.addMenu("&Tools")
@@ -97,7 +114,9 @@ class Menus:
     def _restore_menu(self) -> None:
         runs, menu = self.parts.runs, self.bar.addMenu("&Restore")
         self._add(menu, "models", "&Models…", None, self.parts.open_models)
-        self._add(menu, "restore", "&Restore", "Ctrl+Return", runs.start)
+        restore = self._add(menu, "restore", "&Restore", "Ctrl+Enter", runs.start)
+        # both keys labelled Enter (main and keypad); the menu, the README and the panel say Ctrl+Enter
+        restore.setShortcuts([QKeySequence("Ctrl+Enter"), QKeySequence("Ctrl+Return")])
         self._add(menu, "cancel", "&Cancel", "Esc", runs.cancel)
         self._add(menu, "accept", "&Accept", "Ctrl+Shift+A", runs.accept)
         self._add(menu, "discard", "&Discard", None, runs.discard)
@@ -145,8 +164,7 @@ class Menus:
 
     def _toggle_mask(self) -> None:
         canvas = self.parts.canvas
-        canvas.mask_visible = not canvas.mask_visible
-        canvas.update()
+        canvas.set_mask_visible(not canvas.mask_visible)
 
     def _split(self) -> None:
         canvas = self.parts.canvas
@@ -162,19 +180,17 @@ class Menus:
             QColorDialog.ColorDialogOption.ShowAlphaChannel,
         )
         if color.isValid():
+            self.parts.canvas.mask_color_chosen = True
             self.parts.canvas.set_mask_color((color.red(), color.green(), color.blue(), color.alpha()))
+            prefs.settings().setValue("mask_color", [color.red(), color.green(), color.blue(), color.alpha()])
 
     def _hardness(self, step: float) -> None:
         canvas = self.parts.canvas
-        canvas.brush_hardness = float(min(1.0, max(0.0, canvas.brush_hardness + step)))
-        canvas.update()
-        self.parts.session.say(f"Brush hardness {canvas.brush_hardness * 100:.0f}%")
+        canvas.set_brush(hardness=canvas.brush_hardness + step)
 
     def _brush(self, factor: float) -> None:
         canvas = self.parts.canvas
-        canvas.brush_radius = float(min(500.0, max(1.0, canvas.brush_radius * factor)))
-        canvas.update()
-        self.parts.session.say(f"Brush radius {canvas.brush_radius:.0f} px")
+        canvas.set_brush(radius=canvas.brush_radius * factor)
 
 
 def _tool_setter(canvas: Canvas, tool: Tool) -> Callable[[], None]:

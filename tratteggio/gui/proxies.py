@@ -7,6 +7,7 @@ zoomed in past the proxy's resolution, the canvas reads the visible part of the 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 import numpy as np
 from PySide6.QtGui import QImage
@@ -61,8 +62,12 @@ class PhotoProxy(Proxy):
         self.update(pixels, Box(0, 0, pixels.shape[1], pixels.shape[0]))
 
     def update(self, pixels: np.ndarray, box: Box) -> None:
+        self.update_from(lambda b: pixels[b.slices], box)
+
+    def update_from(self, region: Callable[[Box], np.ndarray], box: Box) -> None:
+        """Redraw the proxy over `box` from `region(photo_box)`, the photo's pixels in that box."""
         target, source = self.region(box)
-        crop = np.ascontiguousarray(pixels[source.slices])
+        crop = np.ascontiguousarray(region(source))
         shrunk = _resized(crop, target.width, target.height)  # shrink before converting: 50 MP stays cheap
         if shrunk.ndim < crop.ndim:
             shrunk = shrunk[:, :, None]

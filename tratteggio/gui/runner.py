@@ -264,6 +264,16 @@ class JobRunner(QObject):
                 handle.on_cancelled()
             self.ended.emit(handle)
 
+    def drain(self, timeout_s: float = 60.0) -> bool:
+        """Let every queued task finish (their callbacks run): for writes that must not be lost."""
+        import time
+
+        deadline = time.monotonic() + timeout_s
+        while self._handles and time.monotonic() < deadline:
+            QCoreApplication.processEvents()
+            time.sleep(0.005)
+        return not self._handles
+
     def shutdown(self) -> None:
         """Cancel what runs and stop the thread (call before the application quits)."""
         if not self._thread.isRunning():

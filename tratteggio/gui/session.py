@@ -8,6 +8,8 @@ of them receives the window. The document's own listeners (Qt-free) are forwarde
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QObject, Signal
 
 from tratteggio.core.geometry import Box
@@ -27,6 +29,12 @@ class StudioSession(QObject):
         self.doc: Document | None = None
         self.runner = JobRunner(self)
         self.downloads = JobRunner(self, name="tratteggio-downloads")  # network waits block nothing else
+        self.journal = JobRunner(self, name="tratteggio-journal")  # saves and journals wait for no run
+        self.guards: list[Callable[[], bool]] = []  # asked before the document is replaced
+
+    def may_replace(self) -> bool:
+        """Ask every guard (unsaved work: Save / Discard / Cancel) before replacing the document."""
+        return all(guard() for guard in self.guards)
 
     def set_document(self, doc: Document | None) -> None:
         """Replace the open document: its runs are cancelled first, since they end with it."""
@@ -61,6 +69,8 @@ class StudioSession(QObject):
     def shutdown(self) -> None:
         self.runner.shutdown()
         self.downloads.shutdown()
+        self.journal.drain()
+        self.journal.shutdown()
 
     def threads_running(self) -> bool:
-        return self.runner.is_running() or self.downloads.is_running()
+        return any(r.is_running() for r in (self.runner, self.downloads, self.journal))

@@ -2,17 +2,31 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING
+
+from tratteggio.core.engines.auto import AutoEngine
 from tratteggio.core.engines.base import Engine, FillContext
 from tratteggio.core.engines.classical import BiharmonicEngine, HybridEngine, OpenCVEngine
+from tratteggio.core.engines.fsr import FsrEngine
 from tratteggio.core.errors import RequestError
 from tratteggio.core.request import DIFFUSION_ENGINE, ENGINE_NAMES, RestorationRequest
 
+if TYPE_CHECKING:
+    from tratteggio.core.engines.diffusion import DiffusionEngine
+    from tratteggio.core.engines.remote import RemoteModel, RemoteTarget
+
 _CLASSICAL: dict[str, Engine] = {
+    "auto": AutoEngine(),
+    "fsr": FsrEngine("fsr", "FAST"),
+    "fsr-best": FsrEngine("fsr-best", "BEST"),
     "hybrid": HybridEngine(),
     "biharmonic": BiharmonicEngine(),
     "telea": OpenCVEngine("telea", "INPAINT_TELEA"),
     "navier-stokes": OpenCVEngine("navier-stokes", "INPAINT_NS"),
 }
+_REMOTE: DiffusionEngine | None = None
 
 
 def get_engine(name: str) -> Engine:
@@ -20,10 +34,42 @@ def get_engine(name: str) -> Engine:
     if name in _CLASSICAL:
         return _CLASSICAL[name]
     if name == DIFFUSION_ENGINE:
+        if _REMOTE is not None:
+            return _REMOTE
         from tratteggio.core.engines.diffusion import diffusion_engine
 
         return diffusion_engine()
     raise RequestError(f"unknown engine '{name}' (choose from {', '.join(ENGINE_NAMES)})")
+
+
+def run_diffusion_on(target: RemoteTarget | None) -> RemoteModel | None:
+    """Where diffusion's model runs from now on: on a Tratteggio server, or (None) on this computer.
+
+    Everything else of a restoration (crops, colour match, blend, paste-back, record) stays here.
+    Returns the remote model, whose `on_notice` hears queue positions. A run in progress keeps the
+    engine it started with.
+    """
+    global _REMOTE
+    if target is None:
+        _REMOTE = None
+        return None
+    from tratteggio.core.engines.diffusion import DiffusionEngine
+    from tratteggio.core.engines.remote import RemoteModel
+
+    model = RemoteModel(target)
+    _REMOTE = DiffusionEngine(model)
+    return model
+
+
+@contextmanager
+def diffusion_on(target: RemoteTarget | None) -> Iterator[RemoteModel | None]:
+    """`run_diffusion_on(target)` for the length of a `with` block (one command)."""
+    global _REMOTE
+    before = _REMOTE
+    try:
+        yield run_diffusion_on(target)
+    finally:
+        _REMOTE = before
 
 
 def warm_engine(request: RestorationRequest) -> None:
@@ -32,4 +78,4 @@ def warm_engine(request: RestorationRequest) -> None:
     engine.context_size(request)  # the diffusion engine loads its pipeline to answer
 
 
-__all__ = ["Engine", "FillContext", "get_engine", "warm_engine"]
+__all__ = ["Engine", "FillContext", "diffusion_on", "get_engine", "run_diffusion_on", "warm_engine"]

@@ -25,6 +25,7 @@ class OneShotEngine:
     name = ""
     generative = False
     exact_outside_mask = True
+    threaded = True
 
     def preview_steps(self, request: RestorationRequest) -> int:
         return 0

@@ -11,7 +11,7 @@ import hashlib
 import json
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from tratteggio.core.errors import ModelError
@@ -74,6 +74,7 @@ class ModelSource:
     location: str  # folder path, file path, or hub id
     config: str | None  # for single files: the diffusers folder holding the configs
     identity: str  # hub revision, or a hash of the local files' names, sizes and configs
+    pickle_allowed: bool = False  # the user passed --allow-pickle; else only safetensors load
 
 
 def is_pickle(path: str) -> bool:
@@ -91,18 +92,39 @@ def resolve_model(spec: str, config: str | None = None, allow_pickle: bool = Fal
             )
         if not path.is_file():
             raise ModelError(f"{spec}: no such checkpoint file")
-        return _single_file(path, config)
+        return replace(_single_file(path, config), pickle_allowed=True)
     if path.is_dir():
         if not (path / "model_index.json").is_file():
             raise ModelError(f"{spec}: not a diffusers model folder (no model_index.json)")
-        return ModelSource("folder", str(path.resolve()), None, folder_identity(path))
+        check_folder_weights(path, allow_pickle)
+        return ModelSource("folder", str(path.resolve()), None, folder_identity(path), allow_pickle)
     if path.suffix.lower() == ".safetensors":
         if not path.is_file():
             raise ModelError(f"{spec}: no such checkpoint file")
         return _single_file(path, config)
     if HUB_ID.match(spec):
-        return _hub_model(spec)
+        return _hub_model(spec, allow_pickle)
     raise ModelError(f"{spec}: not a model folder, a .safetensors file or a hub model id (owner/name)")
+
+
+def check_folder_weights(folder: Path, allow_pickle: bool) -> None:
+    """Refuse a model folder in which some part has only pickle weights, unless allowed.
+
+    A folder is checked like a single file: loaders given `use_safetensors=True` skip the pickles
+    that sit beside safetensors, but a part with nothing else would have to unpickle them."""
+    if allow_pickle:
+        return
+    for part in sorted(
+        {file.parent for file in folder.rglob("*") if is_pickle(file.name) and file.is_file()}
+    ):
+        if not any(part.glob("*.safetensors")):
+            weights = sorted(file.name for file in part.iterdir() if is_pickle(file.name))
+            where = part.relative_to(folder).as_posix()
+            raise ModelError(
+                f"{folder.name}: {'the folder' if where == '.' else where} holds only pickle weights "
+                f"({', '.join(weights)}), which can run arbitrary code when loaded; convert them to "
+                ".safetensors, or pass --allow-pickle if you trust their source"
+            )
 
 
 def _single_file(path: Path, config: str | None) -> ModelSource:
@@ -146,14 +168,15 @@ def cached_snapshot(model_id: str) -> Path | None:
         return None
 
 
-def _hub_model(model_id: str) -> ModelSource:
+def _hub_model(model_id: str, allow_pickle: bool) -> ModelSource:
     snapshot = cached_snapshot(model_id)
     if snapshot is None:
         raise ModelError(
             f"{model_id} is not downloaded; run `tratteggio models download {model_id}` "
             "on a machine with a network connection" + (" (HF_HUB_OFFLINE is set)" if offline() else "")
         )
-    return ModelSource("hub", model_id, None, snapshot.name)
+    check_folder_weights(snapshot, allow_pickle)
+    return ModelSource("hub", model_id, None, snapshot.name, allow_pickle)
 
 
 def model_family(index: dict[str, object]) -> str:

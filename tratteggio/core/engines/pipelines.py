@@ -66,11 +66,13 @@ def pick_dtype(requested: str, device: str) -> str:
 
 
 class PipelineCache:
-    """Keeps the last pipeline warm; loading another frees it first. Thread-safe."""
+    """Keeps the last pipeline warm; loading another frees it first. Thread-safe. `loads` counts the
+    pipelines loaded (a batch worker reports it: one load per worker)."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._loaded: LoadedPipeline | None = None
+        self.loads = 0
 
     def get(
         self,
@@ -101,6 +103,7 @@ class PipelineCache:
                     "each part to the GPU only while it runs"
                 )
             pipe, family = load_pipeline(source, device, dtype)
+            self.loads += 1
             if scheduler:
                 set_scheduler(pipe, scheduler)
             if vae_tiling:
@@ -182,7 +185,9 @@ def _from_source(source: ModelSource, index: dict[str, Any], torch_dtype: Any) -
         if cls is None or not hasattr(cls, "from_single_file"):
             raise ModelError(f"{class_name or 'this model'} cannot be loaded from a single file")
         return cls.from_single_file(source.location, config=source.config, local_files_only=True, **options)
-    local = {"local_files_only": True} if source.kind == "hub" else {}
+    local: dict[str, Any] = {"local_files_only": True} if source.kind == "hub" else {}
+    if not source.pickle_allowed:
+        local["use_safetensors"] = True  # pickles beside safetensors are never unpickled
     if any(word in class_name for word in INPAINT_CLASSES):
         return diffusers.DiffusionPipeline.from_pretrained(source.location, **local, **options)
     return diffusers.AutoPipelineForInpainting.from_pretrained(source.location, **local, **options)

@@ -9,6 +9,7 @@ A full VAE decode per step (what A1111 does) costs more than a UNet step on a CP
 from __future__ import annotations
 
 import functools
+import io
 from typing import Any
 
 import numpy as np
@@ -190,9 +191,42 @@ def previewer_for(pipe: Any, family: str, device: str = "cpu") -> LatentPreviewe
     if real and family == "sd" and channels == 4:
         return LatentPreviewer(np.array(SD15_FACTORS), np.zeros(3), "sd1.x coefficients")
     try:
-        return fit_previewer(vae)
+        return cached_fit(vae)
     except Exception:
         return None
+
+
+def cached_fit(vae: Any) -> LatentPreviewer:
+    """`fit_previewer`, kept in the user's cache under a fingerprint of the VAE's config and
+    weights: the fit costs ~1 s of a cold start (the encoder's first call), the lookup ~10 ms."""
+    import hashlib
+    import json
+
+    import torch
+
+    from tratteggio.core.io.userdirs import cache_dir
+
+    digest = hashlib.sha256(json.dumps(dict(vae.config), sort_keys=True, default=str).encode())
+    with torch.no_grad():
+        for name, tensor in vae.state_dict().items():
+            digest.update(f"{name}:{float(tensor.double().sum()):.17g}".encode())
+    path = cache_dir() / "previewers" / f"{digest.hexdigest()[:32]}.npz"
+    try:
+        with np.load(path) as saved:
+            return LatentPreviewer(saved["factors"], saved["bias"], "fitted from the VAE")
+    except (OSError, KeyError, ValueError):
+        pass
+    fitted = fit_previewer(vae)
+    try:
+        from tratteggio.core.io.atomic import write_bytes_atomic
+
+        path.parent.mkdir(parents=True, exist_ok=True)
+        buffer = io.BytesIO()
+        np.savez(buffer, factors=fitted.factors, bias=fitted.bias)
+        write_bytes_atomic(path, buffer.getvalue())
+    except OSError:
+        pass  # a read-only cache only costs the fit next time
+    return fitted
 
 
 def fit_previewer(vae: Any, size: int = 64) -> LatentPreviewer:

@@ -92,7 +92,7 @@ def write_bytes_atomic(target: Path, data: bytes) -> None:
         tmp.write_bytes(data)
 
 
-def write_with(target: Path, writer: Callable[[Path], None]) -> None:
+def write_with(target: Path, writer: Callable[[Path], object]) -> None:
     """Run `writer(tmp_path)` and move the finished file onto `target`."""
     with atomic_path(target) as tmp:
         writer(tmp)

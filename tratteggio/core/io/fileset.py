@@ -14,7 +14,7 @@ from __future__ import annotations
 import contextlib
 import os
 import stat
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from types import TracebackType
 
@@ -59,6 +59,42 @@ def check_writable(target: Path) -> None:
         raise ImageSaveError(f"{target}: is a folder; name a file to write")
     if not stat.S_ISREG(info.st_mode):
         raise ImageSaveError(f"{target}: is not a regular file; refusing to write over it")
+
+
+def check_folder_target(folder: Path, option: str) -> None:
+    """Raise ImageSaveError unless `folder` is a folder, or can be made (its nearest existing
+    ancestor is a folder)."""
+    folder = Path(folder)
+    if folder.exists() and not folder.is_dir():
+        raise ImageSaveError(f"{folder}: {option} names a folder, and this is a file")
+    ancestor = Path(os.path.abspath(folder))
+    while not ancestor.exists() and ancestor != ancestor.parent:
+        ancestor = ancestor.parent
+    if not ancestor.is_dir():
+        raise ImageSaveError(f"{folder}: cannot make this folder ({ancestor} is not a folder)")
+
+
+@contextlib.contextmanager
+def made_folder(folder: Path) -> Iterator[Path]:
+    """Make `folder` (and missing parents) for files staged into it; if the block fails, remove
+    the folders this made, so a failed command leaves nothing behind."""
+    folder = Path(folder)
+    made = []
+    for level in [folder, *folder.parents]:
+        if level.exists():
+            break
+        made.append(level)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ImageSaveError(f"{folder}: cannot make this folder ({exc.strerror or exc})") from None
+    try:
+        yield folder
+    except BaseException:
+        for level in made:  # deepest first; a folder someone else filled meanwhile stays
+            with contextlib.suppress(OSError):
+                level.rmdir()
+        raise
 
 
 def _same_file(a: Path, b: Path) -> bool:

@@ -9,22 +9,18 @@ from __future__ import annotations
 
 import os
 import warnings
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 
-from tratteggio.core.errors import ImageLoadError
+from tratteggio.core.errors import ImageLoadError, MaskError
+from tratteggio.core.io.limits import DEFAULT_MAX_PIXELS, TooLarge, check_size, check_tiff, max_pixels
 from tratteggio.core.mask import Mask, check_mask_shape
 from tratteggio.core.photo import Photo
 
-DEFAULT_MAX_PIXELS = 200_000_000
 FORMATS = "PNG, JPEG, TIFF, WebP, BMP"
-
-
-def max_pixels() -> int:
-    """The largest photo we agree to open; raise it with TRATTEGGIO_MAX_PIXELS."""
-    value = os.environ.get("TRATTEGGIO_MAX_PIXELS", "")
-    return int(value) if value.isdigit() else DEFAULT_MAX_PIXELS
+__all__ = ["DEFAULT_MAX_PIXELS", "FORMATS", "load_mask", "load_photo", "max_pixels"]
 
 
 def load_photo(path: str | Path, *, limit: int | None = None) -> Photo:
@@ -87,18 +83,19 @@ def check_regular_file(path: Path, what: str = "file") -> None:
     import errno
     import stat
 
+    noun = f"an {what}" if what[:1] in "aeiou" else f"a {what}"
     try:
         info = os.stat(path)
     except FileNotFoundError:
         raise ImageLoadError(f"{path}: no such file") from None
     except OSError as exc:
         if exc.errno == errno.ELOOP:
-            raise ImageLoadError(f"{path}: a symbolic link loop, not a {what}") from None
+            raise ImageLoadError(f"{path}: a symbolic link loop, not {noun}") from None
         raise ImageLoadError(f"{path}: cannot be read ({exc.strerror or exc})") from None
     except ValueError:
         raise ImageLoadError(f"{path!r}: not a usable file name") from None
     if stat.S_ISDIR(info.st_mode):
-        raise ImageLoadError(f"{path}: is a folder, not a {what}")
+        raise ImageLoadError(f"{path}: is a folder, not {noun}")
     if not stat.S_ISREG(info.st_mode):
         raise ImageLoadError(f"{path}: is not a regular file (a pipe, socket or device); refusing to read it")
 
@@ -115,30 +112,20 @@ def _read_head(path: Path) -> bytes:
     return head
 
 
-def _check_size(path: Path, height: int, width: int, limit: int) -> None:
-    if height <= 0 or width <= 0:
-        raise ImageLoadError(f"{path.name}: the image has no pixels")
-    if height * width > limit:
-        raise ImageLoadError(
-            f"{path.name}: {width}x{height} is {height * width / 1e6:.0f} MP, over the limit of "
-            f"{limit / 1e6:.0f} MP (raise it with TRATTEGGIO_MAX_PIXELS)"
-        )
-
-
 def _load_tiff(path: Path, limit: int) -> tuple[np.ndarray, bytes | None, int]:
     import tifffile
 
     with tifffile.TiffFile(path) as tif:
-        page = tif.pages.first
+        page = check_tiff(path, tif, limit)
         photometric = int(page.photometric)
-        if photometric not in (0, 1, 2):  # miniswhite, minisblack, rgb
-            raise ImageLoadError(f"{path.name}: TIFF colour model {photometric} is not supported")
-        pixels = page.asarray()
+        try:
+            pixels = page.asarray()
+        except ImageLoadError as exc:  # raised by a bounded decoder, which knows no file name
+            raise ImageLoadError(f"{path.name}: {exc}") from None
         if page.planarconfig == 2 and pixels.ndim == 3:
             pixels = np.moveaxis(pixels, 0, -1)
         icc = page.tags.valueof(34675)
         orientation = int(page.tags.valueof(274) or 1)
-    _check_size(path, pixels.shape[0], pixels.shape[1], limit)
     pixels = _normalise_dtype(path, pixels)
     if photometric == 0:
         pixels = _invert(pixels)
@@ -156,17 +143,19 @@ def _normalise_dtype(path: Path, pixels: np.ndarray) -> np.ndarray:
         return pixels.astype(np.uint8) * 255
     if pixels.dtype in (np.uint8, np.uint16, np.float32):
         return pixels
-    if pixels.dtype == np.float64 or pixels.dtype == np.float16:
-        return pixels.astype(np.float32)
+    if pixels.dtype == np.float16:
+        return pixels.astype(np.float32)  # exact: every half-float is a float
     raise ImageLoadError(f"{path.name}: {pixels.dtype} samples are not supported (8/16-bit or float)")
 
 
 def _load_png16(path: Path, head: bytes, limit: int) -> tuple[np.ndarray, bytes | None, int]:
     import cv2
 
+    # OpenCV prints its decoder's complaints on stderr; ours (ImageLoadError) replaces them
+    cv2.utils.logging.setLogLevel(cv2.utils.logging.LOG_LEVEL_ERROR)
     width = int.from_bytes(head[16:20], "big")
     height = int.from_bytes(head[20:24], "big")
-    _check_size(path, height, width, limit)
+    check_size(path, height, width, limit)
     data = np.fromfile(path, dtype=np.uint8)
     pixels = cv2.imdecode(data, cv2.IMREAD_UNCHANGED)
     if pixels is None:
@@ -196,7 +185,7 @@ def _load_pillow(path: Path, limit: int) -> tuple[np.ndarray, bytes | None, int]
     Image.MAX_IMAGE_PIXELS = None  # our own limit, checked before decoding, replaces Pillow's
     with warnings.catch_warnings(), Image.open(path) as opened:
         warnings.simplefilter("ignore")
-        _check_size(path, opened.height, opened.width, limit)
+        check_size(path, opened.height, opened.width, limit)
         opened.load()
         icc = opened.info.get("icc_profile")
         orientation = int(opened.getexif().get(0x0112, 1) or 1)
@@ -227,9 +216,32 @@ def _pillow_array(im: object) -> np.ndarray:
     return np.asarray(im).copy()
 
 
-def load_mask(path: str | Path, shape: tuple[int, int]) -> Mask:
-    """Load a mask image for a photo of (height, width) `shape`; sizes must match exactly."""
+def load_mask(
+    path: str | Path, shape: tuple[int, int], on_warning: Callable[[str], None] | None = None
+) -> Mask:
+    """Load a mask image for a photo of (height, width) `shape`; sizes must match exactly.
+
+    A mask larger than the photo is refused from its header, before it is decoded. Any non-zero
+    pixel is damage; `on_warning` hears how many pixels were neither black nor white (a mask saved
+    as JPEG grows by its compression noise)."""
     path = Path(path)
-    values = load_photo(path).pixels
+    try:
+        values = load_photo(path, limit=shape[0] * shape[1]).pixels
+    except TooLarge as exc:
+        check_mask_shape((exc.height, exc.width), shape, path.name)
+        raise MaskError(str(exc)) from None
     check_mask_shape(values.shape[:2], shape, path.name)
+    impure = impure_pixels(values)
+    if impure and on_warning is not None:
+        on_warning(
+            f"{path.name}: {impure:,} mask pixels are neither black nor white (a lossy format?); "
+            "every one that is not black counts as damage"
+        )
     return Mask.from_array(values)
+
+
+def impure_pixels(values: np.ndarray) -> int:
+    """Pixels with a channel that is neither 0 nor full white (the alpha channel included)."""
+    full = 1.0 if values.dtype.kind == "f" else np.iinfo(values.dtype).max
+    odd = (values != 0) & (values != full)
+    return int(np.count_nonzero(odd if odd.ndim == 2 else odd.any(axis=2)))

@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 
 from tratteggio.core.errors import ImageSaveError
-from tratteggio.core.io.atomic import write_with
+from tratteggio.core.io.atomic import write_bytes_atomic, write_with
 from tratteggio.core.io.pngchunks import iccp_chunk, insert_after_ihdr, xmp_chunk
 from tratteggio.core.photo import Photo
 
@@ -26,6 +26,10 @@ SAVE_FORMATS = {
 
 
 def output_format(path: Path) -> str:
+    if Path(path).is_dir():
+        raise ImageSaveError(
+            f"{path}: is a folder; name a file to write (e.g. {Path(path) / 'restored.png'})"
+        )
     kind = SAVE_FORMATS.get(path.suffix.lower())
     if kind is None:
         names = ", ".join(sorted(SAVE_FORMATS))
@@ -161,3 +165,19 @@ def _write_pillow(photo: Photo, tmp: Path, kind: str) -> None:
     if kind == "webp":
         options.update(lossless=True)
     image.save(tmp, {"jpeg": "JPEG", "webp": "WEBP", "bmp": "BMP"}[kind], **options)
+
+
+def write_mask_png(bits: np.ndarray, path: Path, inputs: list[Path]) -> None:
+    """A mask as a 1-bit PNG (white = damage), written atomically and never over an input."""
+    import io
+
+    from PIL import Image
+
+    from tratteggio.core.io.fileset import check_targets
+
+    if output_format(path) != "png":
+        raise ImageSaveError(f"{path.name}: masks are saved as PNG (1 bit per pixel)")
+    check_targets([path], inputs)
+    buffer = io.BytesIO()
+    Image.fromarray(bits.astype(np.uint8) * 255).convert("1").save(buffer, "PNG", optimize=True)
+    write_bytes_atomic(path, buffer.getvalue())

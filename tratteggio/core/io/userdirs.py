@@ -8,6 +8,7 @@ fixed path in /tmp let another user point it at a victim file.
 from __future__ import annotations
 
 import os
+import stat
 import sys
 import traceback
 from datetime import UTC, datetime
@@ -30,6 +31,13 @@ def log_dir() -> Path:
     return _private(user_log_path(APP, appauthor=False))
 
 
+def cache_dir() -> Path:
+    """Where results that are only worth keeping to save time go (created on first use)."""
+    from platformdirs import user_cache_path
+
+    return _private(user_cache_path(APP, appauthor=False))
+
+
 def _private(folder: Path) -> Path:
     folder.mkdir(parents=True, exist_ok=True, mode=0o700)
     return folder
@@ -40,21 +48,25 @@ def crash_log_path() -> Path:
 
 
 def write_crash_log(text: str | None = None) -> Path:
-    """Append `text` (default: the exception being handled) to the crash log; return its path.
+    """Append `text` (default: the exception being handled) to the crash log; return its path."""
+    body = text if text is not None else traceback.format_exc()
+    return append_log("crash.log", f"tratteggio {_version()} python {sys.version.split()[0]}\n{body}")
+
+
+def append_log(name: str, text: str) -> Path:
+    """Append a dated entry to the log `name` in the user's log folder; return its path.
 
     The log is opened with O_NOFOLLOW and refused unless it is a regular file we own, so a planted
     symlink or FIFO cannot redirect or block it.
     """
-    path = crash_log_path()
-    body = text if text is not None else traceback.format_exc()
+    path = log_dir() / name
     stamp = datetime.now(UTC).isoformat(timespec="seconds")
-    entry = f"--- {stamp} tratteggio {_version()} python {sys.version.split()[0]}\n{body}\n"
-    flags = os.O_WRONLY | os.O_CREAT | os.O_APPEND | getattr(os, "O_NOFOLLOW", 0)
+    entry = f"--- {stamp} {text}\n"
+    flags = os.O_WRONLY | os.O_CREAT | os.O_APPEND
+    flags |= getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)  # a planted FIFO never blocks
     fd = os.open(path, flags, 0o600)
     try:
         info = os.fstat(fd)
-        import stat
-
         if not stat.S_ISREG(info.st_mode) or (hasattr(os, "getuid") and info.st_uid != os.getuid()):
             raise OSError(f"{path} is not a log file of ours")
         os.write(fd, entry.encode("utf-8", "replace"))

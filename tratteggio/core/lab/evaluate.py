@@ -14,13 +14,15 @@ from pathlib import Path
 import numpy as np
 
 from tratteggio.core.errors import RequestError
-from tratteggio.core.io.atomic import write_bytes_atomic
+from tratteggio.core.io.fileset import FileSet
 from tratteggio.core.lab.aging import AgingRequest, age
 from tratteggio.core.lab.metrics import fidelity
 from tratteggio.core.mask import Mask
 from tratteggio.core.photo import Photo
 from tratteggio.core.pipeline.restore import restore
 from tratteggio.core.request import CLASSICAL_ENGINES, RestorationRequest
+
+MIN_SIDE = 7  # SSIM's window
 
 
 @dataclass(frozen=True)
@@ -34,6 +36,7 @@ class Row:
     changed_outside: int
     seconds: float
     damaged_fraction: float
+    cpu_seconds: float = 0.0  # of every thread of the process: on a shared machine, steadier than wall time
 
 
 def parse_engines(text: str) -> list[RestorationRequest]:
@@ -45,7 +48,8 @@ def parse_engines(text: str) -> list[RestorationRequest]:
         elif item in CLASSICAL_ENGINES:
             requests.append(RestorationRequest(engine=item))
         else:
-            raise RequestError(f"unknown engine '{item}' (biharmonic, telea, navier-stokes, diffusion:MODEL)")
+            valid = ", ".join([*CLASSICAL_ENGINES, "diffusion:MODEL"])
+            raise RequestError(f"unknown engine '{item}' ({valid})")
     if not requests:
         raise RequestError("no engines given")
     return requests
@@ -61,6 +65,12 @@ def evaluate(
     progress: Progress | None = None,
 ) -> tuple[list[Row], list[np.ndarray]]:
     """Rows of scores, and one contact-sheet strip (damaged | restored | truth) per row."""
+    for name, photo in photos:
+        if min(photo.shape2d) < MIN_SIDE:
+            raise RequestError(
+                f"{name}: {photo.width}x{photo.height} is too small to evaluate (SSIM needs at least "
+                f"{MIN_SIDE}x{MIN_SIDE} pixels)"
+            )
     rows, strips = [], []
     total, done = len(photos) * len(engines), 0
     for name, photo in photos:
@@ -69,14 +79,21 @@ def evaluate(
             label = request.engine if request.engine != "diffusion" else f"diffusion:{request.model}"
             if progress:
                 progress(done, total, f"{name} / {label}")
-            started = time.perf_counter()
+            started, cpu = time.perf_counter(), time.process_time()
             result = restore(Photo(aged.pixels, photo.icc_profile), Mask(aged.mask), request)
-            seconds = time.perf_counter() - started
+            seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
             score = fidelity(
                 result.pixels, aged.reference, aged.pixels, aged.mask, result.effective_mask.bits
             )
             rows.append(
-                Row(name, label, **asdict(score), seconds=seconds, damaged_fraction=float(aged.mask.mean()))
+                Row(
+                    name,
+                    label,
+                    **asdict(score),
+                    seconds=seconds,
+                    damaged_fraction=float(aged.mask.mean()),
+                    cpu_seconds=cpu,
+                )
             )
             strips.append(_strip(aged.pixels, result.pixels, aged.reference))
             done += 1
@@ -107,43 +124,56 @@ COLUMNS = (
     "changed_outside",
     "seconds",
     "damaged_fraction",
+    "cpu_seconds",
 )
 
 
 def markdown(rows: Sequence[Row]) -> str:
     lines = [
         "| photo | engine | PSNR in mask (dB) | SSIM in mask | MAE in mask (0-255) | PSNR whole (dB) "
-        "| changed outside | time (s) |",
-        "|---|---|---|---|---|---|---|---|",
+        "| changed outside | time (s) | CPU (s) |",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
     for r in rows:
         lines.append(
             f"| {r.photo} | {r.engine} | {r.psnr_mask:.2f} | {r.ssim_mask:.3f} | {r.mae_mask:.2f} "
-            f"| {r.psnr_whole:.2f} | {r.changed_outside} | {r.seconds:.2f} |"
+            f"| {r.psnr_whole:.2f} | {r.changed_outside} | {r.seconds:.2f} | {r.cpu_seconds:.2f} |"
         )
     return "\n".join(lines) + "\n"
 
 
+REPORT_FILES = ("report.md", "report.csv", "report.json", "contact-sheet.png")
+
+
 def write_report(
-    folder: Path, rows: Sequence[Row], strips: Sequence[np.ndarray], aging: AgingRequest
+    folder: Path,
+    rows: Sequence[Row],
+    strips: Sequence[np.ndarray],
+    aging: AgingRequest,
+    inputs: Sequence[Path] = (),
 ) -> None:
+    """The report's files in `folder` (which must exist), all of them or none."""
     from tratteggio.core.io.saving import encode_png
 
-    folder.mkdir(parents=True, exist_ok=True)
     header = (
         f"# Tratteggio evaluation\n\nDamage: {', '.join(aging.kinds)}; severity {aging.severity}; "
         f"seed {aging.seed}. Each photo was aged, then restored with the true mask.\n\n"
     )
-    write_bytes_atomic(folder / "report.md", (header + markdown(rows)).encode())
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(COLUMNS)
     for r in rows:
         writer.writerow([getattr(r, c) for c in COLUMNS])
-    write_bytes_atomic(folder / "report.csv", buffer.getvalue().encode())
     data = {"aging": asdict(aging), "rows": [asdict(r) for r in rows]}
-    write_bytes_atomic(folder / "report.json", json.dumps(data, indent=2).encode())
-    if strips:
-        width = max(s.shape[1] for s in strips)
-        padded = [np.pad(s, ((0, 4), (0, width - s.shape[1]), (0, 0)), constant_values=255) for s in strips]
-        write_bytes_atomic(folder / "contact-sheet.png", encode_png(np.vstack(padded)))
+    md, table, js, sheet = (folder / name for name in REPORT_FILES)
+    targets = [md, table, js, sheet] if strips else [md, table, js]
+    with FileSet(targets, inputs) as staged:
+        staged.write_bytes(md, (header + markdown(rows)).encode("utf-8", "backslashreplace"))
+        staged.write_bytes(table, buffer.getvalue().encode("utf-8", "backslashreplace"))
+        staged.write_bytes(js, json.dumps(data, indent=2).encode())
+        if strips:
+            width = max(s.shape[1] for s in strips)
+            padded = [
+                np.pad(s, ((0, 4), (0, width - s.shape[1]), (0, 0)), constant_values=255) for s in strips
+            ]
+            staged.write_bytes(sheet, encode_png(np.vstack(padded)))

@@ -45,12 +45,16 @@ class PatchLike(Protocol):
     def where(self) -> np.ndarray: ...
 
 
-def apply_patches(out: np.ndarray, patches: Iterable[PatchLike], clip: Box | None = None) -> None:
+def apply_patches(
+    out: np.ndarray, patches: Iterable[PatchLike], clip: Box | None = None, origin: tuple[int, int] = (0, 0)
+) -> None:
     """Write each patch's changed pixels (its `where`) into `out`, in order, within `clip`.
 
-    Only the effective mask is written, so interventions computed from the same master compose in
-    any order and a later one never paints the master back over an earlier one's fill.
+    `out` holds the photo from `origin` (x, y) on: the whole photo, or just a region of it. Only the
+    effective mask is written, so interventions computed from the same master compose in any order
+    and a later one never paints the master back over an earlier one's fill.
     """
+    ox, oy = origin
     for patch in patches:
         box = patch.box
         x0, y0, x1, y1 = box.x0, box.y0, box.x1, box.y1
@@ -61,4 +65,4 @@ def apply_patches(out: np.ndarray, patches: Iterable[PatchLike], clip: Box | Non
                 continue
         inner = (slice(y0 - box.y0, y1 - box.y0), slice(x0 - box.x0, x1 - box.x0))
         where = patch.where[inner]
-        out[y0:y1, x0:x1][where] = patch.pixels[inner][where]
+        out[y0 - oy : y1 - oy, x0 - ox : x1 - ox][where] = patch.pixels[inner][where]

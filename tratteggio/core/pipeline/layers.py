@@ -7,7 +7,7 @@ regions plays region after region. They are 8-bit RGB, downscaled to `max_side`,
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -65,14 +65,37 @@ def write_png_sequence(folder: Path, source: np.ndarray, previews: Sequence[Step
 
 def write_animation(path: Path, source: np.ndarray, previews: Sequence[StepPreview], ms: int = 150) -> None:
     """An animated GIF or WebP (from the extension), holding the last frame a little longer."""
+    write_with(path, animation_writer(path, source, previews, ms))
+
+
+ANIMATION_SUFFIXES = (".gif", ".webp")
+Writer = Callable[[Path], object]
+
+
+def animation_writer(
+    path: Path, source: np.ndarray, previews: Sequence[StepPreview], ms: int = 150
+) -> Writer:
+    """A function writing the animation of `previews` to the file it is given (a staged part)."""
     from PIL import Image
 
-    images = [Image.fromarray(frame) for frame in frames(source, previews, max_side=768)]
-    durations = [ms] * (len(images) - 1) + [ms * 8]
     kind = "WEBP" if path.suffix.lower() == ".webp" else "GIF"
-    write_with(
-        path,
-        lambda tmp: images[0].save(
-            tmp, kind, save_all=True, append_images=images[1:], duration=durations, loop=0
-        ),
-    )
+
+    def write(tmp: Path) -> None:
+        images = [Image.fromarray(frame) for frame in frames(source, previews, max_side=768)]
+        durations = [ms] * (len(images) - 1) + [ms * 8]
+        images[0].save(tmp, kind, save_all=True, append_images=images[1:], duration=durations, loop=0)
+
+    return write
+
+
+def sequence_writers(
+    folder: Path, source: np.ndarray, previews: Sequence[StepPreview]
+) -> list[tuple[Path, Writer]]:
+    """`folder/step-NNN.png` targets with functions writing them, to be called in order: each
+    encodes the next frame only when called, so a long run never holds every frame at once."""
+    pending = frames(source, previews, max_side=2048)
+
+    def write(tmp: Path) -> None:
+        tmp.write_bytes(encode_png(next(pending)))
+
+    return [(folder / f"step-{index:03d}.png", write) for index in range(len(previews) + 1)]

@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 
 from tratteggio.core.engines import Engine, FillContext, get_engine
+from tratteggio.core.engines.workers import in_order
 from tratteggio.core.errors import Cancelled, MaskError
 from tratteggio.core.geometry import Box
 from tratteggio.core.mask import Mask, check_mask_shape, grow_bits
@@ -39,11 +40,14 @@ class StepPreview:
 @dataclass(frozen=True, eq=False)
 class Patch:
     """The restored pixels of one region (all channels, the photo's dtype), and `where`: the region's
-    effective mask (the damage grown by the blend band), the only pixels that may differ."""
+    effective mask (the damage grown by the blend band), the only pixels that may differ. `notes`:
+    what the engine said it did there (the automatic engine: which method filled which box, and why),
+    boxes in photo coordinates."""
 
     box: Box
     pixels: np.ndarray
     where: np.ndarray
+    notes: tuple[dict[str, Any], ...] = ()
 
 
 @dataclass(frozen=True, eq=False)
@@ -100,8 +104,9 @@ def restore(
     """Fill the masked damage of `photo` as `request` says.
 
     Every pixel outside the returned effective mask is bit-identical to the input. `on_step` is
-    called on the calling thread with each StepPreview; `cancel()` is polled between regions and
-    at every engine step, and a True answer raises `Cancelled`.
+    called on the calling thread with each StepPreview; `cancel()` is polled between regions, at
+    every engine step and, while threaded engines fill regions on worker threads, every 20 ms; a
+    True answer raises `Cancelled`.
     """
     started = time.perf_counter()
     check_mask_shape(mask.shape, photo.shape2d, "mask")
@@ -116,8 +121,10 @@ def restore(
     if context:
         regions = plan_regions(mask.bits, pad, context)
     run = _Run(photo, mask, request, engine, regions, on_step, cancel)
-    for index, box in enumerate(regions):
-        run.fill_region(index, box)
+    run.fill_all(regions)
+    engine_info = engine.describe(request)
+    if run.notes:
+        engine_info["parts"] = run.notes
     return Result(
         source=photo.pixels,
         patches=tuple(run.patches),
@@ -125,7 +132,7 @@ def restore(
         request=request,
         regions=tuple(regions),
         previews=tuple(run.previews),
-        engine_info=engine.describe(request),
+        engine_info=engine_info,
         generative=engine.generative,
         seconds=time.perf_counter() - started,
     )
@@ -148,12 +155,27 @@ class _Run:
         self.per_region = engine.preview_steps(request) + 1
         self.total = len(regions) * self.per_region
         self.previews: list[StepPreview] = []
+        self.notes: list[dict[str, Any]] = []
 
     def check(self) -> None:
         if self.cancel is not None and self.cancel():
             raise Cancelled()
 
-    def fill_region(self, index: int, box: Box) -> None:
+    def fill_all(self, regions: list[Box]) -> None:
+        if not self.engine.threaded:
+            for index, box in enumerate(regions):
+                self.check()
+                self._accept(index, box, self._fill(index, box))
+            return
+        # Threaded engines report no steps, so their regions can fill on worker threads while this
+        # thread polls for cancel and emits each region's layer in order.
+        tasks = [lambda index=index, box=box: self._fill(index, box) for index, box in enumerate(regions)]
+        for index, patch in enumerate(in_order(tasks, self.check)):
+            self.check()
+            self._accept(index, regions[index], patch)
+
+    def _fill(self, index: int, box: Box) -> Patch:
+        """The patch of one region; on a worker thread for threaded engines."""
         self.check()
         source = self.photo.pixels[box.slices]
         mask = self.mask.bits[box.slices]
@@ -169,8 +191,13 @@ class _Run:
         # mix equal values); taking their fill as is keeps cost on the damage, not the crop.
         pixels = blender.with_color(fill) if self.engine.exact_outside_mask else blender.blended(fill)
         # each region is padded by more than the blend radius, so the band stays inside it
-        self.patches.append(Patch(box, pixels, grow_bits(mask, self.request.blend)))
-        self._emit(index, box, self.per_region - 1, pixels, None, final=True)
+        notes = tuple(_placed(note, box) for note in ctx.notes)
+        return Patch(box, pixels, grow_bits(mask, self.request.blend), notes)
+
+    def _accept(self, index: int, box: Box, patch: Patch) -> None:
+        self.patches.append(patch)
+        self.notes.extend(patch.notes)
+        self._emit(index, box, self.per_region - 1, patch.pixels, None, final=True)
 
     def _emit(
         self, index: int, box: Box, step: int, pixels: np.ndarray, timestep: float | None, final: bool
@@ -209,3 +236,11 @@ class _Blender:
         pixels = self.source.copy()
         color_view(pixels)[...] = fill
         return pixels
+
+
+def _placed(note: dict[str, Any], region: Box) -> dict[str, Any]:
+    """An engine's note with its crop-relative "box" moved into photo coordinates."""
+    if "box" not in note:
+        return dict(note)
+    x0, y0, x1, y1 = note["box"]
+    return {**note, "box": [x0 + region.x0, y0 + region.y0, x1 + region.x0, y1 + region.y0]}

@@ -1,14 +1,23 @@
 """Export a studio document: the restored photo, its record of every visible intervention, the loss
 map and masks, and on request a documentation copy where restored areas are visible (the digital
-tratteggio)."""
+tratteggio).
+
+A document made in the studio (extended, or created from noise) is exported from its lineage: the
+record starts at the true master (or at nothing) and lists every step that made the picture, then
+the document's own visible interventions, in composition order."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
 
+from tratteggio.core.errors import ImageSaveError
+from tratteggio.core.pipeline.extend import Extension
+from tratteggio.core.record.entries import Created, Documented, Extended, Revival
 from tratteggio.core.record.writer import Fill, write_documented
-from tratteggio.core.studio.document import Document
+from tratteggio.core.studio.document import Document, Intervention
+from tratteggio.core.studio.kinds import DocIntervention, Made
+from tratteggio.core.studio.revival import ReviveIntervention
 
 
 def export_document(
@@ -24,15 +33,35 @@ def export_document(
     Without a master file (a pasted or aged photo) the master is written beside the output, so the
     record can name it; `tratteggio rerun` reproduces the output from these files bit for bit.
     """
-    fills = [Fill(i.id, i.result, i.mask) for i in doc.interventions if i.visible]
+    lineage = doc.lineage
+    steps = [*(lineage.steps if lineage else ()), *doc.composition()]
+    entries = [documented(step) for step in steps]
+    master, path = (lineage.master, lineage.path) if lineage else (doc.photo, doc.path)
+    if master is None:  # created from noise: the writer describes the created picture instead
+        first = entries[0]
+        assert isinstance(first, Created)
+        master = first.creation.photo
     return write_documented(
         Path(output),
         doc.composite(),
-        doc.photo,
-        doc.path,
-        fills,
+        master,
+        path,
+        entries,
         inputs=inputs,
         visible_copy=visible_copy,
         lossy=lossy,
         notes={"origin": doc.origin} if doc.origin else None,
     )
+
+
+def documented(step: DocIntervention | Made) -> Documented:
+    """The writer's view of a studio intervention or of the step that made a picture."""
+    if isinstance(step, Made):
+        if isinstance(step.what, Extension):
+            return Extended(step.id, step.what)
+        return Created(step.id, step.what)
+    if isinstance(step, ReviveIntervention):
+        return Revival(step.id, step.transform, step.request, step.shape)
+    if isinstance(step, Intervention):
+        return Fill(step.id, step.result, step.mask)
+    raise ImageSaveError(f"cannot document an intervention of type {type(step).__name__}")

@@ -10,30 +10,49 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 
+from tratteggio.core.color.estimate import revive_request_from
+from tratteggio.core.color.revive import ReviveTransform
 from tratteggio.core.errors import RecordError, TratteggioError
 from tratteggio.core.io.loading import load_mask, load_photo
-from tratteggio.core.mask import Mask
 from tratteggio.core.photo import Photo
 from tratteggio.core.pipeline.composite import apply_patches
+from tratteggio.core.pipeline.extend import Margins, extend
+from tratteggio.core.pipeline.imagine import imagine
 from tratteggio.core.pipeline.restore import CancelCheck, StepCallback, restore
 from tratteggio.core.record.describe import sha256_file
+from tratteggio.core.record.entries import Created, Documented, Extended, Revival
 from tratteggio.core.record.schema import ConservationRecord, InterventionRecord, read_record
 from tratteggio.core.record.writer import Fill
 from tratteggio.core.request import RestorationRequest
 
 
+class Step(NamedTuple):
+    """One intervention to run again: its record, its mask file (None: it has none) and, for the
+    kinds that run an engine, its request."""
+
+    record: InterventionRecord
+    mask: Path | None
+    request: RestorationRequest | None
+
+
 @dataclass(frozen=True, eq=False)
 class Replay:
-    """What a record asks to run again: the checked master, and each intervention's mask and request."""
+    """What a record asks to run again: the checked master (None for a picture created from
+    noise), and each intervention in order."""
 
     record: ConservationRecord
-    photo: Photo
-    master: Path
-    steps: tuple[tuple[int, Mask, RestorationRequest], ...]
+    photo: Photo | None
+    master: Path | None
+    steps: tuple[Step, ...]
     inputs: tuple[Path, ...]  # every file read, so an output never replaces one
+
+    @property
+    def mask_files(self) -> int:
+        return sum(step.mask is not None for step in self.steps)
 
 
 def sidecar_file(record_path: Path, name: str | None, what: str) -> Path:
@@ -47,16 +66,23 @@ def load_replay(path: str | Path, *, allow_pickle: bool = False) -> Replay:
     """The master, masks and requests a record describes, each checked against it."""
     path = Path(path)
     record = read_record(path)
-    master = _find_master(path, record)
-    photo = load_photo(master)
-    if sha256_file(master) != record.master.sha256:
-        raise TratteggioError(f"{master.name}: the master has changed since the record was written")
-    steps, inputs = [], [path, master]
+    photo, master = None, None
+    if not _created(record):  # a picture created from noise has no master to find
+        master = _find_master(path, record)
+        if sha256_file(master) != record.master.sha256:  # before decoding: a changed file is not read
+            raise TratteggioError(f"{master.name}: the master has changed since the record was written")
+        photo = load_photo(master)
+    steps, inputs = [], [path, *([master] if master else [])]
     for item in record.interventions:
-        mask_path = sidecar_file(path, item.mask.file, "mask")
-        _check_hash(mask_path, item.mask.sha256, "mask")
-        steps.append((item.id, load_mask(mask_path, photo.shape2d), _request(item, allow_pickle)))
-        inputs.append(mask_path)
+        if item.kind not in REPLAYABLE:
+            raise RecordError(f"intervention {item.id}: cannot replay an intervention of kind '{item.kind}'")
+        mask_path = None
+        if item.mask.file or item.kind == "fill":
+            mask_path = sidecar_file(path, item.mask.file, "mask")
+            _check_hash(mask_path, item.mask.sha256, "mask")
+            inputs.append(mask_path)
+        request = _request(item, allow_pickle) if item.kind != "revive" else None
+        steps.append(Step(item, mask_path, request))
     return Replay(record, photo, master, tuple(steps), tuple(inputs))
 
 
@@ -82,8 +108,6 @@ def _check_hash(file: Path, expected: str | None, what: str) -> None:
 
 
 def _request(item: InterventionRecord, allow_pickle: bool) -> RestorationRequest:
-    if item.kind != "fill":
-        raise RecordError(f"intervention {item.id}: cannot replay an intervention of kind '{item.kind}'")
     try:
         request = RestorationRequest.from_dict(item.request)
     except TratteggioError as exc:
@@ -93,32 +117,118 @@ def _request(item: InterventionRecord, allow_pickle: bool) -> RestorationRequest
 
 def replay(
     job: Replay, on_step: StepCallback | None = None, cancel: CancelCheck | None = None
-) -> tuple[np.ndarray, list[Fill]]:
-    """Run every intervention again on the master, in order, and compose them as the studio does."""
-    pixels = job.photo.pixels.copy()
-    fills = []
-    for fill_id, mask, request in job.steps:
-        result = restore(job.photo, mask, request, on_step=on_step, cancel=cancel)
-        apply_patches(pixels, result.patches)
-        fills.append(Fill(fill_id, result, mask))
-    return pixels, fills
+) -> tuple[np.ndarray, list[Documented]]:
+    """Run every intervention again, in order, and compose them as the studio does: fills on the
+    picture they were made on, a revival on the photo as composed so far, an extension around it."""
+    state = _State(job.photo)
+    for step in job.steps:
+        try:
+            state.entries.append(_REPLAYERS[step.record.kind](state, step, on_step, cancel))
+        except (TypeError, ValueError, KeyError) as exc:
+            raise RecordError(
+                f"intervention {step.record.id}: malformed ({type(exc).__name__}: {exc})"
+            ) from None
+    assert state.pixels is not None
+    return state.pixels, state.entries
+
+
+def master_photo(job: Replay, entries: list[Documented]) -> Photo:
+    """The photo a rerun's record names as its master: the master, or the picture created."""
+    if job.photo is not None:
+        return job.photo
+    first = entries[0]
+    assert isinstance(first, Created)
+    return first.creation.photo
+
+
+class _State:
+    """The replay so far: the picture fills are made on, and the picture as composed."""
+
+    def __init__(self, photo: Photo | None) -> None:
+        self.base = photo
+        self.pixels = photo.pixels.copy() if photo is not None else None
+        self.entries: list[Documented] = []
+
+    def rebase(self, photo: Photo) -> None:
+        self.base, self.pixels = photo, photo.pixels.copy()
+
+
+def _fill(state: _State, step: Step, on_step: StepCallback | None, cancel: CancelCheck | None) -> Documented:
+    assert state.base is not None and state.pixels is not None and step.mask and step.request
+    mask = load_mask(step.mask, state.base.shape2d)
+    result = restore(state.base, mask, step.request, on_step=on_step, cancel=cancel)
+    apply_patches(state.pixels, result.patches)
+    return Fill(step.record.id, result, mask)
+
+
+def _revive(
+    state: _State, step: Step, on_step: StepCallback | None, cancel: CancelCheck | None
+) -> Documented:
+    assert state.pixels is not None
+    try:
+        transform = ReviveTransform.from_dict(step.record.engine.get("transform"))
+        request = revive_request_from(step.record.request)
+    except TratteggioError as exc:
+        raise RecordError(f"intervention {step.record.id}: {exc}") from None
+    state.pixels = transform.apply(state.pixels)
+    return Revival(step.record.id, transform, request, state.pixels.shape[:2])
+
+
+def _extend(
+    state: _State, step: Step, on_step: StepCallback | None, cancel: CancelCheck | None
+) -> Documented:
+    assert state.base is not None and state.pixels is not None and step.request
+    margins = Margins(**step.record.details["margins"])
+    current = Photo(state.pixels, state.base.icc_profile)
+    extension = extend(current, margins, step.request, on_step=on_step, cancel=cancel)
+    state.rebase(extension.photo)
+    return Extended(step.record.id, extension)
+
+
+def _imagine(
+    state: _State, step: Step, on_step: StepCallback | None, cancel: CancelCheck | None
+) -> Documented:
+    assert step.request is not None
+    width, height = step.record.details["size"]
+    creation = imagine(step.request, (int(width), int(height)), on_step=on_step, cancel=cancel)
+    state.rebase(creation.photo)
+    return Created(step.record.id, creation)
+
+
+_REPLAYERS: dict[str, Callable[[_State, Step, StepCallback | None, CancelCheck | None], Documented]] = {
+    "fill": _fill,
+    "revive": _revive,
+    "extend": _extend,
+    "imagine": _imagine,
+}
+REPLAYABLE = tuple(_REPLAYERS)
 
 
 def verify_set(path: str | Path, on_file: Callable[[str], None] | None = None) -> list[str]:
-    """Problems with the set a record describes (empty: the files are the ones it names).
+    """Problems with the set a record describes (empty: the files are the ones it names, the
+    master is the one it names, and every request can be replayed).
 
     A set torn by a crash mid-write shows up here: a new output beside the old record disagrees
     with the hash the record names.
     """
     path = Path(path)
     record = read_record(path)
+    problems = [] if _created(record) else _master_problems(path, record)
+    for item in record.interventions:
+        if item.kind not in REPLAYABLE:
+            problems.append(f"intervention {item.id}: cannot replay an intervention of kind '{item.kind}'")
+            continue
+        try:
+            if item.kind != "revive":
+                _request(item, allow_pickle=False)
+        except TratteggioError as exc:
+            problems.append(str(exc))
     named = [
         ("output", record.output.file, record.output.sha256),
         ("loss map", record.loss_map.file, record.loss_map.sha256),
         ("mask", record.mask.file, record.mask.sha256),
     ]
     named += [(f"mask of intervention {i.id}", i.mask.file, i.mask.sha256) for i in record.interventions]
-    problems = []
     for what, name, expected in named:
         if not name or not expected:
             continue
@@ -130,3 +240,17 @@ def verify_set(path: str | Path, on_file: Callable[[str], None] | None = None) -
         elif sha256_file(file) != expected:
             problems.append(f"{name}: differs from the record ({what}); the set is torn or was edited")
     return problems
+
+
+def _created(record: ConservationRecord) -> bool:
+    return bool(record.interventions) and record.interventions[0].kind == "imagine"
+
+
+def _master_problems(path: Path, record: ConservationRecord) -> list[str]:
+    try:
+        master = _find_master(path, record)
+    except TratteggioError as exc:
+        return [str(exc)]
+    if sha256_file(master) != record.master.sha256:
+        return [f"{master.name}: differs from the record (master); it has changed since"]
+    return []

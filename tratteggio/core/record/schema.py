@@ -52,7 +52,11 @@ class MasterInfo:
 
 @dataclass(frozen=True)
 class InterventionRecord:
-    """One intervention: `kind` "fill" (a restoration of a mask); its request as the engine saw it."""
+    """One intervention, by `kind`: "fill" (a restoration of a mask), "revive" (a global colour
+    transform: `engine.transform` holds its parameters, `request` its reference), "extend" (a
+    larger canvas: `details` has the margins, the original's box and the created area) or
+    "imagine" (a picture created from noise: `details` has its size, prompt, model and seed).
+    Its request is as the engine saw it (see tratteggio.core.record.entries)."""
 
     id: int
     kind: str
@@ -163,6 +167,8 @@ def _value(name: str, kind: str, value: Any, path: str) -> Any:
     if name == "interventions":
         if not isinstance(value, list):
             raise RecordError(f"'{path}' must be a list, got {_kind(value)}")
+        if not value:
+            raise RecordError(f"'{path}' is empty: a record documents at least one intervention")
         return [_read(InterventionRecord, item, f"{path}[{i}]") for i, item in enumerate(value)]
     _check(kind, value, path)
     return value

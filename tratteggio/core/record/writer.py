@@ -14,7 +14,7 @@ CLI restore, rerun, studio export and project export all write through `write_do
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -35,6 +35,7 @@ from tratteggio.core.record.describe import (
     software_versions,
     xmp_packet,
 )
+from tratteggio.core.record.entries import Documented, record_source_type
 from tratteggio.core.record.schema import (
     RECORD_SUFFIX,
     ConservationRecord,
@@ -54,6 +55,28 @@ class Fill:
     result: Result
     mask: Mask
     details: dict[str, object] = field(default_factory=dict)
+    kind = "fill"
+    placed = None
+    creates = False
+
+    @property
+    def generative(self) -> bool:
+        return self.result.generative
+
+    @property
+    def device(self) -> str | None:
+        return str(self.result.engine_info.get("device", "cpu")) if self.generative else None
+
+    @property
+    def damage(self) -> Mask:
+        return self.mask
+
+    @property
+    def losses(self) -> Mask:
+        return self.result.effective_mask
+
+    def record(self, mask: MaskInfo | None) -> InterventionRecord:
+        return _intervention(self, mask or describe_mask(self.mask))
 
 
 def sidecar(output: Path, suffix: str) -> Path:
@@ -76,14 +99,17 @@ class Plan:
     fill_masks: tuple[Path, ...]
     master: Path | None
     visible: Path | None
+    extras: tuple[Path, ...] = ()  # files the caller adds to the set (the layers of time)
 
     def targets(self) -> list[Path]:
         files = [self.output, self.lossmap, self.mask, *self.fill_masks]
         files += [p for p in (self.master, self.visible) if p is not None]
-        return [*files, self.record]  # the record last: it is the commit marker
+        return [*files, *self.extras, self.record]  # the record last: it is the commit marker
 
 
-def plan(output: Path, fills: int, *, master_ext: str | None, visible_copy: bool) -> Plan:
+def plan(
+    output: Path, fills: int, *, master_ext: str | None, visible_copy: bool, extras: Sequence[Path] = ()
+) -> Plan:
     output = Path(output)
     return Plan(
         output=output,
@@ -93,6 +119,7 @@ def plan(output: Path, fills: int, *, master_ext: str | None, visible_copy: bool
         fill_masks=tuple(sidecar(output, f".mask-{k}.png") for k in range(1, fills + 1)) if fills > 1 else (),
         master=sidecar(output, f".master{master_ext}") if master_ext else None,
         visible=sidecar(output, ".tratteggio.png") if visible_copy else None,
+        extras=tuple(Path(p) for p in extras),
     )
 
 
@@ -106,12 +133,14 @@ def check_output(
     has_master_file: bool = True,
     visible_copy: bool = False,
     lossy: bool = False,
+    extras: Sequence[Path] = (),
 ) -> Plan:
-    """Fail before any work if any file of the set cannot be written, would replace an input, or
-    cannot hold the master's pixels exactly (unless `lossy`)."""
+    """Fail before any work if any file of the set (with the caller's `extras`) cannot be
+    written, would replace an input, or cannot hold the master's pixels exactly (unless `lossy`)."""
     output_format(output)
     check_exact(photo, output, lossy)
-    files = plan(output, fills, master_ext=None if has_master_file else ".tif", visible_copy=visible_copy)
+    master_ext = None if has_master_file else ".tif"
+    files = plan(output, fills, master_ext=master_ext, visible_copy=visible_copy, extras=extras)
     from tratteggio.core.io.fileset import check_targets
 
     check_targets(files.targets(), inputs, master)
@@ -123,34 +152,39 @@ def write_documented(
     pixels: np.ndarray,
     photo: Photo,
     master_path: Path | None,
-    fills: Sequence[Fill],
+    fills: Sequence[Documented],
     *,
     inputs: Sequence[Path] = (),
     visible_copy: bool = False,
     lossy: bool = False,
     notes: dict[str, object] | None = None,
+    extras: Sequence[tuple[Path, Callable[[Path], object]]] = (),
 ) -> dict[str, Path]:
     """Write `pixels` (the restored photo) with its documentation; returns the files by role.
 
     `photo` is the master (its depth, ICC and identity); without `master_path` the master is
-    written into the set too, so the record always names a file and its hash.
+    written into the set too, so the record always names a file and its hash. `extras` are more
+    files of the set, each with the function that writes it, called in order: they are committed
+    with the others, or not at all.
     """
     if not fills:
         raise ImageSaveError("nothing to export: accept a restoration first")
+    creates = fills[0].creates
+    damaged = [f for f in fills if f.damage is not None]
     files = check_output(
         output,
         photo,
         inputs,
         master=master_path,
-        fills=len(fills),
-        has_master_file=master_path is not None,
+        fills=len(damaged),
+        has_master_file=master_path is not None or creates,
         visible_copy=visible_copy,
         lossy=lossy,
+        extras=[target for target, _ in extras],
     )
-    generative = any(f.result.generative for f in fills)
-    source = digital_source_type(generative)
-    losses = _union([f.result.effective_mask for f in fills], photo)
-    union = _union([f.mask for f in fills], photo)
+    source = record_source_type(list(fills))
+    losses = _accumulate(fills, photo, lambda f: f.losses)
+    union = _accumulate(fills, photo, lambda f: f.damage)
     hashes: dict[Path, str] = {}
     with FileSet(files.targets(), inputs, master_path) as staged:
 
@@ -164,13 +198,16 @@ def write_documented(
         hashes[files.output] = sha256_file(part)
         put(files.lossmap, encode_png(losses.to_image()))
         put(files.mask, encode_png(union.to_image()))
-        for path, fill in zip(files.fill_masks, fills if files.fill_masks else (), strict=True):
-            put(path, encode_png(fill.mask.to_image()))
+        for path, fill in zip(files.fill_masks, damaged if files.fill_masks else (), strict=True):
+            assert fill.damage is not None
+            put(path, encode_png(fill.damage.to_image()))
         if files.master is not None:
             part = staged.write_with(files.master, lambda tmp: write_photo(photo, tmp, "tiff"))
             hashes[files.master] = sha256_file(part)
         if files.visible is not None:
             put(files.visible, encode_png(tratteggio_view(pixels, losses.bits)))
+        for target, writer in extras:
+            staged.write_with(target, writer)
         exact = inexact_reason(photo, output_format(files.output)) is None
         master = _master_info(photo, master_path, files, hashes)
         record = _record(master, files, fills, hashes, (losses, union), exact, notes)
@@ -183,55 +220,71 @@ def write_documented(
     return out
 
 
-def _union(masks: Sequence[Mask], photo: Photo) -> Mask:
+def _accumulate(fills: Sequence[Documented], photo: Photo, part: Callable[[Documented], Mask | None]) -> Mask:
+    """The union of each intervention's `part`, carried onto every canvas that follows it."""
     bits = np.zeros(photo.shape2d, dtype=bool)
-    for mask in masks:
-        bits |= mask.bits
+    for fill in fills:
+        mask = part(fill)
+        if fill.creates or fill.placed is not None:
+            before, bits = bits, np.zeros(fill.losses.shape, dtype=bool)
+            if fill.placed is not None:
+                bits[fill.placed.slices] = before
+        if mask is not None:
+            bits |= mask.bits
     return Mask(bits)
 
 
 def _master_info(photo: Photo, master_path: Path | None, files: Plan, hashes: dict[Path, str]) -> MasterInfo:
     if master_path is not None:
         return describe_master(photo, master_path)
-    assert files.master is not None
+    if files.master is None:  # created from noise: there is no master, only the picture's shape
+        return describe_master(photo, None)
     return replace(describe_master(photo, None), file=files.master.name, sha256=hashes[files.master])
 
 
 def _record(
     master: MasterInfo,
     files: Plan,
-    fills: Sequence[Fill],
+    fills: Sequence[Documented],
     hashes: dict[Path, str],
     masks: tuple[Mask, Mask],
     exact: bool,
     notes: dict[str, object] | None,
 ) -> ConservationRecord:
     losses, union = masks
-    fill_masks = files.fill_masks or (files.mask,)
-    generative = [f for f in fills if f.result.generative]
+    damaged = [f for f in fills if f.damage is not None]
+    mask_files = dict(zip(map(id, damaged), files.fill_masks or (files.mask,), strict=False))
+    generative = [f for f in fills if f.generative]
+
+    def mask_info(fill: Documented) -> MaskInfo | None:
+        path = mask_files.get(id(fill))
+        if path is None or fill.damage is None:
+            return None
+        return describe_mask(fill.damage, path.name, hashes[path])
+
     return ConservationRecord(
         date=datetime.now(UTC).isoformat(timespec="seconds"),
         master=master,
-        interventions=[_intervention(f, m.name, hashes[m]) for f, m in zip(fills, fill_masks, strict=True)],
+        interventions=[f.record(mask_info(f)) for f in fills],
         loss_map=describe_mask(losses, files.lossmap.name, hashes[files.lossmap]),
         mask=describe_mask(union, files.mask.name, hashes[files.mask]),
         output=OutputInfo(files.output.name, hashes[files.output], files.output.suffix[1:].lower(), exact),
         software=software_versions(),
-        device=str(generative[0].result.engine_info.get("device", "cpu")) if generative else "cpu",
-        digital_source_type=digital_source_type(bool(generative)),
+        device=str(generative[0].device or "cpu") if generative else "cpu",
+        digital_source_type=record_source_type(list(fills)),
         documentation_copy=files.visible.name if files.visible else None,
         notes=dict(notes or {}),
     )
 
 
-def _intervention(fill: Fill, mask_file: str, mask_sha: str) -> InterventionRecord:
+def _intervention(fill: Fill, mask: MaskInfo) -> InterventionRecord:
     result = fill.result
     return InterventionRecord(
         id=fill.id,
         kind="fill",
         request=result.request.to_dict(),
         engine={"name": result.request.engine, **result.engine_info},
-        mask=describe_mask(fill.mask, mask_file, mask_sha),
+        mask=mask,
         effective_mask=MaskInfo(*_bbox_count(result.effective_mask)),
         regions=[box.to_list() for box in result.regions],
         seconds=round(result.seconds, 3),

@@ -1,8 +1,14 @@
 """The studio's document, without Qt: the master photo, the damage mask being painted, the accepted
 interventions, and one undo history for all of them.
 
-The master is never modified. What the user sees is the master with the visible interventions'
-patches applied in order; it is kept up to date box by box, never recomputed whole.
+The master is never modified. What the user sees is the master with the visible interventions
+applied in composition order: local ones first (fills: their patches, in the order accepted), then
+global ones (a revival of colours acts on the photo as restored so far). It is kept up to date box
+by box, never recomputed whole. Every intervention can be hidden, removed, undone.
+
+A document whose photo was made in the studio (extended, or created from noise) keeps its
+`lineage`: the master it came from and the steps that made the picture, so that an export
+documents them and `rerun` replays them.
 """
 
 from __future__ import annotations
@@ -20,11 +26,17 @@ from tratteggio.core.photo import Photo
 from tratteggio.core.pipeline.composite import apply_patches
 from tratteggio.core.pipeline.restore import Result
 from tratteggio.core.studio.history import History
+from tratteggio.core.studio.kinds import LOCAL, DocIntervention, Lineage
 from tratteggio.core.studio.maskedit import MaskChange, replace_all
 from tratteggio.core.studio.review import Review, grown, mark_region
 
 Listener = Callable[[str, Box | None], None]
 _ids = itertools.count(1)
+
+
+def next_id() -> int:
+    """A fresh id for a step made outside a document (documents number their own interventions)."""
+    return next(_ids)
 
 
 @dataclass(eq=False)
@@ -34,7 +46,16 @@ class Intervention:
     result: Result
     mask: Mask
     visible: bool = True
-    id: int = field(default_factory=lambda: next(_ids))
+    id: int = field(default_factory=next_id)  # a document gives its own, unique within it
+    accepted: str = ""  # ISO date and time of acceptance
+    stage = LOCAL
+
+    @property
+    def generative(self) -> bool:
+        return self.result.generative
+
+    def apply(self, out: np.ndarray, box: Box, origin: tuple[int, int] = (0, 0)) -> None:
+        apply_patches(out, self.result.patches, clip=box, origin=origin)
 
     @property
     def label(self) -> str:
@@ -61,7 +82,7 @@ class Document:
         self.path = path
         self.mask = np.zeros(photo.shape2d, dtype=bool)
         self.history = History()
-        self.interventions: list[Intervention] = []
+        self.interventions: list[DocIntervention] = []
         self.listeners: list[Listener] = []
         self._composite: np.ndarray | None = None
         # set when the photo was aged in the studio: the truth a restoration is compared with
@@ -69,9 +90,14 @@ class Document:
         self.truth: np.ndarray | None = None
         self.origin: dict[str, object] = {}  # how a master without a file came to be (aged: how)
         self.review: Review | None = None  # a damage proposal under review
+        self.lineage: Lineage | None = None  # how a photo made in the studio was made
+        self.revision = 0  # counts every change of mask or interventions (undo and redo too)
+        self._next_id = 1
 
     # -- notifications -------------------------------------------------------------------------
     def notify(self, kind: str, box: Box | None = None) -> None:
+        if kind not in ("image", "marks", "review"):  # the composite follows; a review is not kept
+            self.revision += 1
         for listener in list(self.listeners):
             listener(kind, box)
 
@@ -124,7 +150,7 @@ class Document:
     # -- interventions -------------------------------------------------------------------------
     def accept(self, result: Result, mask: Mask) -> Intervention:
         """Add a restoration as an intervention and clear the mask it filled: one undoable step."""
-        intervention = Intervention(result, mask)
+        intervention = Intervention(result, mask, id=self.take_id(), accepted=_now())
         command = _AcceptCommand(
             self, intervention, replace_all(self.mask, np.zeros_like(self.mask), "clear")
         )
@@ -133,31 +159,76 @@ class Document:
         self.notify("mask", None)
         return intervention
 
-    def set_visible(self, intervention: Intervention, visible: bool) -> None:
-        intervention.visible = visible
-        self.refresh(intervention.bounds())
-        self.notify("interventions")
+    def add(self, intervention: DocIntervention) -> None:
+        """Add an intervention that fills no mask (a revival of colours): one undoable step."""
+        intervention.id = self.take_id()
+        command = _AcceptCommand(self, intervention, None)
+        command.apply_intervention(add=True)
+        self.history.push(command)
 
-    def remove(self, intervention: Intervention) -> None:
+    def composition(self) -> list[DocIntervention]:
+        """The visible interventions in the order they are composed (and exported)."""
+        return sorted((i for i in self.interventions if i.visible), key=lambda i: i.stage)
+
+    def take_id(self) -> int:
+        """The next intervention id of this document."""
+        self._next_id += 1
+        return self._next_id - 1
+
+    def set_lineage(self, lineage: Lineage) -> None:
+        """How this photo was made; its own interventions are numbered after the lineage's steps."""
+        self.lineage = lineage
+        self._next_id = max([self._next_id, *(step.id + 1 for step in lineage.steps)])
+
+    def set_visible(self, intervention: DocIntervention, visible: bool) -> None:
+        """Hide or show an intervention (a view of the work, like a layer's eye: not an undo step)."""
+        if intervention.visible != visible:
+            intervention.visible = visible
+            self.refresh(intervention.bounds())
+            self.notify("interventions")
+
+    def add_loaded(self, interventions: list[DocIntervention]) -> None:
+        """Interventions read from a project: not an edit, no undo step (the composite is made
+        when first needed, not here: opening a 50 MP project copies no 300 MB array)."""
+        self.interventions.extend(interventions)
+        self._next_id = max([self._next_id, *(i.id + 1 for i in interventions)])
+        self._composite = None
+
+    def remove(self, intervention: DocIntervention) -> None:
         command = _RemoveCommand(self, intervention, self.interventions.index(intervention))
         command.redo()
         self.history.push(command)
 
     def composite(self) -> np.ndarray:
-        """The photo as restored so far (the master itself while nothing is visible)."""
+        """The photo as restored so far (the master itself while nothing is visible). The whole
+        restored photo is composed on first use and then kept up to date box by box."""
+        if self._composite is None and self.composition():
+            self._composite = self.photo.pixels.copy()
+            whole = Box(0, 0, self.photo.width, self.photo.height)
+            self._compose_into(self._composite, whole, whole)
         return self._composite if self._composite is not None else self.photo.pixels
+
+    def composite_region(self, box: Box) -> np.ndarray:
+        """The restored photo inside `box` only, without composing the whole (what the canvas shows)."""
+        if self._composite is not None or not self.composition():
+            return self.composite()[box.slices]
+        out = self.photo.pixels[box.slices].copy()
+        self._compose_into(out, box, box)
+        return out
+
+    def _compose_into(self, out: np.ndarray, at: Box, clip: Box) -> None:
+        """Apply the visible interventions in composition order to `out` (the master's pixels
+        from `at` on) within `clip`."""
+        for intervention in self.composition():
+            intervention.apply(out, clip, (at.x0, at.y0))
 
     def refresh(self, box: Box | None) -> None:
         """Recompose `box` from the master and the visible interventions, in order."""
         if box is None:
             return
-        if self._composite is None:
-            self._composite = self.photo.pixels.copy()
-        out = self._composite
-        out[box.slices] = self.photo.pixels[box.slices]
-        for intervention in self.interventions:
-            if intervention.visible:
-                apply_patches(out, intervention.result.patches, clip=box)
+        if self._composite is not None:
+            self._composite[box.slices] = self.photo.pixels[box.slices]
+            self._compose_into(self._composite, Box(0, 0, self.photo.width, self.photo.height), box)
         self.notify("image", box)
 
     # -- undo ----------------------------------------------------------------------------------
@@ -169,16 +240,23 @@ class Document:
 
     def snapshot(self) -> Document:
         """A copy to export from another thread while the user keeps working on this one."""
-        import dataclasses
+        import copy as copying
 
         copy = Document(self.photo, self.path)
-        copy.interventions = [dataclasses.replace(i) for i in self.interventions]
-        copy._composite = None if self._composite is None else self._composite.copy()
+        copy.interventions = [copying.copy(i) for i in self.interventions]  # their own visibility
+        copy._composite = None  # composed on the other thread when the export asks for it
         copy.reference, copy.truth, copy.origin = self.reference, self.truth, dict(self.origin)
+        copy.lineage = self.lineage
         return copy
 
     def generative_visible(self) -> bool:
-        return any(i.visible and i.result.generative for i in self.interventions)
+        return any(i.visible and i.generative for i in self.interventions)
+
+
+def _now() -> str:
+    from datetime import UTC, datetime
+
+    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 class _MarkCommand:
@@ -239,7 +317,7 @@ class _MaskCommand:
 class _AcceptCommand:
     label = "accept restoration"
 
-    def __init__(self, doc: Document, intervention: Intervention, cleared: MaskChange | None) -> None:
+    def __init__(self, doc: Document, intervention: DocIntervention, cleared: MaskChange | None) -> None:
         self.doc, self.intervention, self.cleared = doc, intervention, cleared
 
     def apply_intervention(self, add: bool) -> None:
@@ -266,7 +344,7 @@ class _AcceptCommand:
 class _RemoveCommand:
     label = "remove intervention"
 
-    def __init__(self, doc: Document, intervention: Intervention, index: int) -> None:
+    def __init__(self, doc: Document, intervention: DocIntervention, index: int) -> None:
         self.doc, self.intervention, self.index = doc, intervention, index
 
     def undo(self) -> None:

@@ -47,7 +47,7 @@ class AgeController(QObject):
 
     def age(self) -> None:
         doc = self.session.doc
-        if doc is None:
+        if doc is None or not self.session.may_replace():  # the aged photo opens as a new document
             return
         request, photo, source = self.panel.request(), doc.photo, doc.path
         self.session.runner.run(

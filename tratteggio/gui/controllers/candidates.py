@@ -14,6 +14,7 @@ from PySide6.QtCore import QObject, Signal
 from tratteggio.core.engines import warm_engine
 from tratteggio.core.mask import Mask
 from tratteggio.core.photo import Photo
+from tratteggio.core.pipeline.advice import advice, what_filled
 from tratteggio.core.pipeline.layers import write_animation, write_png_sequence
 from tratteggio.core.pipeline.restore import Result, StepPreview, restore
 from tratteggio.core.request import RestorationRequest
@@ -105,15 +106,30 @@ class CandidateController(QObject):
         self._reset()
         self.panel.prepare_run()
         mask = doc.mask_object()
+        self._advise(mask, self.panel.request().engine)
         self._started = time.monotonic()
         self.candidates = [
-            Candidate(self.panel.request(k), mask) for k in range(self.panel.candidates.value())
+            Candidate(self.panel.request(k), mask) for k in range(self.panel.candidate_count())
         ]
         for candidate in self.candidates:
             candidate.handle = self._submit(doc.photo, candidate)
         self.panel.set_running(True)
         self.runningChanged.emit(True)
         self.session.say(f"Restoring with {self.candidates[0].request.engine}…")
+
+    def _advise(self, mask: Mask, engine: str) -> None:
+        """Say what losses the mask holds and how `engine` suits them, on the worker (a 16 MP mask of
+        stains takes a second) but before the run, which the runner starts only after it."""
+        self.panel.set_advice("")
+        if engine == "diffusion":
+            return
+
+        def show(text: str) -> None:
+            self.panel.set_advice(text)
+            if text:
+                self.session.say(f"Restoring with {engine}… {text}")
+
+        self.session.runner.run(lambda ctx: advice(mask.bits, engine), label="advice", on_done=show)
 
     def _submit(self, photo: Photo, candidate: Candidate) -> Handle:
         request, mask = candidate.request, candidate.mask
@@ -161,8 +177,11 @@ class CandidateController(QObject):
             self.timeline.owner = OWNER
             self.timeline.set_candidates(labels)
             self._show_candidate()
+            parts = result.engine_info.get("parts")
+            filled = f" ({what_filled(parts)})" if parts else ""
+            self.canvas.set_mask_visible(False)  # show the result; M shows the mask again
             self.session.say(
-                f"Done in {time.monotonic() - self._started:.1f} s: scrub the layers, then "
+                f"Done in {time.monotonic() - self._started:.1f} s{filled}: scrub the layers, then "
                 "Accept (Ctrl+Shift+A) or Discard"
             )
             self.finished.emit()

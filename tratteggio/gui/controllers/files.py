@@ -9,31 +9,37 @@ from pathlib import Path
 import numpy as np
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QGuiApplication, QImage
-from PySide6.QtWidgets import QApplication, QFileDialog, QWidget
+from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QWidget
 
 from tratteggio.core.errors import TratteggioError
 from tratteggio.core.io.loading import load_mask, load_photo
+from tratteggio.core.io.saving import write_mask_png
 from tratteggio.core.photo import Photo
+from tratteggio.core.project.store import SUFFIX
 from tratteggio.core.record.docexport import export_document
 from tratteggio.core.studio.document import Document
 from tratteggio.gui import settings as prefs
+from tratteggio.gui.controllers.project import ProjectController
 from tratteggio.gui.runner import TaskContext
 from tratteggio.gui.session import StudioSession
 
 LARGE_FILE = 64 << 20  # bytes: bigger photos are decoded on the worker thread
 IMAGE_FILTER = "Images (*.png *.jpg *.jpeg *.tif *.tiff *.webp *.bmp)"
+OPEN_FILTER = f"Photos and projects (*.png *.jpg *.jpeg *.tif *.tiff *.webp *.bmp *{SUFFIX});;{IMAGE_FILTER}"
 
 
 class FileController(QObject):
     recentChanged = Signal()
 
-    def __init__(self, session: StudioSession, dialogs: QWidget) -> None:
+    def __init__(self, session: StudioSession, dialogs: QWidget, projects: ProjectController) -> None:
         super().__init__(session)
-        self.session, self.dialogs = session, dialogs
+        self.session, self.dialogs, self.projects = session, dialogs, projects
 
     # -- opening -------------------------------------------------------------------------------
     def open_dialog(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self.dialogs, "Open photo", prefs.last_folder(), IMAGE_FILTER)
+        path, _ = QFileDialog.getOpenFileName(
+            self.dialogs, "Open a photo or a project", prefs.last_folder(), OPEN_FILTER
+        )
         if path:
             self.open_path(path)
 
@@ -46,6 +52,15 @@ class FileController(QObject):
         call returns at once and the photo replaces the open one when it has loaded.
         """
         path = Path(path)
+        if path.suffix.lower() == SUFFIX:
+            self.projects.open_project(path)
+            return True
+        beside = path.with_suffix(SUFFIX)
+        if mask is None and beside.is_file() and self._prefer_project(path, beside):
+            self.projects.open_project(beside)
+            return True
+        if not self.session.may_replace():
+            return False
         if background is None:
             background = path.is_file() and path.stat().st_size > LARGE_FILE
         if background:
@@ -76,10 +91,22 @@ class FileController(QObject):
         prefs.set_last_folder(str(path.resolve().parent))
         self.recentChanged.emit()
         self.session.say(f"Opened {path.name}")
-        if mask is not None:
-            self.load_mask_path(mask)
+        if mask is not None and self.load_mask_path(mask):
+            self.projects.mark_baseline()  # the mask is a file already: nothing to lose yet
+
+    def _prefer_project(self, photo: Path, project: Path) -> bool:
+        answer = QMessageBox.question(
+            self.dialogs,
+            "Tratteggio",
+            f"{photo.name} has a project beside it ({project.name}). Open the project, with its mask "
+            "and interventions?",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+        )
+        return answer == QMessageBox.StandardButton.Yes
 
     def paste(self) -> None:
+        if not self.session.may_replace():
+            return
         image = QGuiApplication.clipboard().image()
         if image.isNull():
             self.session.warn("The clipboard holds no image.")
@@ -128,11 +155,36 @@ class FileController(QObject):
             self.session.warn("Open a photo before loading its mask.")
             return False
         try:
-            mask = load_mask(path, doc.photo.shape2d)
+            mask = load_mask(path, doc.photo.shape2d, on_warning=self.session.say)
         except TratteggioError as exc:
             self.session.warn(str(exc))
             return False
         doc.set_mask(mask.bits, "load mask")
+        return True
+
+    def save_mask_dialog(self) -> None:
+        doc = self.session.doc
+        if doc is None:
+            return
+        stem = doc.path.stem if doc.path else "untitled"
+        folder = doc.path.parent if doc.path else Path(prefs.last_folder() or ".")
+        path, _ = QFileDialog.getSaveFileName(
+            self.dialogs, "Save mask", str(folder / f"{stem}-mask.png"), "1-bit PNG (*.png)"
+        )
+        if path:
+            self.save_mask(Path(path))
+
+    def save_mask(self, path: Path) -> bool:
+        """The mask as a 1-bit PNG (white = damage); never over the master."""
+        doc = self.session.doc
+        if doc is None:
+            return False
+        try:
+            write_mask_png(doc.mask, path, [doc.path] if doc.path else [])
+        except TratteggioError as exc:
+            self.session.warn(str(exc))
+            return False
+        self.session.say(f"Saved the mask to {path.name} ({int(doc.mask.sum())} pixels)")
         return True
 
     # -- export --------------------------------------------------------------------------------

@@ -1,28 +1,44 @@
-"""The interventions panel: every accepted restoration, each can be hidden or removed."""
+"""The interventions panel: every accepted restoration, each can be hidden or removed; the selected
+one's record is shown in a readable inspector and its area is highlighted on the canvas."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QListWidget, QListWidgetItem, QPushButton, QVBoxLayout, QWidget
+import hashlib
+import html
+from collections.abc import Callable
 
+import numpy as np
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QListWidget, QListWidgetItem, QPushButton, QTextBrowser, QVBoxLayout, QWidget
+
+from tratteggio.core.geometry import Box
+from tratteggio.core.record.describe import digital_source_type
+from tratteggio.core.request import RestorationRequest
 from tratteggio.core.studio.document import Document, Intervention
 from tratteggio.gui.session import StudioSession
 
+DEFAULTS = RestorationRequest().to_dict()
+
 
 class InterventionsPanel(QWidget):
-    removeRequested = Signal(object)  # Intervention
-
-    def __init__(self, session: StudioSession, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, session: StudioSession, highlight: Callable[[list[Box]], None], parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
-        self.session = session
+        self.session, self.highlight = session, highlight
         self.list = QListWidget()
         self.list.setToolTip("Uncheck to hide an intervention; the master is never modified")
+        self.inspector = QTextBrowser()
+        self.inspector.setOpenLinks(False)
+        self.inspector.setPlaceholderText("Select an intervention to see its record.")
         self.remove_button = QPushButton("Remove intervention")
         self.remove_button.clicked.connect(self._remove)
         layout = QVBoxLayout(self)
-        layout.addWidget(self.list)
+        layout.addWidget(self.list, 1)
+        layout.addWidget(self.inspector, 2)
         layout.addWidget(self.remove_button)
         self.list.itemChanged.connect(self._toggled)
+        self.list.currentItemChanged.connect(lambda item, _old: self._inspect(item))
         session.documentChanged.connect(lambda _doc: self.refresh())
         session.documentEdited.connect(lambda kind, _box: self.refresh() if kind == "interventions" else None)
         self.refresh()
@@ -32,6 +48,7 @@ class InterventionsPanel(QWidget):
         return self.session.doc
 
     def refresh(self) -> None:
+        selected = self.selected()
         self.list.blockSignals(True)
         self.list.clear()
         for intervention in self.doc.interventions if self.doc else []:
@@ -40,8 +57,24 @@ class InterventionsPanel(QWidget):
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             item.setCheckState(Qt.CheckState.Checked if intervention.visible else Qt.CheckState.Unchecked)
             self.list.addItem(item)
+            if intervention is selected:
+                self.list.setCurrentItem(item)
         self.list.blockSignals(False)
         self.remove_button.setEnabled(self.list.count() > 0)
+        self._inspect(self.list.currentItem())
+
+    def selected(self) -> Intervention | None:
+        item = self.list.currentItem()
+        return item.data(Qt.ItemDataRole.UserRole) if item is not None else None
+
+    def _inspect(self, item: QListWidgetItem | None) -> None:
+        intervention = item.data(Qt.ItemDataRole.UserRole) if item is not None else None
+        if intervention is None:
+            self.inspector.clear()
+            self.highlight([])
+            return
+        self.inspector.setHtml(describe(intervention))
+        self.highlight([p.box for p in intervention.result.patches])
 
     def _toggled(self, item: QListWidgetItem) -> None:
         intervention: Intervention = item.data(Qt.ItemDataRole.UserRole)
@@ -52,3 +85,35 @@ class InterventionsPanel(QWidget):
         item = self.list.currentItem() or self.list.item(self.list.count() - 1)
         if item is not None and self.doc is not None:
             self.doc.remove(item.data(Qt.ItemDataRole.UserRole))
+
+
+def describe(intervention: Intervention) -> str:
+    """The intervention's record as a small readable page: what, how, when, how much, fingerprints."""
+    result, request = intervention.result, intervention.result.request
+    rows = [
+        ("Engine", request.engine + (f" ({request.model})" if request.model else "")),
+        ("Method", str(result.engine_info.get("method", result.engine_info.get("pipeline", "")))),
+        ("Accepted", intervention.accepted or "this session"),
+        ("Damage mask", f"{intervention.mask.pixel_count:,} px"),
+        (
+            "Pixels changed or blended",
+            f"{result.effective_mask.pixel_count:,} px in {len(result.regions)} region(s)",
+        ),
+        ("Time", f"{result.seconds:.2f} s on {result.engine_info.get('device', 'cpu')}"),
+        ("Source type", digital_source_type(result.generative).rsplit("/", 1)[-1]),
+        ("Shown", "yes" if intervention.visible else "hidden"),
+    ]
+    changed = {
+        k: v for k, v in request.to_dict().items() if v != DEFAULTS.get(k) and k not in ("engine", "model")
+    }
+    rows += [(f"request: {k}", str(v)) for k, v in sorted(changed.items())]
+    box = intervention.mask.bbox()
+    mask_bytes = np.packbits(intervention.mask.crop(box)).tobytes() if box else b""
+    rows += [("Mask SHA-256", fingerprint(mask_bytes)[:16] + "…")]
+    rows += [("Pixels SHA-256", fingerprint(b"".join(p.pixels.tobytes() for p in result.patches))[:16] + "…")]
+    body = "".join(f"<tr><td><b>{html.escape(k)}</b></td><td>{html.escape(v)}</td></tr>" for k, v in rows)
+    return f"<h3>{html.escape(intervention.label)}</h3><table cellspacing='4'>{body}</table>"
+
+
+def fingerprint(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()

@@ -8,13 +8,14 @@ import random
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDoubleSpinBox,
     QFormLayout,
     QHBoxLayout,
+    QLabel,
     QLineEdit,
     QPushButton,
     QSpinBox,
@@ -26,11 +27,27 @@ from tratteggio.core.engines.models import CATALOG
 from tratteggio.core.request import CLASSICAL_ENGINES, RestorationRequest, spec
 
 CLASSICAL_LABELS = {
-    "hybrid": "Hybrid — thin cracks, the default (classical)",
-    "biharmonic": "Biharmonic — smooth (classical)",
-    "telea": "Telea — fast (classical)",
-    "navier-stokes": "Navier-Stokes (classical)",
+    "auto": "Automatic: the best fill for each region",
+    "hybrid": "Hybrid — thin cracks and scratches, fast",
+    "fsr": "FSR — continues texture into losses and cracks",
+    "fsr-best": "FSR best — finer FSR, 20x slower, rarely better",
+    "biharmonic": "Biharmonic — smooth, for thin damage",
+    "telea": "Telea — fastest, smooth",
+    "navier-stokes": "Navier-Stokes — fast, follows edges",
 }
+CLASSICAL_TIPS = {
+    "auto": "Per region: frequency-selective reconstruction for losses and thin damage as far as a time "
+    "budget allows, the hybrid for the rest; the record says which filled what, and why",
+    "hybrid": "Range-clipped biharmonic averaged with Telea: the fast fill for thin damage; losses smear",
+    "fsr": "Frequency-selective reconstruction (OpenCV FSR_FAST): slower than the hybrid, better on "
+    "losses and textured areas",
+    "fsr-best": "FSR_BEST: about twenty times slower than FSR; on aged photos it was not better",
+    "biharmonic": "scikit-image's biharmonic fill: smooth, any bit depth",
+    "telea": "OpenCV's Telea: the fastest fill; smooth, blurs losses",
+    "navier-stokes": "OpenCV's Navier-Stokes fill: fast; continues edges a little",
+}
+THIN_ENGINES = ("hybrid", "biharmonic", "telea", "navier-stokes")  # made for thin damage
+DETERMINISTIC_TIP = "{engine} is deterministic: every seed and candidate gives the same pixels"
 
 
 class RestorePanel(QWidget):
@@ -41,8 +58,14 @@ class RestorePanel(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.engine = QComboBox()
+        # long model ids must not widen the side panel: the list pops up at full width anyway
+        self.engine.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.engine.setMinimumContentsLength(16)
         for name in CLASSICAL_ENGINES:
             self.engine.addItem(CLASSICAL_LABELS[name], ("classical", name))
+            self.engine.setItemData(
+                self.engine.count() - 1, CLASSICAL_TIPS[name], Qt.ItemDataRole.ToolTipRole
+            )
         for entry in CATALOG:
             self.engine.addItem(f"Diffusion — {entry.id}", ("diffusion", entry.id))
         add_model = QPushButton("Models…")
@@ -56,12 +79,15 @@ class RestorePanel(QWidget):
         self.strength = float_spin("strength", step=0.05)
         self.seed = SeedBox()
         self.random_seed = QCheckBox("random")
-        reroll = QPushButton("Re-roll")
+        self.reroll_button = reroll = QPushButton("Re-roll")
         reroll.clicked.connect(self.reroll)
         self.padding = int_spin("padding")
         self.blend = int_spin("blend")
         self.candidates = QSpinBox()
         self.candidates.setRange(1, 8)
+        self.candidates.setToolTip("Runs with seeds seed, seed + 1, …: pick one afterwards")
+        self.random_seed.setToolTip("Draw a new seed for every run")
+        reroll.setToolTip("Draw a new random seed")
         self.restore_button = QPushButton("Restore  (Ctrl+Enter)")
         self.restore_button.setDefault(True)
         self.cancel_button = QPushButton("Cancel  (Esc)")
@@ -83,18 +109,41 @@ class RestorePanel(QWidget):
         layout.addLayout(form)
         layout.addWidget(self.restore_button)
         layout.addWidget(self.cancel_button)
+        self.advice = QLabel()
+        self.advice.setWordWrap(True)
+        self.advice.setVisible(False)
+        layout.addWidget(self.advice)
         layout.addStretch(1)
         self._diffusion_widgets = [self.prompt, self.negative, self.steps, self.guidance, self.strength]
+        self._seed_widgets: list[QWidget] = [self.seed, self.random_seed, reroll, self.candidates]
+        self._seed_tips = {id(w): w.toolTip() for w in self._seed_widgets}
+        self.engine.setCurrentIndex(CLASSICAL_ENGINES.index(_DEFAULTS["engine"]))
         self.engine.currentIndexChanged.connect(self._engine_changed)
         self._engine_changed()
 
     def _engine_changed(self) -> None:
-        diffusion = self.engine.currentData()[0] == "diffusion"
+        kind, name = self.engine.currentData()
+        diffusion = kind == "diffusion"
         for widget in self._diffusion_widgets:
             widget.setEnabled(diffusion)
+        self.engine.setToolTip(
+            CLASSICAL_TIPS.get(name, "Diffusion inpainting with this model") if name else ""
+        )
+        for widget in self._seed_widgets:  # a seed only matters where there is randomness
+            widget.setEnabled(diffusion)
+            tip = self._seed_tips[id(widget)] if diffusion else DETERMINISTIC_TIP.format(engine=name)
+            widget.setToolTip(tip)
+
+    def deterministic(self) -> bool:
+        """The chosen engine gives the same pixels whatever the seed (every classical one)."""
+        return bool(self.engine.currentData()[0] == "classical")
+
+    def candidate_count(self) -> int:
+        """How many candidates a run makes: one for a deterministic engine, whatever the box says."""
+        return 1 if self.deterministic() else self.candidates.value()
 
     def add_model(self, location: str) -> None:
-        index = self.engine.findData(("diffusion", location))
+        index = self._find(("diffusion", location))
         if index < 0:
             self.engine.addItem(f"Diffusion — {location}", ("diffusion", location))
             index = self.engine.count() - 1
@@ -107,6 +156,11 @@ class RestorePanel(QWidget):
 
     def reroll(self) -> None:
         self.seed.setValue(random.randrange(0, int(spec("seed").high or 0)))
+
+    def set_advice(self, text: str) -> None:
+        """What the mask holds and how the chosen engine suits it, said before a run."""
+        self.advice.setText(text)
+        self.advice.setVisible(bool(text))
 
     def set_running(self, running: bool) -> None:
         self.restore_button.setEnabled(not running)
@@ -133,9 +187,13 @@ class RestorePanel(QWidget):
             strength=self.strength.value(),
         )
 
+    def _find(self, key: tuple[str, str | None]) -> int:
+        """The index of an engine entry (findData does not compare Python tuples by value)."""
+        return next((i for i in range(self.engine.count()) if tuple(self.engine.itemData(i)) == key), -1)
+
     def select_engine(self, engine: str, model: str | None) -> None:
         key = ("classical", engine) if engine != "diffusion" else ("diffusion", model)
-        index = self.engine.findData(key)
+        index = self._find(key)
         if index < 0 and model and Path(model).expanduser().exists():  # a local model still there
             self.add_model(model)
         elif index >= 0:

@@ -1,0 +1,121 @@
+"""`tratteggio revive`: undo fading with one global, monotone, invertible colour transform."""
+
+from __future__ import annotations
+
+import argparse
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+
+from tratteggio.core.color.estimate import ReviveRequest, estimate
+from tratteggio.core.errors import RequestError
+from tratteggio.core.geometry import Box
+from tratteggio.core.io.atomic import write_bytes_atomic
+from tratteggio.core.io.fileset import check_targets
+from tratteggio.core.io.loading import load_photo
+from tratteggio.core.io.saving import encode_png
+from tratteggio.core.pipeline.layers import rgb8
+from tratteggio.core.record.entries import Revival
+from tratteggio.core.record.writer import check_output, sidecar, write_documented
+
+Command = Callable[[argparse.Namespace], int]
+
+
+def add_parsers(sub: argparse._SubParsersAction) -> dict[str, Command]:
+    p = sub.add_parser(
+        "revive",
+        help="revive faded colours (a global, documented colour transform)",
+        description="Estimate how PHOTO faded (a colour cast from yellowed varnish or paper, a dye "
+        "that faded faster than the others, lifted blacks, lost saturation) and invert it with one "
+        "smooth, monotone, invertible colour transform, applied at the photo's bit depth (alpha "
+        "untouched). OUT is written with its record (the transform's parameters: `tratteggio "
+        "rerun` reproduces it), a loss map (the whole photo: the change is global) and a mask.",
+    )
+    p.add_argument("photo", type=Path, metavar="PHOTO", help="the faded photo (never modified)")
+    p.add_argument("-o", "--output", type=Path, required=True, metavar="OUT", help="the revived photo")
+    ref = p.add_mutually_exclusive_group()
+    ref.add_argument("--auto", action="store_true", help="estimate from the photo alone (the default)")
+    ref.add_argument("--neutral", metavar="X,Y", help="a pixel you know was gray (a neutral reference)")
+    ref.add_argument(
+        "--white", metavar="X,Y,W,H", help="a region you know was white (a margin, a label, a chart patch)"
+    )
+    p.add_argument(
+        "--strength", type=float, default=1.0, metavar="0..1", help="how much of the correction (default 1)"
+    )
+    p.add_argument(
+        "--preview",
+        action="store_true",
+        help="only print the transform and write OUT's NAME.preview.png (before | after, at most "
+        "1024 px); nothing else is written",
+    )
+    p.add_argument(
+        "--lossy",
+        action="store_true",
+        help="accept an output format that cannot hold the master exactly (JPEG, or fewer bits)",
+    )
+    return {"revive": cmd_revive}
+
+
+def revive_request(args: argparse.Namespace) -> ReviveRequest:
+    if args.neutral:
+        x, y = _ints(args.neutral, 2, "--neutral")
+        return ReviveRequest("neutral", point=(x, y), strength=args.strength)
+    if args.white:
+        x, y, w, h = _ints(args.white, 4, "--white")
+        if w <= 0 or h <= 0:
+            raise RequestError(f"--white {args.white}: width and height must be positive")
+        return ReviveRequest("white", box=Box(x, y, x + w, y + h), strength=args.strength)
+    return ReviveRequest("auto", strength=args.strength)
+
+
+def _ints(text: str, count: int, flag: str) -> list[int]:
+    try:
+        values = [int(v) for v in text.split(",")]
+    except ValueError:
+        values = []
+    if len(values) != count:
+        raise RequestError(f"{flag} must be {count} comma-separated integers, got '{text}'")
+    return values
+
+
+def cmd_revive(args: argparse.Namespace) -> int:
+    request = revive_request(args)
+    preview = sidecar(args.output, ".preview.png")
+    if args.preview:
+        check_targets([preview], [args.photo])
+    photo = load_photo(args.photo)
+    if not args.preview:
+        check_output(args.output, photo, [args.photo], lossy=args.lossy)
+    started = time.perf_counter()
+    transform = estimate(photo.pixels, request)
+    revived = transform.apply(photo.pixels)
+    print(transform.describe())
+    if args.preview:
+        write_bytes_atomic(preview, encode_png(before_after(photo.pixels, revived)))
+        print(f"wrote {preview} (before | after); nothing else was written")
+        return 0
+    entry = Revival(1, transform, request, photo.shape2d, time.perf_counter() - started)
+    files = write_documented(
+        args.output, revived, photo, args.photo, [entry], inputs=[args.photo], lossy=args.lossy
+    )
+    print(f"wrote {files['output']}; record: {files['record'].name}")
+    return 0
+
+
+def before_after(before: np.ndarray, after: np.ndarray, max_side: int = 1024) -> np.ndarray:
+    """The photo's left half as it was and right half revived, 8-bit RGB, with a white divider."""
+    import cv2
+
+    left, right = rgb8(before), rgb8(after)
+    height, width = left.shape[:2]
+    out = left.copy()
+    out[:, width // 2 :] = right[:, width // 2 :]
+    out[:, max(0, width // 2 - 1) : width // 2 + 1] = 255
+    scale = min(1.0, max_side / max(height, width))
+    if scale < 1.0:
+        out = cv2.resize(
+            out, (max(1, round(width * scale)), max(1, round(height * scale))), interpolation=cv2.INTER_AREA
+        )
+    return out

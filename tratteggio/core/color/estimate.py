@@ -1,0 +1,201 @@
+"""Estimate the transform that revives a faded photo, from the photo alone or from a reference the
+user knows: a point that was gray, or a region that was white.
+
+Fading lifts the blacks a lot, dims the whites a little, tints both (yellowed varnish or paper,
+one dye fading faster than the others), and bends the mid-tones of each channel differently. From
+the photo alone:
+
+- black and white: the mean colours of the darkest and brightest 0.5% of pixels (by luma). Their
+  luma says how far the range was compressed, but a photo of a gray wall is dark-less by nature,
+  so only a plausible fading is undone (blacks lifted by at most `MAX_LIFT`, whites dimmed by at
+  most `MAX_DIM`). Their tint (colour minus luma) is taken as the fading's.
+- mid-tones: the "gray spine" — in each band of luma, the densest cluster of chroma. In a
+  monochrome print every pixel is on it and it is the cast itself; in a colourful photo it is
+  often a colour of the scene, so its pull on the per-channel gammas (and on the tints) is
+  weighed by how much of the photo lies on it.
+- saturation: the same fading that lifted the blacks washed out the colours; chroma is raised in
+  proportion to the lift.
+
+A picked neutral point pins the mid-tone cast exactly (each channel's gamma is solved so that the
+point comes out gray); a white region pins the white level of each channel.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from tratteggio.core.color.revive import LUMA, MIN_RANGE, ReviveTransform
+from tratteggio.core.errors import RequestError
+from tratteggio.core.geometry import Box
+from tratteggio.core.photo import color_view, dtype_max
+
+REFERENCES = ("auto", "neutral", "white")
+MAX_LIFT = 0.25  # fading lifts blacks by at most this much of full scale (luma)
+MAX_DIM = 0.05  # ... and dims whites by at most this much: the highlights' change is mostly colour
+END_FRACTION = 0.5  # percent of pixels averaged for the black and the white
+SAMPLE = 250_000  # pixels the estimate looks at (an even subsample of bigger photos)
+SPINE_BANDS = 12
+NEAR = 0.03  # a pixel within this L1 chroma distance of the spine counts as on it
+SATURATION_PER_LIFT = 1.0
+PICK_RADIUS = 2  # a picked point is the median of a (2r+1)^2 neighbourhood
+
+
+@dataclass(frozen=True)
+class ReviveRequest:
+    """Which reference the estimate uses: "auto", "neutral" (`point` x, y was gray) or "white"
+    (`box` was white); and how strongly the result is applied (0..1)."""
+
+    reference: str = "auto"
+    point: tuple[int, int] | None = None
+    box: Box | None = None
+    strength: float = 1.0
+
+    def __post_init__(self) -> None:
+        if self.reference not in REFERENCES:
+            raise RequestError(f"unknown revive reference '{self.reference}' ({', '.join(REFERENCES)})")
+        if self.reference == "neutral" and self.point is None:
+            raise RequestError("a neutral reference needs the point that was gray (--neutral X,Y)")
+        if self.reference == "white" and self.box is None:
+            raise RequestError("a white reference needs the region that was white (--white X,Y,W,H)")
+        if not 0.0 <= self.strength <= 1.0:
+            raise RequestError(f"revive strength must be between 0 and 1, got {self.strength}")
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "reference": self.reference,
+            "point": list(self.point) if self.point is not None else None,
+            "box": self.box.to_list() if self.box is not None else None,
+            "strength": self.strength,
+        }
+
+    def check_inside(self, height: int, width: int) -> None:
+        """RequestError if the point or region lies outside a `width` x `height` photo."""
+        if self.point is not None:
+            x, y = self.point
+            if not (0 <= x < width and 0 <= y < height):
+                raise RequestError(f"the neutral point {x},{y} is outside the {width}x{height} photo")
+        if self.box is not None:
+            b = self.box
+            if b.width <= 0 or b.height <= 0 or b.x0 < 0 or b.y0 < 0 or b.x1 > width or b.y1 > height:
+                raise RequestError(
+                    f"the white region {b.x0},{b.y0},{b.width},{b.height} is not inside the "
+                    f"{width}x{height} photo"
+                )
+
+
+def estimate(pixels: np.ndarray, request: ReviveRequest) -> ReviveTransform:
+    """The transform that revives `pixels` (any supported dtype and channels) as `request` says."""
+    height, width = pixels.shape[:2]
+    request.check_inside(height, width)
+    rgb = _unit_rgb(pixels)
+    sample = rgb[:: _stride(height, width), :: _stride(height, width)].reshape(-1, 3).astype(np.float64)
+    luma = sample @ LUMA.astype(np.float64)
+    dark, bright = _ends(sample, luma)
+    spine, on_spine = _spine(sample, luma)
+    trust = float(np.clip((on_spine - 0.55) / 0.35, 0.0, 1.0))  # 0: a colourful scene, 1: monochrome
+    lift = min(float(dark @ LUMA), MAX_LIFT)
+    black = lift + (dark - dark @ LUMA)
+    white = max(float(bright @ LUMA), 1.0 - MAX_DIM) + (bright - bright @ LUMA)
+    if request.reference == "white":
+        assert request.box is not None
+        white = rgb[request.box.slices].reshape(-1, 3).astype(np.float64).mean(axis=0)
+    black, white = _valid_levels(black, white)
+    levels = ReviveTransform(tuple(black), tuple(white))
+    if request.reference == "neutral":
+        assert request.point is not None
+        gamma = _gammas_through(levels, [_picked(rgb, *request.point)], np.ones(1))
+    else:
+        gamma = np.exp(trust * np.log(_gammas_through(levels, spine, np.ones(len(spine)))))
+    return ReviveTransform(
+        tuple(black),
+        tuple(white),
+        tuple(gamma),
+        saturation=float(np.clip(1.0 + SATURATION_PER_LIFT * lift, 1.0, 2.0)),
+        strength=request.strength,
+    )
+
+
+def _unit_rgb(pixels: np.ndarray) -> np.ndarray:
+    values = color_view(pixels)
+    rgb = values.astype(np.float32) / np.float32(dtype_max(pixels.dtype))
+    return np.repeat(rgb[:, :, None], 3, axis=2) if rgb.ndim == 2 else rgb
+
+
+def _stride(height: int, width: int) -> int:
+    return max(1, int(np.ceil(np.sqrt(height * width / SAMPLE))))
+
+
+def _ends(sample: np.ndarray, luma: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Mean colours of the darkest and the brightest END_FRACTION percent of pixels."""
+    low, high = np.percentile(luma, [END_FRACTION, 100.0 - END_FRACTION])
+    return sample[luma <= low].mean(axis=0), sample[luma >= high].mean(axis=0)
+
+
+def _spine(sample: np.ndarray, luma: np.ndarray) -> tuple[np.ndarray, float]:
+    """Per band of luma, the densest low-spread cluster of colours (the gray spine), and the share
+    of pixels lying on it."""
+    edges = np.percentile(luma, np.linspace(3, 97, SPINE_BANDS + 1))
+    points, shares = [], []
+    for lo, hi in zip(edges[:-1], edges[1:], strict=True):
+        band = (luma >= lo) & (luma < hi)
+        if np.count_nonzero(band) < 50:
+            continue
+        offsets = sample[band] - luma[band, None]
+        mode = np.median(offsets, axis=0)
+        for _ in range(3):  # shrink towards the densest cluster: the median of the nearest 30%
+            distance = np.abs(offsets - mode).sum(axis=1)
+            mode = np.median(offsets[distance <= np.percentile(distance, 30)], axis=0)
+        points.append(luma[band].mean() + mode)
+        shares.append(np.mean(np.abs(offsets - mode).sum(axis=1) < NEAR))
+    if not points:
+        return np.zeros((0, 3)), 0.0
+    return np.array(points), float(np.mean(shares))
+
+
+def _valid_levels(black: np.ndarray, white: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    black = np.clip(black, 0.0, 1.0 - MIN_RANGE - 1e-6)
+    white = np.clip(np.maximum(white, black + MIN_RANGE + 1e-6), 0.0, 1.0)
+    return black, white
+
+
+def _gammas_through(
+    levels: ReviveTransform, points: np.ndarray | list[np.ndarray], weights: np.ndarray
+) -> np.ndarray:
+    """Per-channel gammas that bring `points` (faded colours believed gray) closest to gray after
+    `levels`, in the log domain (least squares, gently pulled towards 1)."""
+    points = np.asarray(points, np.float64).reshape(-1, 3)
+    if len(points) == 0:
+        return np.ones(3)
+    curved = np.stack([levels.curve(c, points[:, c]) for c in range(3)], axis=1)
+    curved = np.clip(curved, 1e-3, 1.0 - 1e-3)
+    target = np.log(np.clip(curved @ LUMA.astype(np.float64), 1e-3, 1.0 - 1e-3))
+    logs = np.log(curved)
+    prior = 0.01 * weights.sum()  # a little pull towards gamma 1 where the logs are tiny
+    gamma = ((weights[:, None] * logs * target[:, None]).sum(axis=0) + prior) / (
+        (weights[:, None] * logs**2).sum(axis=0) + prior
+    )
+    return np.clip(gamma, 0.4, 2.5)
+
+
+def _picked(rgb: np.ndarray, x: int, y: int) -> np.ndarray:
+    r = PICK_RADIUS
+    patch = rgb[max(0, y - r) : y + r + 1, max(0, x - r) : x + r + 1].reshape(-1, 3)
+    return np.median(patch.astype(np.float64), axis=0)
+
+
+def revive_request_from(data: object) -> ReviveRequest:
+    """A ReviveRequest from its `to_dict` form (a record's); RequestError if malformed."""
+    if not isinstance(data, dict):
+        raise RequestError("the revive request must be an object")
+    point, box = data.get("point"), data.get("box")
+    try:
+        return ReviveRequest(
+            reference=str(data.get("reference", "auto")),
+            point=(int(point[0]), int(point[1])) if point is not None else None,
+            box=Box(*(int(v) for v in box)) if box is not None else None,
+            strength=float(data.get("strength", 1.0)),
+        )
+    except (TypeError, ValueError, IndexError):
+        raise RequestError(f"malformed revive request {data!r}"[:80]) from None

@@ -1,0 +1,256 @@
+"""The diffusion model on another computer: a client of `tratteggio serve`.
+
+Only the model call travels: the 8-bit sRGB crop at model size, its mask and the request go out as
+PNG and JSON on one WebSocket per call; one preview per step and the fill come back. The crop
+planning, colour match, blend band, paste-back and the record stay here (diffusion.py), so a remote
+run gives the bytes a local run gives on the server's device.
+
+The client needs only `websockets` (pure Python, no dependencies of its own); the server's
+FastAPI and uvicorn are an optional extra.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import ipaddress
+import json
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import numpy as np
+
+from tratteggio.core.engines.model_call import ModelInfo, ModelJob, PreviewReport, info_key
+from tratteggio.core.engines.wire import RUN_PATH, decode_png, encode_png, read_token
+from tratteggio.core.errors import Cancelled, ModelError, RequestError, TratteggioError
+from tratteggio.core.request import RestorationRequest
+
+DEFAULT_PORT = 8765
+POLL_S = 0.05  # how often a waiting client looks at the user's cancel
+OPEN_TIMEOUT_S = 10.0
+MAX_REPLY_BYTES = 64 << 20
+_ERRORS: dict[str, type[TratteggioError]] = {"request": RequestError, "model": ModelError}
+
+
+class RemoteError(TratteggioError):
+    """The diffusion server cannot be reached, refused us, or went away during a run."""
+
+
+@dataclass(frozen=True)
+class RemoteTarget:
+    """A Tratteggio server: `url` is http(s)://host:port; the token never shows in a repr or record."""
+
+    url: str
+    token: str | None = field(default=None, repr=False)
+
+    @classmethod
+    def parse(cls, url: str, token_file: str | Path | None = None) -> RemoteTarget:
+        """`host:port`, `http://host:port` or `https://host:port` (ws/wss too); RequestError if not."""
+        text = url.strip()
+        parts = urlsplit(text if "://" in text else f"http://{text}")
+        scheme = {"ws": "http", "wss": "https"}.get(parts.scheme, parts.scheme)
+        try:
+            port = parts.port or DEFAULT_PORT
+        except ValueError:
+            port = -1
+        if scheme not in ("http", "https") or not parts.hostname or port < 1 or parts.path not in ("", "/"):
+            raise RequestError(f"{url!r} is not a server address (http://HOST:PORT or https://HOST:PORT)")
+        host = f"[{parts.hostname}]" if ":" in parts.hostname else parts.hostname
+        token = read_token(token_file) if token_file else None
+        return cls(f"{scheme}://{host}:{port}", token)
+
+    @property
+    def host(self) -> str:
+        return self.url.split("://", 1)[1]
+
+    @property
+    def ws_url(self) -> str:
+        return self.url.replace("http", "ws", 1) + RUN_PATH
+
+    @property
+    def loopback(self) -> bool:
+        name = (urlsplit(self.url).hostname or "").strip("[]")
+        try:
+            return ipaddress.ip_address(name).is_loopback
+        except ValueError:
+            return name == "localhost"
+
+
+class RemoteModel:
+    """`DiffusionModel` on a Tratteggio server. `on_notice(text)` hears the queue position while a
+    call waits for the server's device (it runs on the calling thread)."""
+
+    def __init__(self, target: RemoteTarget) -> None:
+        self.target = target
+        self.on_notice: Callable[[str], None] | None = None
+        self._infos: dict[str, ModelInfo] = {}
+        self._lock = threading.Lock()
+
+    def info(self) -> dict[str, Any]:
+        """What the server says about itself: device, software versions, models, limits, queue."""
+        with self._call() as call:
+            call.send({"op": "info"})
+            return call.expect("info")
+
+    def prepare(self, request: RestorationRequest) -> ModelInfo:
+        key = info_key(request)
+        with self._lock:
+            if key in self._infos:
+                return self._infos[key]
+        with self._call() as call:
+            call.send({"op": "prepare", "request": request.to_dict()})
+            reply = call.expect("prepared")
+        info = ModelInfo.from_dict(reply["info"])
+        server = reply.get("server") or {}
+        remote = {
+            "host": self.target.host,
+            "url": self.target.url,
+            "server": server.get("version"),
+            "software": server.get("software", {}),
+        }
+        info = dataclasses.replace(info, engine={**info.engine, "remote": remote})
+        with self._lock:
+            self._infos[key] = info
+        return info
+
+    def run(self, job: ModelJob, report: PreviewReport, check: Callable[[], None]) -> np.ndarray:
+        height, width = job.image.shape[:2]
+        with self._call(check) as call:
+            header = {"op": "fill", "request": job.request.to_dict(), "width": width, "height": height}
+            call.send(header)
+            call.send_bytes(encode_png(job.image))
+            call.send_bytes(encode_png(job.mask))
+            while True:
+                message = call.expect("step", "done")
+                picture = decode_png(call.receive_bytes(), 3, np.uint16)
+                if message["type"] == "done":
+                    if picture.shape[:2] != (height, width):
+                        raise RemoteError(f"{self.target.host} sent a fill of the wrong size")
+                    return picture
+                report(int(message["step"]), picture, message.get("timestep"))
+
+    @contextmanager
+    def _call(self, check: Callable[[], None] | None = None) -> Iterator[_Call]:
+        with _connect(self.target) as connection:
+            call = _Call(connection, self.target, check, self.on_notice)
+            try:
+                yield call
+            except Cancelled:
+                call.cancel()
+                raise
+
+
+def _connect(target: RemoteTarget) -> Any:
+    from websockets.exceptions import InvalidHandshake, InvalidStatus
+    from websockets.sync.client import connect
+
+    headers = {"Authorization": f"Bearer {target.token}"} if target.token else {}
+    try:
+        return connect(
+            target.ws_url,
+            additional_headers=headers,
+            open_timeout=OPEN_TIMEOUT_S,
+            max_size=MAX_REPLY_BYTES,
+            compression=None,  # PNG is compressed already; deflating it again only costs time
+            close_timeout=2,
+            proxy=None if target.loopback else True,
+        )
+    except InvalidStatus as exc:
+        status = exc.response.status_code
+        if status == 401:
+            raise RemoteError(
+                f"the diffusion server at {target.host} refused the token (401): check the token file"
+            ) from None
+        raise RemoteError(f"the diffusion server at {target.host} answered HTTP {status}") from None
+    except (OSError, TimeoutError, InvalidHandshake) as exc:
+        reason = getattr(exc, "strerror", None) or type(exc).__name__
+        raise RemoteError(f"cannot reach the diffusion server at {target.url} ({reason})") from None
+
+
+class _Call:
+    """One WebSocket exchange; every failure becomes one line naming the server."""
+
+    def __init__(
+        self,
+        ws: Any,
+        target: RemoteTarget,
+        check: Callable[[], None] | None,
+        on_notice: Callable[[str], None] | None,
+    ) -> None:
+        self.ws, self.target, self.check, self.on_notice = ws, target, check, on_notice
+
+    def send(self, message: dict[str, Any]) -> None:
+        self._transmit(json.dumps(message))
+
+    def send_bytes(self, data: bytes) -> None:
+        self._transmit(data)
+
+    def _transmit(self, data: bytes | str) -> None:
+        try:
+            self._guard(lambda: self.ws.send(data))
+        except RemoteError:
+            self.expect()  # a refusal the server sent before it closed says more than "lost"
+            raise
+
+    def cancel(self) -> None:
+        """Tell the server to stop; it does so within a step. Closing afterwards would do it too."""
+        with contextlib.suppress(Exception):  # gone already: nothing runs for us there
+            self.ws.send(json.dumps({"op": "cancel"}))
+
+    def expect(self, *types: str) -> dict[str, Any]:
+        """The next message of one of `types`; queue notices are passed on, refusals raised."""
+        while True:
+            raw = self._receive()
+            if isinstance(raw, bytes):
+                raise RemoteError(f"{self.target.host} sent an image where a message was due")
+            message = json.loads(raw)
+            kind = message.get("type")
+            if kind in types:
+                return message  # type: ignore[no-any-return]
+            if kind == "queued" and self.on_notice is not None:
+                ahead = int(message.get("position", 0))
+                self.on_notice(f"waiting for the diffusion server: {ahead} run{'s' * (ahead != 1)} ahead")
+            elif kind == "error":
+                error = _ERRORS.get(str(message.get("kind")), RemoteError)
+                raise error(f"diffusion server {self.target.host}: {message.get('message')}")
+            elif kind == "cancelled":
+                raise RemoteError(f"the diffusion server at {self.target.host} stopped the run")
+
+    def receive_bytes(self) -> bytes:
+        raw = self._receive()
+        if not isinstance(raw, bytes):
+            raise RemoteError(f"{self.target.host} sent a message where an image was due")
+        return raw
+
+    def _receive(self) -> str | bytes:
+        while True:
+            if self.check is not None:
+                self.check()
+            try:
+                return self._guard(lambda: self.ws.recv(timeout=POLL_S))  # type: ignore[no-any-return]
+            except TimeoutError:
+                continue
+
+    def _guard(self, fn: Callable[[], Any]) -> Any:
+        from websockets.exceptions import ConnectionClosed
+
+        try:
+            return fn()
+        except TimeoutError:
+            raise  # a poll that heard nothing (TimeoutError is an OSError)
+        except ConnectionClosed as exc:
+            why = f": {exc.rcvd.reason}" if exc.rcvd is not None and exc.rcvd.reason else ""
+            raise RemoteError(
+                f"lost the connection to the diffusion server at {self.target.host}{why} "
+                "(was it stopped, or the network cut?)"
+            ) from None
+        except OSError as exc:
+            raise RemoteError(
+                f"lost the connection to the diffusion server at {self.target.host} "
+                f"({exc.strerror or type(exc).__name__})"
+            ) from None

@@ -1,0 +1,154 @@
+"""Recovery journals: unsaved work, journaled as it happens, found again after a crash.
+
+Each open document has a journal in the user's state folder (`recovery/<id>.tratteggio`, the
+project format itself) and a lock file the running studio holds. A journal whose lock nobody holds
+belongs to a studio that ended without closing it (a crash, kill -9): the next start offers it.
+A clean close deletes the journal. The journal names the project file it shadows (or none, for an
+unsaved session); recovering never writes over that project without asking.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any
+
+from tratteggio.core.errors import ProjectError
+from tratteggio.core.io.userdirs import state_dir
+from tratteggio.core.project.store import SUFFIX, ProjectStore
+
+
+def recovery_dir() -> Path:
+    folder = state_dir() / "recovery"
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    return folder
+
+
+class JournalLock:
+    """An exclusive lock on `<journal>.lock`, held while the studio has the journal open."""
+
+    def __init__(self, journal: Path) -> None:
+        self.path = journal.with_suffix(".lock")
+        self._fh: IO[bytes] | None = None
+
+    def acquire(self) -> bool:
+        fh = self.path.open("a+b")
+        if not _try_lock(fh):
+            fh.close()
+            return False
+        self._fh = fh
+        return True
+
+    def release(self) -> None:
+        if self._fh is not None:
+            self._fh.close()
+            self._fh = None
+
+
+def _try_lock(fh: IO[bytes]) -> bool:
+    try:
+        if os.name == "nt":
+            import msvcrt
+
+            msvcrt.locking(fh.fileno(), msvcrt.LK_NBLCK, 1)  # type: ignore[attr-defined]
+        else:
+            import fcntl
+
+            fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        return False
+    return True
+
+
+def new_journal() -> tuple[Path, JournalLock]:
+    """A fresh journal path, locked by this process."""
+    path = recovery_dir() / f"{uuid.uuid4().hex}{SUFFIX}"
+    lock = JournalLock(path)
+    if not lock.acquire():
+        raise ProjectError(f"{path}: could not lock the recovery journal")
+    return path, lock
+
+
+def remove_journal(path: Path, lock: JournalLock | None) -> None:
+    """Delete a journal and its side files (a clean close, a save, or a recovery taken)."""
+    for suffix in ("", "-wal", "-shm"):
+        with contextlib.suppress(OSError):
+            Path(f"{path}{suffix}").unlink()
+    if lock is not None:
+        lock.release()
+    with contextlib.suppress(OSError):
+        path.with_suffix(".lock").unlink()
+
+
+@dataclass(frozen=True)
+class Orphan:
+    """A journal left by a studio that did not close it."""
+
+    path: Path
+    project: str | None  # the project file it shadows, if any
+    master: str | None
+    saved: str
+    mask_pixels: int
+    interventions: int
+    unsaved: bool = True  # edits after the last save (always, for a session never saved)
+
+    @property
+    def name(self) -> str:
+        named = self.project or self.master
+        return Path(named).name if named else "an unsaved photo"
+
+    def describe(self) -> str:
+        count = {0: "no interventions", 1: "1 intervention"}.get(self.interventions)
+        count = count or f"{self.interventions} interventions"
+        when = self.saved.replace("T", " ").replace("+00:00", " UTC")
+        return f"{self.name}: {self.mask_pixels:,} masked pixels, {count}; journaled {when}"
+
+
+def orphans() -> list[Orphan]:
+    """Journals nobody holds that hold unsaved work, newest first. Journals with nothing unsaved
+    (the work was saved, or none was done) are deleted."""
+    found = []
+    for path in sorted(recovery_dir().glob(f"*{SUFFIX}"), key=_mtime, reverse=True):
+        lock = JournalLock(path)
+        if not lock.acquire():
+            continue  # another running studio owns it
+        try:
+            orphan = summarize(path)
+        except ProjectError:
+            orphan = None  # a journal killed before its first write: nothing to recover
+        if orphan is not None and orphan.unsaved:
+            found.append(orphan)
+            lock.release()
+        else:
+            remove_journal(path, lock)
+    return found
+
+
+def _mtime(path: Path) -> float:
+    try:
+        return path.stat().st_mtime
+    except OSError:
+        return 0.0
+
+
+def summarize(path: Path) -> Orphan:
+    with ProjectStore(path) as store:
+        meta = store.meta()
+        pixels = store.mask_pixel_count()
+        count = len(store.intervention_rows())
+    return Orphan(
+        path, meta.get("project"), meta.get("master_path"), str(meta.get("saved", "?")), pixels, count
+    )
+
+
+def pending_for(project: Path) -> Orphan | None:
+    """Unsaved journaled work for `project`, left by a studio that did not close it."""
+    target = str(Path(project).resolve())
+    return next((o for o in orphans() if o.project == target), None)
+
+
+def journal_meta(project: Path | None) -> dict[str, Any]:
+    return {"project": str(Path(project).resolve()) if project else None, "pid": os.getpid()}

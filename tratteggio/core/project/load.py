@@ -1,0 +1,166 @@
+"""Reading a project back into a Document: the master (by path and SHA-256, or embedded), the mask,
+every intervention in order with its visibility, an aged photo's truth."""
+
+from __future__ import annotations
+
+import sqlite3
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from tratteggio.core.color.estimate import ReviveRequest
+from tratteggio.core.color.revive import ReviveTransform
+from tratteggio.core.errors import ProjectError, TratteggioError
+from tratteggio.core.geometry import Box
+from tratteggio.core.io.loading import load_photo
+from tratteggio.core.mask import CroppedMask, Mask
+from tratteggio.core.photo import Photo
+from tratteggio.core.pipeline.restore import Patch, Result
+from tratteggio.core.project.codec import tile_box, unpack_bits
+from tratteggio.core.project.store import ProjectStore
+from tratteggio.core.project.sync import master_stat
+from tratteggio.core.record.describe import sha256_file
+from tratteggio.core.request import RestorationRequest
+from tratteggio.core.studio.document import Document, Intervention
+from tratteggio.core.studio.kinds import DocIntervention
+from tratteggio.core.studio.revival import ReviveIntervention
+
+
+class MasterMissing(ProjectError):
+    """The master is neither where the project says nor embedded: ask the user where it went."""
+
+    def __init__(self, path: str, sha256: str) -> None:
+        super().__init__(f"the master photo {path} is missing; locate it (it is checked by its SHA-256)")
+        self.path, self.sha256 = path, sha256
+
+
+def read_project(
+    path: Path, master: Path | None = None, verify: bool | str = True
+) -> tuple[Document, dict[str, Any]]:
+    """The document a project holds, and its meta. `master` overrides where to find the master
+    (a moved master, found by the user); it must have the recorded SHA-256.
+
+    `verify`: True hashes the master now; "fast" skips the hash when the master's size and
+    modification time are the ones recorded (the caller then checks the hash in the background:
+    `doc.master_verified` is False); False trusts it (reading a recovery journal)."""
+    try:
+        with ProjectStore(path) as store:
+            meta = store.meta()
+            photo, master_path = _master(store, meta, master, verify)
+            doc = Document(photo, master_path)
+            _read_mask(store, doc)
+            doc.add_loaded(_interventions(store, doc.photo))
+            doc.truth, doc.reference = store.extra("truth"), store.extra("reference")
+            doc.origin = dict(meta.get("origin") or {})
+    except sqlite3.DatabaseError as exc:
+        raise ProjectError(f"{Path(path).name}: the project is damaged or truncated ({exc})") from None
+    doc.master_sha256 = meta.get("master_sha256")  # type: ignore[attr-defined]
+    doc.master_verified = verify is True or doc.path is None  # type: ignore[attr-defined]
+    doc.history.clear()
+    return doc, meta
+
+
+def _master(
+    store: ProjectStore, meta: dict[str, Any], override: Path | None, verify: bool | str
+) -> tuple[Photo, Path | None]:
+    recorded, sha = meta.get("master_path"), meta.get("master_sha256")
+    candidate = override or (Path(recorded) if recorded else None)
+    if candidate is not None and candidate.is_file():
+        unchanged = override is None and master_stat(candidate) == meta.get("master_stat")
+        if verify and sha and not (verify == "fast" and unchanged) and sha256_file(candidate) != sha:
+            raise ProjectError(f"{candidate.name}: not the project's master (its SHA-256 differs)")
+        photo = load_photo(candidate)
+        _check_shape(photo, meta)
+        return photo, candidate.resolve()
+    embedded = store.master_bytes()
+    if embedded is not None:
+        return _embedded(embedded, meta), None
+    raise MasterMissing(str(recorded), str(sha))
+
+
+def _embedded(embedded: tuple[str, bytes], meta: dict[str, Any]) -> Photo:
+    name, data = embedded
+    with tempfile.TemporaryDirectory() as folder:
+        file = Path(folder) / Path(name).name
+        file.write_bytes(data)
+        photo = load_photo(file)
+    _check_shape(photo, meta)
+    return Photo(photo.pixels, photo.icc_profile)
+
+
+def _check_shape(photo: Photo, meta: dict[str, Any]) -> None:
+    size = meta.get("master_size")
+    if size and [photo.width, photo.height] != list(size):
+        raise ProjectError(
+            f"the master is {photo.width}x{photo.height}, the project's is {size[0]}x{size[1]}"
+        )
+
+
+def _read_mask(store: ProjectStore, doc: Document) -> None:
+    height, width = doc.mask.shape
+    for ty, tx, bits in store.mask_tiles():
+        box = tile_box(ty, tx, height, width)
+        if box.width <= 0 or box.height <= 0 or ty < 0 or tx < 0:
+            raise ProjectError(f"a mask tile ({ty}, {tx}) lies outside the {width}x{height} photo")
+        doc.mask[box.slices] = unpack_bits(bits, (box.height, box.width))
+
+
+def _interventions(store: ProjectStore, photo: Photo) -> list[DocIntervention]:
+    out: list[DocIntervention] = []
+    for fill_id, _position, visible, info in store.intervention_rows():
+        try:
+            out.append(_intervention(store, photo, fill_id, visible, info))
+        except (TratteggioError, KeyError, TypeError, ValueError) as exc:
+            raise ProjectError(f"intervention {fill_id} in the project is damaged ({exc})") from None
+    return out
+
+
+def _intervention(
+    store: ProjectStore, photo: Photo, fill_id: int, visible: bool, info: dict[str, Any]
+) -> DocIntervention:
+    kind = info.get("kind", "fill")
+    if kind == "revive":
+        return _revive(fill_id, visible, info)
+    if kind != "fill":
+        raise ProjectError(f"intervention {fill_id}: unknown kind '{kind}'")
+    mask = _full_mask(store, fill_id, photo.shape2d)
+    patches = []
+    for box_list, pixels, wheres, shape in store.patches(fill_id):
+        box = Box(*map(int, box_list))
+        patches.append(Patch(box, pixels, unpack_bits(wheres, (shape[0], shape[1]))))
+    result = Result(
+        source=photo.pixels,
+        patches=tuple(patches),
+        mask=mask,
+        request=RestorationRequest.from_dict(info["request"]),
+        regions=tuple(Box(*map(int, b)) for b in info["regions"]),
+        previews=(),
+        engine_info=dict(info.get("engine_info") or {}),
+        generative=bool(info.get("generative")),
+        seconds=float(info.get("seconds", 0.0)),
+    )
+    return Intervention(result, mask, visible, fill_id, str(info.get("accepted", "")))
+
+
+def _revive(fill_id: int, visible: bool, info: dict[str, Any]) -> ReviveIntervention:
+    """A revival of colours: its transform and the request it was estimated from (plain numbers)."""
+    asked = info["request"]
+    box, point = asked.get("box"), asked.get("point")
+    request = ReviveRequest(
+        str(asked["reference"]),
+        point=(int(point[0]), int(point[1])) if point else None,
+        box=Box(*map(int, box)) if box else None,
+        strength=float(asked["strength"]),
+    )
+    height, width = (int(v) for v in info["shape"])
+    transform = ReviveTransform.from_dict(info["transform"])
+    return ReviveIntervention(transform, request, (height, width), visible, fill_id)
+
+
+def _full_mask(store: ProjectStore, fill_id: int, shape: tuple[int, int]) -> Mask:
+    """The intervention's mask, kept as its box and bits (no full-size array until one is needed)."""
+    box_list, bits = store.mask_of(fill_id)
+    if not box_list or bits is None:
+        return CroppedMask(shape, None, None)
+    box = Box(*map(int, box_list))
+    return CroppedMask(shape, box, unpack_bits(bits, (box.height, box.width)))

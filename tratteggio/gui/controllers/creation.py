@@ -1,0 +1,162 @@
+"""Pictures made in the studio: Extend Canvas and New from Prompt. Each runs on the runner with the
+Restore panel's diffusion model; the result opens as a new document whose lineage documents how it
+was made, and the timeline shows its layers of time (the new area filling in; the picture
+emerging from noise)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import QDialog, QWidget
+
+from tratteggio.core.errors import TratteggioError
+from tratteggio.core.geometry import Box
+from tratteggio.core.pipeline.extend import Extension, Margins, extend
+from tratteggio.core.pipeline.imagine import Creation, imagine
+from tratteggio.core.pipeline.restore import StepPreview
+from tratteggio.core.request import DIFFUSION_ENGINE, RestorationRequest
+from tratteggio.core.studio.document import Document
+from tratteggio.core.studio.made import created_document, extended_document, source_of
+from tratteggio.gui.canvas import Canvas
+from tratteggio.gui.panels.create_dialogs import ExtendDialog, PromptDialog, PromptValues
+from tratteggio.gui.panels.restore_panel import RestorePanel
+from tratteggio.gui.session import StudioSession
+from tratteggio.gui.timeline import Timeline, layers_at, thumbnails
+
+OWNER = "create"
+
+
+class CreationController(QObject):
+    made = Signal(object)  # the new Document, once it is open and its layers are on the way
+
+    def __init__(
+        self,
+        session: StudioSession,
+        canvas: Canvas,
+        timeline: Timeline,
+        panel: RestorePanel,
+        dialogs: QWidget,
+    ) -> None:
+        super().__init__(session)
+        self.session, self.canvas, self.timeline, self.panel = session, canvas, timeline, panel
+        self.dialogs = dialogs
+        self._layers: tuple[np.ndarray, list[StepPreview]] | None = None
+        timeline.stepSelected.connect(self._scrub)
+
+    # -- dialogs -------------------------------------------------------------------------------
+    def extend_dialog(self) -> None:
+        if self.session.doc is None:
+            self.session.warn("Open a photo first.")
+            return
+        dialog = ExtendDialog(self.dialogs)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            try:
+                margins = dialog.margins()
+            except TratteggioError as exc:
+                self.session.warn(str(exc))
+                return
+            self.extend(margins, dialog.prompt.text())
+
+    def prompt_dialog(self) -> None:
+        dialog = PromptDialog(self.dialogs)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            self.imagine(dialog.values())
+
+    # -- work ----------------------------------------------------------------------------------
+    def _request(self, **changes: object) -> RestorationRequest | None:
+        request = self.panel.request()
+        if request.engine != DIFFUSION_ENGINE:
+            self.session.warn("Choose a diffusion model in the Restore panel first (Models… adds one).")
+            return None
+        return request.replace(**changes)
+
+    def extend(self, margins: Margins, prompt: str = "") -> None:
+        doc = self.session.doc
+        request = self._request(prompt=prompt)
+        if doc is None or request is None or not self.session.may_replace():  # a new document follows
+            return
+        source = source_of(doc)
+        self.session.runner.run(
+            lambda ctx: extend(source, margins, request, on_step=ctx.step, cancel=ctx.cancelled),
+            label="extend",
+            on_step=self._progress,
+            on_done=lambda extension: self._extended(doc, extension),
+            on_cancelled=lambda: self._stopped("Cancelled: the photo is as it was."),
+            on_failed=self._failed,
+        )
+        self.session.say("Extending the canvas…")
+
+    def imagine(self, values: PromptValues) -> None:
+        request = self._request(prompt=values.prompt, negative_prompt=values.negative, steps=values.steps)
+        if request is None or not self.session.may_replace():  # the creation opens as a new document
+            return
+        request = request.replace(seed=values.seed)
+        self.session.runner.run(
+            lambda ctx: imagine(request, values.size, on_step=ctx.step, cancel=ctx.cancelled),
+            label="imagine",
+            on_step=self._progress,
+            on_done=self._created,
+            on_cancelled=lambda: self._stopped("Cancelled: nothing was created."),
+            on_failed=self._failed,
+        )
+        self.session.say(f"Creating “{values.prompt}” from noise…")
+
+    def _progress(self, steps: list[StepPreview]) -> None:
+        last = steps[-1]
+        self.session.show_progress(last.step + 1, last.total, f"step {last.step + 1}/{last.total}")
+
+    def _failed(self, message: str) -> None:
+        self._stopped(f"Failed: {message}")
+        self.session.warn(message)
+
+    def _stopped(self, text: str) -> None:
+        self.session.show_progress(0, 0)
+        self.session.say(text)
+
+    def _extended(self, old: Document, extension: Extension) -> None:
+        new = extended_document(old, extension)
+        result = extension.result
+        self._open(new, result.source, list(result.previews), "Extended: the new area, step by step")
+        self.session.say(
+            f"Extended: {extension.created.pixel_count} pixels created; the original is untouched."
+        )
+
+    def _created(self, creation: Creation) -> None:
+        new = created_document(creation)
+        self._open(new, creation.noise, list(creation.previews), f"“{creation.request.prompt}” from noise")
+        self.session.say(f"Created from noise with seed {creation.request.seed}; scrub the layers below.")
+
+    def _open(self, doc: Document, first: np.ndarray, previews: Sequence[StepPreview], title: str) -> None:
+        self.session.show_progress(0, 0)
+        self.session.set_document(doc)
+        self._layers = (first, list(previews))
+        self.session.runner.run(
+            lambda ctx: thumbnails(first, previews),
+            label="thumbnails",
+            cancellable=False,
+            on_done=lambda pictures: self._show(doc, pictures, previews, title),
+        )
+        self.made.emit(doc)
+
+    def _show(
+        self, doc: Document, pictures: list[np.ndarray], previews: Sequence[StepPreview], title: str
+    ) -> None:
+        if self.session.doc is not doc:
+            return
+        self.timeline.show_frames(pictures, list(previews), title, owner=OWNER)
+        self.timeline.set_actions_enabled(False)
+        self.timeline.play_button.setEnabled(True)
+
+    def _scrub(self, position: int) -> None:
+        doc = self.session.doc
+        if self._layers is None or doc is None or self.timeline.owner != OWNER:
+            return
+        first, previews = self._layers
+        if position == 0:
+            self.canvas.show_preview([(Box(0, 0, doc.photo.width, doc.photo.height), first)])
+        elif position >= len(previews):
+            self.canvas.show_preview([])  # the last layer is the picture itself
+        else:
+            self.canvas.show_preview(layers_at(previews, position))

@@ -1,0 +1,108 @@
+"""The Help menu's dialogs: the searchable shortcut list, the user guide, About with its Copy button."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QHeaderView,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from tratteggio.core.support.doctor import Report
+from tratteggio.core.support.render import render
+
+
+class ShortcutsDialog(QDialog):
+    """Every shortcut in one table; typing filters by what it does or by its keys."""
+
+    def __init__(self, rows: list[tuple[str, str]], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Keyboard shortcuts — Tratteggio")
+        self.resize(460, 560)
+        self.search = QLineEdit(placeholderText="Search (e.g. mask, Ctrl+Z)")
+        self.search.setClearButtonEnabled(True)
+        self.table = QTableWidget(len(rows), 2)
+        self.table.setHorizontalHeaderLabels(["Action", "Shortcut"])
+        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.table.verticalHeader().hide()
+        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.rows = rows
+        for row, (what, keys) in enumerate(rows):
+            self.table.setItem(row, 0, QTableWidgetItem(what))
+            self.table.setItem(row, 1, QTableWidgetItem(keys))
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.search)
+        layout.addWidget(self.table)
+        self.search.textChanged.connect(self.filter)
+
+    def filter(self, text: str) -> None:
+        words = text.lower().split()
+        for row, (what, keys) in enumerate(self.rows):
+            cells = f"{what} {keys}".lower()
+            self.table.setRowHidden(row, not all(word in cells for word in words))
+
+    def visible_rows(self) -> list[tuple[str, str]]:
+        return [pair for row, pair in enumerate(self.rows) if not self.table.isRowHidden(row)]
+
+
+class GuideDialog(QDialog):
+    """The README, rendered, opened at the studio's section."""
+
+    def __init__(self, markdown: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("User guide — Tratteggio")
+        self.resize(760, 680)
+        self.browser = QTextBrowser()
+        self.browser.setOpenExternalLinks(True)
+        self.browser.setMarkdown(markdown)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.browser)
+        if self.browser.find("The studio"):
+            self.browser.ensureCursorVisible()
+
+
+class AboutDialog(QDialog):
+    """Versions, device, folders and problems: the doctor's report, with Copy for bug reports."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("About Tratteggio")
+        self.resize(820, 460)
+        self.text = QPlainTextEdit("Gathering versions, device and folders…")
+        self.text.setReadOnly(True)
+        self.text.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+        font = self.text.font()
+        font.setStyleHint(font.StyleHint.Monospace)
+        font.setFamily("monospace")
+        self.text.setFont(font)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        self.copy_button = QPushButton("Copy")
+        self.copy_button.setEnabled(False)
+        buttons.addButton(self.copy_button, QDialogButtonBox.ButtonRole.ActionRole)
+        buttons.rejected.connect(self.reject)
+        self.copy_button.clicked.connect(self.copy)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.text)
+        layout.addWidget(buttons, alignment=Qt.AlignmentFlag.AlignRight)
+        self.report: Report | None = None
+
+    def show_report(self, report: Report) -> None:
+        self.report = report
+        self.text.setPlainText(render(report))
+        self.copy_button.setEnabled(True)
+
+    def show_failure(self, message: str) -> None:
+        self.text.setPlainText(f"The report could not be gathered: {message}")
+
+    def copy(self) -> None:
+        QGuiApplication.clipboard().setText(self.text.toPlainText())

@@ -1,0 +1,181 @@
+"""Preferences ▸ Diffusion runs on: this computer, or a Tratteggio server (`tratteggio serve`) given by
+its address and a token file, with a connection test that shows the server's device and models.
+
+Only the model call goes to the server; crops, colour match, blend, paste-back and the record stay
+here. The choice is kept in the settings and applied when the studio starts.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QPushButton,
+    QRadioButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from tratteggio.core.engines import run_diffusion_on
+from tratteggio.core.engines.remote import RemoteModel, RemoteTarget
+from tratteggio.core.errors import TratteggioError
+from tratteggio.gui import settings as prefs
+from tratteggio.gui.session import StudioSession
+
+WHERE, URL, TOKEN_FILE = "diffusion/where", "diffusion/url", "diffusion/token_file"
+
+
+class _Notices(QObject):
+    """Carries the remote model's queue notices from the worker thread to the status bar."""
+
+    text = Signal(str)
+
+
+def apply_diffusion_preference(session: StudioSession) -> str | None:
+    """Run diffusion where the settings say; returns a problem to show, or None. A server whose
+    token file has gone is reported and diffusion falls back to this computer."""
+    store = prefs.settings()
+    if store.value(WHERE, "local") != "remote":
+        run_diffusion_on(None)
+        return None
+    try:
+        target = RemoteTarget.parse(str(store.value(URL, "")), str(store.value(TOKEN_FILE, "")) or None)
+    except TratteggioError as exc:
+        run_diffusion_on(None)
+        return f"Diffusion runs on this computer: the server setting is unusable ({exc})"
+    model = run_diffusion_on(target)
+    notices = session.findChild(_Notices)
+    if notices is None:
+        notices = _Notices(session)
+        notices.text.connect(session.say)  # queued: emitted on the worker thread
+    if model is not None:
+        model.on_notice = notices.text.emit
+    return None
+
+
+class PreferencesDialog(QDialog):
+    modelChosen = Signal(str)  # a model the server offers, double-clicked
+
+    def __init__(self, session: StudioSession, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.setWindowTitle("Preferences")
+        self.resize(560, 420)
+        self.local = QRadioButton("this computer")
+        self.remote = QRadioButton("a Tratteggio server (tratteggio serve):")
+        self.url = QLineEdit()
+        self.url.setPlaceholderText("http://gpu-box:8765, or 127.0.0.1:8765 through an SSH tunnel")
+        self.token = QLineEdit()
+        self.token.setPlaceholderText("a file holding the server's token")
+        browse = QPushButton("Browse…")
+        browse.clicked.connect(self._browse)
+        self.test_button = QPushButton("Test connection")
+        self.test_button.clicked.connect(self.test_connection)
+        self.answer = QLabel("")
+        self.answer.setWordWrap(True)
+        self.models = QListWidget()
+        self.models.setToolTip("The server's models; double-click one to use it")
+        self.models.itemDoubleClicked.connect(lambda item: self.modelChosen.emit(item.text()))
+        choice = QDialogButtonBox.StandardButton
+        buttons = QDialogButtonBox(choice.Ok | choice.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        self.remote.toggled.connect(self._enable)
+        form = QFormLayout()
+        form.addRow("Diffusion runs on", self.local)
+        form.addRow("", self.remote)
+        form.addRow("Server", self.url)
+        token_row = QHBoxLayout()
+        token_row.addWidget(self.token)
+        token_row.addWidget(browse)
+        form.addRow("Token file", token_row)
+        form.addRow("", self.test_button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.answer)
+        layout.addWidget(self.models)
+        layout.addWidget(buttons)
+        self._load()
+
+    def _load(self) -> None:
+        store = prefs.settings()
+        (self.remote if store.value(WHERE, "local") == "remote" else self.local).setChecked(True)
+        self.url.setText(str(store.value(URL, "") or ""))
+        self.token.setText(str(store.value(TOKEN_FILE, "") or ""))
+        self._enable()
+
+    def _enable(self) -> None:
+        for widget in (self.url, self.token, self.test_button):
+            widget.setEnabled(self.remote.isChecked())
+
+    def _browse(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Token file", self.token.text() or prefs.last_folder())
+        if path:
+            self.token.setText(path)
+
+    def target(self) -> RemoteTarget:
+        """The server the fields name; TratteggioError with one line if they do not."""
+        return RemoteTarget.parse(self.url.text(), self.token.text().strip() or None)
+
+    def test_connection(self) -> None:
+        """Ask the server about itself on the downloads runner (a network wait blocks no fill)."""
+        try:
+            target = self.target()
+        except TratteggioError as exc:
+            self._show_problem(str(exc))
+            return
+        self.answer.setText(f"Connecting to {target.host}…")
+        self.test_button.setEnabled(False)
+        self.session.downloads.run(
+            lambda ctx: RemoteModel(target).info(),
+            label="test connection",
+            on_done=self._show_info,
+            on_failed=self._show_problem,
+            on_cancelled=lambda: self.test_button.setEnabled(True),
+        )
+
+    def _show_info(self, info: dict[str, Any]) -> None:
+        self.test_button.setEnabled(self.remote.isChecked())
+        software, queue = info.get("software", {}), info.get("queue", {})
+        busy = "busy" if queue.get("running") else "idle"
+        self.answer.setText(
+            f"Connected: device {info.get('device')}, torch {software.get('torch', '?')}, "
+            f"diffusers {software.get('diffusers', '?')}, Tratteggio {info.get('version')}; "
+            f"{busy}, {queue.get('waiting', 0)} waiting. Models (double-click one to use it):"
+        )
+        self.models.clear()
+        self.models.addItems([str(m) for m in info.get("models", [])])
+
+    def _show_problem(self, message: str) -> None:
+        self.test_button.setEnabled(self.remote.isChecked())
+        self.answer.setText(f"Cannot use this server: {message}")
+        self.models.clear()
+
+    def accept(self) -> None:
+        """Keep and apply the choice; a server setting that cannot be used keeps the dialog open."""
+        store = prefs.settings()
+        if self.remote.isChecked():
+            try:
+                self.target()
+            except TratteggioError as exc:
+                self._show_problem(str(exc))
+                return
+        store.setValue(WHERE, "remote" if self.remote.isChecked() else "local")
+        store.setValue(URL, self.url.text().strip())
+        store.setValue(TOKEN_FILE, self.token.text().strip())
+        store.sync()
+        problem = apply_diffusion_preference(self.session)
+        if problem:
+            self.session.warn(problem)
+        where = f"the server at {self.target().host}" if self.remote.isChecked() else "this computer"
+        self.session.say(f"Diffusion runs on {where}.")
+        super().accept()
