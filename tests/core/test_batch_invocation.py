@@ -4,7 +4,6 @@ unreviewed restorations, and Ray never imported unless a cluster is asked for.""
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -15,6 +14,7 @@ from tests.collection import aged_collection, outcomes, summary
 from tratteggio.cli import main
 from tratteggio.core import Photo, save_photo
 from tratteggio.core.lab.crackscore import MODEL
+from tratteggio.core.lab.detector import default_detector
 from tratteggio.core.record.describe import sha256_file
 
 from .helpers import coffee
@@ -33,7 +33,10 @@ def collection(tmp_path: Path) -> tuple[Path, Path]:
         (["--masks", "MASKS", "--detect-only"], "--detect-only needs --detect"),
         (["--masks", "MASKS", "--sensitivity", "0"], "--sensitivity needs --detect"),
         (["--detect", "dust", "--detect-only", "--detector", "MASKS"], "--detector replaces the crack"),
-        (["--detect", "cracks", "--detect-only", "--detector", "BROKEN"], "broken.npz: not a crack detector"),
+        (
+            ["--detect", "cracks", "--detect-only", "--detector", "BROKEN"],
+            "broken.npz: not a readable detector file",
+        ),
         (["--detect", "cracks", "--detect-only", "--sensitivity", "2"], "sensitivity must be between 0"),
         (["--masks", "MASKS", "--workers", "2"], "--workers and --gpus-per-worker need --cluster"),
         (["--masks", "MASKS", "--cluster", "a b"], "--cluster a b: use none, local, auto or HOST:PORT"),
@@ -104,7 +107,7 @@ def test_detect_only_writes_proposals_for_review_and_resumes(tmp_path: Path) -> 
 def test_accept_unreviewed_records_the_detector_and_its_sensitivity(tmp_path: Path) -> None:
     photos, _ = aged_collection(tmp_path, 2, size=(160, 200))
     detector = tmp_path / "mine.npz"
-    shutil.copy(MODEL, detector)
+    default_detector().save(detector)  # as `detect --save-detector` writes one
     out = tmp_path / "out"
     args = ["batch", str(photos), "-o", str(out), "--detect", "cracks", "--accept-unreviewed"]
     assert main([*args, "--detector", str(detector), "--sensitivity", "0.8"]) == 0

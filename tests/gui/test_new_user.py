@@ -42,7 +42,7 @@ def test_opening_another_photo_resets_every_per_photo_view(
 ) -> None:
     window.files.open_path(photo_file)
     window.canvas.hovered.emit(12, 34)
-    window.detect_panel.show_summary(3, 0.01)
+    window.detect_panel.summary.setText("3 parts, 1.00% of the photo proposed")
     window.detect_panel.set_support((0.5, 0.5, 0.5))
     window.age_panel.figures.setText("PSNR 30 dB")
     window.session.say("a long message about the previous photo " * 8)

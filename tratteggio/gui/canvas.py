@@ -22,8 +22,6 @@ from tratteggio.gui.review_overlay import ReviewOverlay
 from tratteggio.gui.session import StudioSession
 from tratteggio.gui.tools import Tool
 
-__all__ = ["Canvas", "Tool"]
-
 
 class Canvas(QWidget):
     hovered = Signal(int, int)  # photo pixel under the cursor

@@ -10,12 +10,13 @@ from PySide6.QtWidgets import QColorDialog, QInputDialog, QMenu, QMenuBar, QWidg
 
 from tratteggio.core.mask import grow_bits
 from tratteggio.gui import settings as prefs
-from tratteggio.gui.canvas import Canvas, Tool
+from tratteggio.gui.canvas import Canvas
 from tratteggio.gui.controllers.candidates import CandidateController
 from tratteggio.gui.controllers.files import FileController
 from tratteggio.gui.controllers.project import ProjectController
 from tratteggio.gui.help import HelpMenu, HelpParts
 from tratteggio.gui.session import StudioSession
+from tratteggio.gui.tools import Tool
 
 
 @dataclass(frozen=True)

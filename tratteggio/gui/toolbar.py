@@ -5,7 +5,8 @@ from __future__ import annotations
 from PySide6.QtGui import QAction, QActionGroup
 from PySide6.QtWidgets import QDoubleSpinBox, QLabel, QSpinBox, QToolBar, QWidget
 
-from tratteggio.gui.canvas import Canvas, Tool
+from tratteggio.gui.canvas import Canvas
+from tratteggio.gui.tools import Tool
 
 TOOLS = (
     (Tool.BRUSH, "Brush", "B"),

@@ -4,20 +4,17 @@ A proposal is never a verdict: a batch restores from one only with `--accept-unr
 record says so), or writes it for review (`--detect-only`): `NAME.proposal.png` and, last, as the
 commit marker, `NAME.proposal.json` naming the photo's hash and how the proposal was made.
 
-`--detector D.npz` replaces the built-in crack detector's weights for cracks and scratches. The file
-is read with `numpy.load(allow_pickle=False)` by the lab's own loader (`crackscore.load_scorer`).
-`load_detector` and the scoring in `propose` are the only two places that know the file's format:
-when the lab gains its own detector files (taught detectors, `lab.detector.load_detector` and
-`detect(..., detector=)`), these two switch to them and nothing else changes.
+`--detector D.npz` is a detector file as `tratteggio detect --save-detector` writes it (a taught
+detector, plain arrays, read by the lab's `load_detector`): it scores the line kind it was taught
+for (cracks or scratches); other kinds keep the built-in detectors.
 """
 
 from __future__ import annotations
 
 import json
-import zipfile
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -29,6 +26,9 @@ from tratteggio.core.lab.detect import DETECT_KINDS, LINE_KINDS, DetectRequest, 
 from tratteggio.core.mask import Mask
 from tratteggio.core.photo import Photo
 from tratteggio.core.record.describe import sha256_bytes, sha256_file
+
+if TYPE_CHECKING:
+    from tratteggio.core.lab.detector import LineDetector
 
 PROPOSAL_SCHEMA = "tratteggio.proposal/1"
 PROPOSAL_MASK, PROPOSAL_NOTE = ".proposal.png", ".proposal.json"
@@ -44,25 +44,21 @@ def detection_settings(kinds: str, sensitivity: float, detector: Path | None) ->
     if detector is not None and not set(names) & set(LINE_KINDS):
         raise RequestError("--detector replaces the crack detector: it needs --detect cracks or scratches")
     path = detector if detector is not None else _built_in()
-    load_detector(path)
+    if detector is not None and (kind := load_detector(detector).kind) not in names:
+        raise RequestError(f"{detector.name} was taught for {kind}: name {kind} in --detect")
     return Detection(names, sensitivity, str(detector) if detector else None, sha256_file(path))
 
 
-def load_detector(path: Path) -> Any:
-    """The crack scorer stored in `path` (cached per path); RequestError if it is not one."""
+def load_detector(path: Path) -> LineDetector:
+    """The detector stored in `path`; RequestError (one line) if it is not one."""
     from tratteggio.core.io.loading import check_regular_file
-    from tratteggio.core.lab.crackscore import load_scorer
+    from tratteggio.core.lab.detector import load_detector as read_detector
 
     try:
         check_regular_file(path, "detector file")
-        scorer = load_scorer(Path(path))
+        return read_detector(Path(path))
     except TratteggioError as exc:
         raise RequestError(str(exc)) from None
-    except (OSError, ValueError, KeyError, zipfile.BadZipFile) as exc:
-        raise RequestError(f"{Path(path).name}: not a crack detector file ({exc})") from None
-    if not scorer.stages:
-        raise RequestError(f"{Path(path).name}: not a crack detector file (no perceptron stages)")
-    return scorer
 
 
 def _built_in() -> Path:
@@ -76,12 +72,12 @@ def propose(pixels: np.ndarray, detection: Detection) -> Mask:
     bits = np.zeros(pixels.shape[:2], bool)
     for kind in detection.kinds:
         request = DetectRequest(kind=kind, sensitivity=detection.sensitivity)
-        score = None
+        taught = None
         if kind in LINE_KINDS and detection.detector is not None:
-            # the lab's detect() scores with the built-in weights; with a detector file the
-            # score is computed here, at full size (the default --max-width of 4 px)
-            score = load_detector(Path(detection.detector)).score(pixels, None, kind == "scratches")
-        bits |= detect(pixels, request, line_score=score)
+            taught = load_detector(Path(detection.detector))
+        bits |= detect(
+            pixels, request, detector=taught if taught is not None and taught.kind == kind else None
+        )
     return Mask(bits)
 
 

@@ -33,13 +33,14 @@ from tratteggio.core.lab.lines import LineSearch
 from tratteggio.core.lab.teach import TaughtHead
 from tratteggio.core.studio.document import Document
 from tratteggio.core.studio.review import Review
-from tratteggio.gui.canvas import Canvas, Tool
+from tratteggio.gui.canvas import Canvas
 from tratteggio.gui.controllers.support import SupportPicker
 from tratteggio.gui.panels.detect_panel import DetectPanel
 from tratteggio.gui.proxies import MaskProxy
 from tratteggio.gui.review_overlay import proposal_proxy
 from tratteggio.gui.runner import Handle, TaskContext
 from tratteggio.gui.session import StudioSession
+from tratteggio.gui.tools import Tool
 
 ScoreKey = tuple[object, ...]
 Found = tuple[np.ndarray, LineSearch | None, TaughtHead | None, np.ndarray | None]

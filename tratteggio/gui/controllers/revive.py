@@ -14,9 +14,10 @@ from tratteggio.core.color.estimate import ReviveRequest, estimate
 from tratteggio.core.color.revive import ReviveTransform
 from tratteggio.core.geometry import Box
 from tratteggio.core.studio.revival import ReviveIntervention
-from tratteggio.gui.canvas import Canvas, Tool
+from tratteggio.gui.canvas import Canvas
 from tratteggio.gui.panels.revive_dialog import ReviveDialog
 from tratteggio.gui.session import StudioSession
+from tratteggio.gui.tools import Tool
 
 PROXY_SIDE = 1024
 

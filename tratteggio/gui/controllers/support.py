@@ -6,9 +6,10 @@ import numpy as np
 from PySide6.QtCore import QObject
 
 from tratteggio.core.photo import color_view, dtype_max
-from tratteggio.gui.canvas import Canvas, Tool
+from tratteggio.gui.canvas import Canvas
 from tratteggio.gui.panels.detect_panel import DetectPanel
 from tratteggio.gui.session import StudioSession
+from tratteggio.gui.tools import Tool
 
 
 class SupportPicker(QObject):
