@@ -234,3 +234,36 @@ def test_a_revival_of_colours_is_saved_with_the_fills_and_composes_after_them(
     assert np.array_equal(again.composite(), doc.composite())
     region = Box(280, 180, 360, 280)
     assert np.array_equal(again.composite_region(region), doc.composite()[region.slices])
+
+
+def test_a_taught_detector_is_kept_in_the_project_and_scores_as_before(master: Path, tmp_path: Path) -> None:
+    from tests.core.test_teach import crack_and_joint
+    from tratteggio.core.lab.detect import DetectRequest, propose_lines, search_lines
+    from tratteggio.core.lab.detector import LineDetector
+
+    pixels, crack, joint = crack_and_joint()
+    search = search_lines(pixels)
+    head = search.teach(crack, joint)  # the crack marked "damage", the joint "not damage"
+    taught = search.detector.taught_with(head)
+    doc = Document(load_photo(master), master)
+    sync = ProjectSync(doc, tmp_path / "p.tratteggio")
+    sync.write(sync.pending())
+    revision = doc.revision
+    doc.set_detector(taught.to_bytes())
+    assert doc.revision == revision + 1 and sync.dirty()  # the project has unsaved work
+    pending = sync.pending()
+    assert pending.detector_changed and not sync.pending().detector_changed
+    sync.write(pending)
+    sync.close()
+    again, _ = read_project(tmp_path / "p.tratteggio")
+    assert again.detector == doc.detector
+    kept = LineDetector.from_bytes(again.detector or b"")
+    request = DetectRequest(sensitivity=0.8, min_length=40)
+    before = propose_lines(search.score(head), request)
+    after = propose_lines(search_lines(pixels, detector=kept).score(kept.head), request)
+    default = propose_lines(search.score(), request)
+    assert np.array_equal(before, after) and (after & joint).sum() < (default & joint).sum() / 5
+    doc.set_detector(None)  # "forget teaching" takes it out of the project too
+    sync = ProjectSync.for_loaded(doc, tmp_path / "p.tratteggio")
+    doc.set_detector(None)
+    assert not sync.dirty()

@@ -89,3 +89,41 @@ def test_ctrl_z_while_reviewing_undoes_the_last_rejection_not_an_earlier_stroke(
     assert window.canvas.proposal_bits is not None and window.canvas.proposal_bits[ys[0], xs[0]]
     window.menus.actions["undo"].trigger()  # now the stroke
     assert not doc.mask.any() and window.canvas.proposal_bits is not None
+
+
+def test_what_was_taught_is_saved_with_the_project_and_used_when_it_opens(
+    qtbot: object, window: MainWindow, tmp_path: Path
+) -> None:
+    from tratteggio.gui.main_window import MainWindow as Studio
+
+    crack, joint = open_wall(window, tmp_path)
+    detect(qtbot, window)
+    tool_button(window, "teach not damage").click()  # type: ignore[attr-defined]
+    window.canvas.brush_radius = 5
+    with qtbot.waitSignal(window.session.runner.ended, timeout=30_000):  # type: ignore[attr-defined]
+        stroke(qtbot, window, [(265, 200), (300, 200), (335, 200)])
+    doc = window.doc
+    assert doc is not None and doc.detector is not None and window.projects.modified()
+    project = tmp_path / "wall.tratteggio"
+    with qtbot.waitSignal(window.projects.saved, timeout=30_000):  # type: ignore[attr-defined]
+        window.projects.save_as(project)
+    other = Studio()
+    qtbot.addWidget(other)  # type: ignore[attr-defined]
+    try:
+        with qtbot.waitSignal(other.projects.opened, timeout=30_000):  # type: ignore[attr-defined]
+            other.files.open_path(project)
+        assert other.detect_panel.taught_label.text() == "Taught detector"
+        carried = other.detection.detector("cracks")
+        assert carried is not None and carried.head is not None and carried.to_bytes() == doc.detector
+        other.detect_panel.sensitivity.setValue(80)
+        other.detect_panel.min_length.setValue(40)
+        again = detect(qtbot, other)  # scored by the kept detector: what the marks taught, no mark needed
+        from tratteggio.core.lab.detect import propose_lines, search_lines
+
+        pixels = crack_and_joint()[0]
+        expected = propose_lines(search_lines(pixels, detector=carried).score(), other.detect_panel.request())
+        assert np.array_equal(again, expected)
+        assert (again & near(crack, 2)).sum() > 100 and not other.projects.modified()
+    finally:
+        other.projects.ask_save = lambda name: "discard"
+        other.close()

@@ -91,6 +91,26 @@ class LineDetector:
 
         write_with(Path(path), self.write)
 
+    def to_bytes(self) -> bytes:
+        """The detector file's bytes (what `save` writes; a project keeps them)."""
+        import io
+
+        buffer = io.BytesIO()
+        np.savez(buffer, **self.arrays())  # type: ignore[arg-type]  # fast: the project compresses
+        return buffer.getvalue()
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> LineDetector:
+        """Raises DetectorFileError when `data` is not a detector file's bytes."""
+        import io
+
+        try:
+            with np.load(io.BytesIO(data), allow_pickle=False) as loaded:
+                arrays = {key: loaded[key] for key in loaded.files}
+        except (OSError, ValueError, zipfile.BadZipFile, EOFError, zlib.error, AttributeError) as exc:
+            raise DetectorFileError(f"the kept detector is damaged ({exc})") from None
+        return cls.from_arrays(arrays)
+
     def write(self, path: Path) -> None:
         """Write the detector's arrays to `path` as they are (e.g. a FileSet's staged part)."""
         arrays: dict[str, Any] = self.arrays()

@@ -51,6 +51,8 @@ def read_project(
             _read_mask(store, doc)
             doc.add_loaded(_interventions(store, doc.photo))
             doc.truth, doc.reference = store.extra("truth"), store.extra("reference")
+            kept = store.extra("detector")
+            doc.detector = kept.tobytes() if kept is not None else None
             doc.origin = dict(meta.get("origin") or {})
     except sqlite3.DatabaseError as exc:
         raise ProjectError(f"{Path(path).name}: the project is damaged or truncated ({exc})") from None

@@ -44,6 +44,8 @@ class Pending:
     interventions: list[InterventionState]
     meta: dict[str, Any] = field(default_factory=dict)
     revision: int = 0
+    detector: bytes | None = None  # the taught detector, written when `detector_changed`
+    detector_changed: bool = False
 
 
 class ProjectSync:
@@ -56,6 +58,7 @@ class ProjectSync:
         self._stored: dict[int, tuple[int, bool]] = {}  # id -> (position, visible) in the store
         self._store: ProjectStore | None = None
         self._new = new
+        self._detector_dirty = new and doc.detector is not None
         self.synced_revision = -1 if new else doc.revision
         doc.listeners.append(self._changed)
 
@@ -79,6 +82,8 @@ class ProjectSync:
         if kind == "mask":
             with self._lock:
                 self._tiles.update(all_tiles(self.doc) if box is None else tiles_of(box))
+        elif kind == "detector":
+            self._detector_dirty = True
 
     def dirty(self) -> bool:
         return self.doc.revision != self.synced_revision
@@ -88,7 +93,8 @@ class ProjectSync:
         with self._lock:
             tiles, self._tiles = self._tiles, set()
         states = [InterventionState(i.id, n, i.visible, i) for n, i in enumerate(self.doc.interventions)]
-        return Pending(tiles, states, dict(meta or {}), self.doc.revision)
+        changed, self._detector_dirty = self._detector_dirty, False
+        return Pending(tiles, states, dict(meta or {}), self.doc.revision, self.doc.detector, changed)
 
     def write(self, pending: Pending) -> None:
         """On the writer thread: one transaction with the tiles, interventions and meta given."""
@@ -103,6 +109,8 @@ class ProjectSync:
                 store.remove_intervention(db, gone)
             for state in moved:
                 store.set_state(db, state.id, state.position, state.visible)
+            if pending.detector_changed:
+                put_detector(store, db, pending.detector)
             store.put_meta(db, saved=_now(), revision=pending.revision, **pending.meta)
         self._stored = {s.id: (s.position, s.visible) for s in pending.interventions}
         self.synced_revision = pending.revision
@@ -252,6 +260,12 @@ def put_extras(store: ProjectStore, db: Any, doc: Document) -> None:
     """An aged photo's ground truth, so Compare works after reopening."""
     store.put_extra(db, "truth", doc.truth)
     store.put_extra(db, "reference", doc.reference)
+    put_detector(store, db, doc.detector)
+
+
+def put_detector(store: ProjectStore, db: Any, data: bytes | None) -> None:
+    """The taught detector's file bytes, as one byte array."""
+    store.put_extra(db, "detector", np.frombuffer(data, np.uint8) if data is not None else None)
 
 
 def _now() -> str:

@@ -90,6 +90,7 @@ class Document:
         self.truth: np.ndarray | None = None
         self.origin: dict[str, object] = {}  # how a master without a file came to be (aged: how)
         self.review: Review | None = None  # a damage proposal under review
+        self.detector: bytes | None = None  # what teaching made: a detector file's bytes (kept)
         self.lineage: Lineage | None = None  # how a photo made in the studio was made
         self.revision = 0  # counts every change of mask or interventions (undo and redo too)
         self._next_id = 1
@@ -100,6 +101,12 @@ class Document:
             self.revision += 1
         for listener in list(self.listeners):
             listener(kind, box)
+
+    def set_detector(self, data: bytes | None) -> None:
+        """Keep the detector taught on this photo (a project saves it; None: untaught)."""
+        if data != self.detector:
+            self.detector = data
+            self.notify("detector")
 
     # -- mask ----------------------------------------------------------------------------------
     def record_mask_change(self, change: MaskChange | None) -> None:

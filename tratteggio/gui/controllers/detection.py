@@ -68,12 +68,23 @@ class DetectController(QObject):
         session.documentEdited.connect(self._edited)
         self.support = SupportPicker(session, canvas, panel)
 
-    def _new_document(self, _doc: object) -> None:
+    def _new_document(self, doc: Document | None) -> None:
         if self.panel.carry.isChecked() and self._search is not None and self._head is not None:
             self._carried = self._search[1].detector.taught_with(self._head)
         self._search, self._head, self._labels, self._refit = None, None, None, None
         self.panel.reset()
+        if doc is not None and doc.detector is not None:  # a project keeps what was taught on it
+            try:
+                self._carried = LineDetector.from_bytes(doc.detector)
+            except TratteggioError as exc:
+                self.session.warn(f"The project's taught detector is not used: {exc}")
         self.panel.show_taught(self._carried is not None)
+
+    def _keep_taught(self) -> None:
+        """The document keeps the detector as taught (a project saves it with the work)."""
+        doc, detector = self.session.doc, self.taught_detector()
+        if doc is not None and detector is not None and detector.head is not None:
+            doc.set_detector(detector.to_bytes())
 
     # -- search --------------------------------------------------------------------------------
     def detector(self, kind: str) -> LineDetector | None:
@@ -122,6 +133,7 @@ class DetectController(QObject):
                 self._refit.cancel()
             self._head = head
             review.show(taught, review.applied)
+            self._keep_taught()
             self._sync()
         if self.canvas.tool.mark is None:
             self.canvas.set_tool(Tool.REVIEW)
@@ -215,11 +227,14 @@ class DetectController(QObject):
             return  # marks changed since: a newer refit is on its way
         self._head = head
         self._show(proxy)
+        self._keep_taught()
 
     def forget_teaching(self) -> None:
         """Back to the default detector: the carried detector and this photo's head go, and so does
         the proposal with its marks (one undo step brings them back)."""
         self._carried, self._head, self._search = None, None, None
+        if self.session.doc is not None:
+            self.session.doc.set_detector(None)
         self.panel.show_taught(False)
         self.discard()
         self.session.say("Teaching forgotten: Detect damage uses the default detector again.")

@@ -62,7 +62,7 @@ class ProjectController(QObject):
         doc = self.session.doc
         if doc is None:
             return False
-        if self.path is None and not doc.interventions and not doc.mask.any():
+        if self.path is None and not doc.interventions and not doc.mask.any() and doc.detector is None:
             return False  # a photo just opened: nothing to lose yet
         return doc.revision != self.journal.saved_revision
 
