@@ -47,7 +47,14 @@ def studio_stalls(pixels: np.ndarray, truth: np.ndarray) -> None:
     window = MainWindow()
     window.resize(1400, 900)
     window.show()
-    window.session.set_document(Document(Photo(pixels)))
+    import tempfile
+    from pathlib import Path
+
+    from tratteggio.core import load_photo, save_photo
+
+    folder = Path(tempfile.mkdtemp())  # a photo from a file, as a user opens one (the recovery
+    save_photo(Photo(pixels), folder / "wall.png")  # journal then never copies the master)
+    window.session.set_document(Document(load_photo(folder / "wall.png"), folder / "wall.png"))
     heart = Heartbeat()
     runner = window.session.runner
 
