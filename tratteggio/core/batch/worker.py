@@ -181,7 +181,8 @@ def engine_loads() -> int:
 
     module = sys.modules.get("tratteggio.core.engines.diffusion")
     engine = getattr(module, "_ENGINE", None) if module else None
-    return engine.cache.loads if engine is not None else 0
+    cache = getattr(getattr(engine, "model", None), "cache", None)  # a LocalModel's pipelines
+    return int(cache.loads) if cache is not None else 0
 
 
 def one_line(text: str) -> str:
