@@ -127,3 +127,35 @@ def test_what_was_taught_is_saved_with_the_project_and_used_when_it_opens(
     finally:
         other.projects.ask_save = lambda name: "discard"
         other.close()
+
+
+def test_the_proposal_overlay_redraws_only_what_changed_and_matches_a_fresh_one(
+    qtbot: object, monkeypatch: object
+) -> None:
+    import cv2
+
+    from tratteggio.gui import review_overlay
+    from tratteggio.gui.review_overlay import ReviewOverlay, proposal_proxy
+
+    lines = np.zeros((2400, 5000), np.uint8)  # wider than 4096 px: the proxy is a reduced copy
+    rng = np.random.default_rng(1)
+    for _ in range(40):
+        cv2.polylines(lines, [rng.integers(0, (5000, 2400), (6, 2)).astype(np.int32)], False, 1, 2)
+    before = lines > 0
+    overlay = ReviewOverlay()
+    overlay.set_proposal(before)
+    after = before.copy()
+    after[1200:1300, 3900:4100] = False  # a part clicked away
+    built: list[object] = []
+    monkeypatch.setattr(review_overlay, "proposal_proxy", lambda bits: built.append(bits))  # type: ignore[attr-defined]
+    overlay.set_proposal(after)
+    assert built == [] and overlay.bits is after  # no whole new proxy on the GUI thread
+    monkeypatch.undo()  # type: ignore[attr-defined]
+    fresh, shown = proposal_proxy(after), overlay._proposal
+    assert shown is not None and fresh.scale < 1
+    alpha = np.abs(shown.buffer[..., 3].astype(int) - fresh.buffer[..., 3].astype(int))
+    y0, y1, x0, x1 = (int(v * fresh.scale) for v in (1200, 1300, 3900, 4100))
+    outside = alpha.copy()
+    outside[y0 - 2 : y1 + 2, x0 - 2 : x1 + 2] = 0
+    assert not outside.any()  # untouched where the proposal did not change
+    assert alpha.mean() < 0.01 and shown.buffer[y0 + 2 : y1 - 2, x0 + 2 : x1 - 2, 3].max() == 0  # part gone

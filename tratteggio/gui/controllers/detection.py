@@ -43,7 +43,7 @@ from tratteggio.gui.session import StudioSession
 from tratteggio.gui.tools import Tool
 
 ScoreKey = tuple[object, ...]
-Found = tuple[np.ndarray, LineSearch | None, TaughtHead | None, np.ndarray | None]
+Found = tuple[np.ndarray, MaskProxy, LineSearch | None, TaughtHead | None, np.ndarray | None]
 
 
 class DetectController(QObject):
@@ -117,6 +117,7 @@ class DetectController(QObject):
         key: ScoreKey,
         request: DetectRequest,
         bits: np.ndarray,
+        proxy: MaskProxy,
         search: LineSearch | None,
         head: TaughtHead | None,
         taught: np.ndarray | None,
@@ -127,6 +128,7 @@ class DetectController(QObject):
             return
         if search is not None:
             self._search = (key, search)
+        self.canvas.set_proposal(bits, proxy)  # drawn on the worker; the review redraws what differs
         review = doc.begin_review(request.kind, bits, taught=request.kind in LINE_KINDS)
         if taught is not None:  # the search taught the marks already: no refit needed
             if self._refit is not None:
@@ -337,14 +339,15 @@ def _detect_on_worker(
     when the review already holds marks, the head they teach and its proposal."""
     report: Callable[[int, int], None] = ctx.progress
     if request.kind not in LINE_KINDS:
-        return detect(pixels, request), None, None, None
+        found = detect(pixels, request)
+        return found, proposal_proxy(found), None, None, None
     if search is None:
         search = search_lines(pixels, request.kind, report, line_scale(request.max_width), detector)
     found = propose_lines(search.score(), request)
     if marks is None:
-        return found, search, None, None
+        return found, proposal_proxy(found), search, None, None
     head = search.teach(*marks)
-    return found, search, head, propose_taught(search, request, head, *marks)
+    return found, proposal_proxy(found), search, head, propose_taught(search, request, head, *marks)
 
 
 def _refit_on_worker(
