@@ -159,3 +159,26 @@ def test_the_proposal_overlay_redraws_only_what_changed_and_matches_a_fresh_one(
     outside[y0 - 2 : y1 + 2, x0 - 2 : x1 + 2] = 0
     assert not outside.any()  # untouched where the proposal did not change
     assert alpha.mean() < 0.01 and shown.buffer[y0 + 2 : y1 - 2, x0 + 2 : x1 - 2, 3].max() == 0  # part gone
+
+
+def test_load_detector_uses_a_taught_file_and_a_broken_one_changes_nothing(
+    window: MainWindow, tmp_path: Path
+) -> None:
+    from tratteggio.core.lab.detect import search_lines
+
+    pixels, crack, joint = crack_and_joint()
+    search = search_lines(pixels)
+    taught = search.detector.taught_with(search.teach(crack, joint))
+    taught.save(tmp_path / "wall.npz")
+    (tmp_path / "broken.npz").write_bytes(b"PK\x03\x04 not really")
+    warnings: list[str] = []
+    window.session.problem.connect(warnings.append)
+    window.detection.load_detector_file(str(tmp_path / "broken.npz"))
+    assert len(warnings) == 1 and "broken.npz" in warnings[0] and window.detection.detector("cracks") is None
+    window.detection.load_detector_file(str(tmp_path / "wall"))  # the .npz suffix is added
+    used = window.detection.detector("cracks")
+    assert used is not None and used.to_bytes() == taught.to_bytes()
+    assert (
+        window.detect_panel.taught_label.text() == "Taught detector" and window.detect_panel.carry.isChecked()
+    )
+    assert window.detection.detector("scratches") is None  # taught for cracks only

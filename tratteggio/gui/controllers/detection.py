@@ -247,17 +247,12 @@ class DetectController(QObject):
             return self._search[1].detector.taught_with(self._head)
         return self._carried
 
-    def taught_arrays(self) -> dict[str, np.ndarray] | None:
-        """The taught detector as plain arrays, for a project file to hold; None when untaught."""
-        detector = self.taught_detector()
-        return detector.arrays() if detector is not None and detector.head is not None else None
-
-    def set_taught_arrays(self, arrays: dict[str, np.ndarray] | None) -> None:
-        """Use a taught detector (as `taught_arrays` gave it) on this and later photos."""
-        self._carried = LineDetector.from_arrays(arrays) if arrays is not None else None
+    def use_detector(self, detector: LineDetector | None) -> None:
+        """Use a taught detector (a loaded file) on this and later photos; None: the default."""
+        self._carried = detector
         self._search, self._head = None, None
-        self.panel.carry.setChecked(self._carried is not None)
-        self.panel.show_taught(self._carried is not None)
+        self.panel.carry.setChecked(detector is not None)
+        self.panel.show_taught(detector is not None)
 
     def save_detector(self, path: str) -> None:
         detector = self.taught_detector()
@@ -277,7 +272,7 @@ class DetectController(QObject):
         except TratteggioError as exc:
             self.session.warn(str(exc))
             return
-        self.set_taught_arrays(detector.arrays())
+        self.use_detector(detector)
         self.session.say(f"Using the detector taught in {_npz(path).name} (for {detector.kind}).")
 
     # -- review --------------------------------------------------------------------------------
