@@ -172,8 +172,8 @@ def test_wide_dark_cracks_on_a_real_photo_are_found() -> None:
 
 def test_crack_detector_on_a_held_out_seed_of_a_real_photo() -> None:
     """A regression guard for the shipped weights: chelsea (not a training photo), seed 100 (held out),
-    scored with the real sets' 2 px tolerance. The chain that holds on real cracks drops the straight
-    stretches of the synthetic ones (0.95 / 0.61 here; the missed 0.8 recall target is in RESULTS.md)."""
+    scored with the real sets' 2 px tolerance: precision 0.94, recall 0.81 (the target over all held-out
+    photos is recall 0.8 at precision 0.6; RESULTS.md); 0.56% of the clean photo proposed."""
     import skimage.data
 
     from tratteggio.core.lab.marksim import tally
@@ -181,8 +181,8 @@ def test_crack_detector_on_a_held_out_seed_of_a_real_photo() -> None:
     photo = Photo(skimage.data.chelsea())
     aged = age(photo, AgingRequest(kinds=("cracks",), seed=100))
     scored = tally(detect(aged.pixels, DetectRequest()), aged.mask, np.zeros_like(aged.mask))
-    assert scored.precision > 0.9 and scored.recall > 0.55
-    assert detect(photo.pixels, DetectRequest()).mean() < 0.005
+    assert scored.precision > 0.9 and scored.recall > 0.78
+    assert detect(photo.pixels, DetectRequest()).mean() < 0.008
 
 
 def test_crack_score_tiles_match_one_pass_and_a_kept_score_gives_the_same_proposal(

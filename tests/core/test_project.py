@@ -258,7 +258,7 @@ def test_a_taught_detector_is_kept_in_the_project_and_scores_as_before(master: P
     again, _ = read_project(tmp_path / "p.tratteggio")
     assert again.detector == doc.detector
     kept = LineDetector.from_bytes(again.detector or b"")
-    request = DetectRequest(sensitivity=0.8, min_length=40)
+    request = DetectRequest(sensitivity=0.6, min_length=40)
     before = propose_lines(search.score(head), request)
     after = propose_lines(search_lines(pixels, detector=kept).score(kept.head), request)
     default = propose_lines(search.score(), request)

@@ -27,7 +27,10 @@ if TYPE_CHECKING:
 DETECT_KINDS = ("cracks", "scratches", "losses", "dust")
 LINE_KINDS = ("cracks", "scratches")  # found by the line score
 NATIVE_WIDTH = 4  # the widest line (px) the line score sees at full size; wider ones are scored smaller
-THRESHOLDS = (0.6, 0.97)  # hysteresis (low, high) at sensitivity 0.5
+# hysteresis (low, high) on the line score at sensitivity 0.5, per kind: cracks chosen on UAV75's train
+# split and `age`'s tuning seeds 0-2 together (benchmarks/RESULTS.md); scratches keep the values their
+# chain shipped with (the crack chain's then; lower ones flag 4.7% of clean photos)
+THRESHOLDS = {"cracks": (0.35, 0.9), "scratches": (0.6, 0.97)}
 STRAIGHT = 1.5  # px RMS from a straight line: below, a dark line is a joint (chosen on UAV75's train split)
 
 
@@ -113,14 +116,13 @@ def _hysteresis(strength: np.ndarray, low: float, high: float) -> np.ndarray:
     return keep[labels]
 
 
-def line_thresholds(sensitivity: float) -> tuple[float, float]:
+def line_thresholds(sensitivity: float, kind: str = "cracks") -> tuple[float, float]:
     """Hysteresis thresholds on the line probability, moved together on the logit scale.
 
-    0.5 gives THRESHOLDS, chosen on UAV75's train split (real cracks among board joints, labelled
-    by people; benchmarks/bench_detect_real.py); 1.0 finds more, 0.0 fewer.
+    0.5 gives THRESHOLDS[kind]; 1.0 finds more, 0.0 fewer.
     """
     shift = -3.1 * (sensitivity - 0.5)
-    low, high = _logit(THRESHOLDS[0]) + shift, _logit(THRESHOLDS[1]) + shift
+    low, high = (_logit(t) + shift for t in THRESHOLDS[kind])
     return 1.0 / (1.0 + np.exp(-low)), 1.0 / (1.0 + np.exp(-high))
 
 
@@ -177,7 +179,7 @@ def propose_lines(score: np.ndarray, request: DetectRequest, clean: np.ndarray |
     a board or tile joint or a ruled line, and is dropped unless `request.straight` (scratches never:
     film scratches and folds are straight).
     """
-    low, high = line_thresholds(request.sensitivity)
+    low, high = line_thresholds(request.sensitivity, request.kind)
     if clean is not None and clean.any():
         score = np.where(clean, 0.0, score).astype(np.float32)
     candidates = _hysteresis(score, low, high)

@@ -253,10 +253,13 @@ def straight_scratches(rng: np.random.Generator, shape: tuple[int, int]) -> tupl
     return _shrink(dark, shape), _shrink(cover, shape)
 
 
-def damage_scene(rng: np.random.Generator, background: np.ndarray, kind: str = "cracks") -> Scene:
+def damage_scene(
+    rng: np.random.Generator, background: np.ndarray, kind: str = "cracks", polylines: float = 0.0
+) -> Scene:
     """Line damage over `background` (float32 0..1, H x W x C) as the line score sees it (dark: the
     negative for scratches). Cracks come with look-alikes drawn in first (joints, grain); scratches
-    and creases are bright lines whose negatives are dark, straight film scratches among them."""
+    and creases are bright lines whose negatives are dark, straight film scratches among them.
+    `polylines`: the share of the jagged networks drawn as `age`'s polylines instead."""
     shape = background.shape[:2]
     img = background.astype(np.float32)
     lookalike = np.zeros(shape, bool)
@@ -274,7 +277,11 @@ def damage_scene(rng: np.random.Generator, background: np.ndarray, kind: str = "
         elif draw < (0.6 if kind == "scratches" else 0.5):
             d, c = polyline_network(rng, shape)
         else:
-            d, c = crack_network(rng, shape, across=rng.random() < (0.5 if kind == "scratches" else 0.25))
+            across = rng.random() < (0.5 if kind == "scratches" else 0.25)
+            if polylines > 0 and rng.random() < polylines:
+                d, c = polyline_network(rng, shape)
+            else:
+                d, c = crack_network(rng, shape, across=across)
         darkness, coverage = np.maximum(darkness, d), np.maximum(coverage, c)
     img = darken(img, darkness)
     truth = coverage >= CORE
