@@ -50,6 +50,8 @@ def path_along(part: np.ndarray) -> list[tuple[int, int]]:
     largest = labels == 1 + int(np.argmax(stats[1:, cv2.CC_STAT_AREA]))
     ys, xs = np.nonzero(largest)
     cy, cx = np.median(ys), np.median(xs)
+    nearest = int(np.argmin((ys - cy) ** 2 + (xs - cx) ** 2))  # a curved piece's middle may lie off it
+    cy, cx = ys[nearest], xs[nearest]
     inside = (ys - cy) ** 2 + (xs - cx) ** 2 <= STROKE_REACH**2
     ys, xs = ys[inside], xs[inside]
     order = np.argsort(ys if np.ptp(ys) > np.ptp(xs) else xs)
@@ -84,8 +86,9 @@ def main() -> None:
     window.detect_panel.detect_button.click()
     settle(window)
     window.canvas.brush_radius = 3
-    proposal = window.canvas.proposal_bits
-    false = proposal & ~near(truth, 2) if proposal is not None else np.zeros_like(truth)
+    found = window.canvas.proposal_bits
+    proposal = found if found is not None else np.zeros_like(truth)
+    false = proposal & ~near(truth, 2)
     for value, target in (("teach not damage", false), ("teach damage", truth & ~near(proposal, 2))):
         (button,) = [b for b in window.detect_panel.tools.buttons() if b.property("tool") == value]
         button.click()
