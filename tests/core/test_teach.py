@@ -159,3 +159,22 @@ def test_labels_split_into_damage_and_lookalikes_and_strokes_follow_the_longest_
     stroke = stroke_on(damage, np.ones(damage.shape))
     assert stroke is not None and stroke[10, 20] and stroke[13, 20] and not stroke[20, 20]
     assert stroke_on(np.zeros_like(damage), np.ones(damage.shape)) is None
+
+
+def test_each_kind_refits_with_its_own_anchor_to_the_default() -> None:
+    """Cracks give the default less weight where nothing is marked (chosen on uav75's train split),
+    scratches keep more (creased prints: faces stay clear); the search passes its detector's kind."""
+    from tratteggio.core.lab.teach import ANCHOR, teach
+
+    pixels, crack, joint = crack_and_joint()
+    damage, clean = np.zeros(crack.shape, bool), np.zeros(crack.shape, bool)
+    damage[100:140, 100:160] = crack[100:140, 100:160]
+    clean[195:206, 260:340] = True
+    assert ANCHOR["cracks"] < ANCHOR["scratches"]
+    for kind in ("cracks", "scratches"):
+        search = search_lines(pixels, kind)
+        head = search.teach(damage, clean)
+        same = teach(search.features, damage, clean, None, kind)
+        other = teach(search.features, damage, clean, None, "scratches" if kind == "cracks" else "cracks")
+        assert head is not None and same is not None and other is not None
+        assert np.array_equal(head.weights, same.weights) and not np.array_equal(head.weights, other.weights)

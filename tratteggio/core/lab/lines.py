@@ -64,7 +64,9 @@ class LineSearch:
 
     def teach(self, damage: np.ndarray, clean: np.ndarray) -> TaughtHead | None:
         """A head fitted on these marks (the photo's size) and on what the detector was taught before."""
-        return teach(self.features, self._small(damage), self._small(clean), self.detector.head)
+        return teach(
+            self.features, self._small(damage), self._small(clean), self.detector.head, self.detector.kind
+        )
 
     def marked(self, damage: np.ndarray, clean: np.ndarray) -> np.ndarray:
         """(H, W) bool: the lines the "damage" marks point at (teach.marked_lines), at the photo's size."""

@@ -27,7 +27,10 @@ from tratteggio.core.lab.crackscore import CONTEXT, CrackScorer, TileScore, sigm
 CANDIDATE = 0.01  # default score from which a pixel may become damage once taught
 PENALTY = 1.0  # L2 pull of the correction towards the default (chosen on uav75's train split)
 MAX_SAMPLES = 20000  # examples per class kept in a taught detector (for teaching on more photos)
-ANCHOR = 8.0  # the weight of agreeing with the default where nothing is marked (each mark class: 0.5)
+# the weight of agreeing with the default where nothing is marked (each mark class: 0.5), per kind: cracks
+# chosen on uav75's train split (k=5 F1 0.651 at 8, 0.703 at 2); scratches keep 8 (creased prints: a
+# weaker anchor let a few face pixels through after marks)
+ANCHOR = {"cracks": 2.0, "scratches": 8.0}
 SIMILAR = 0.0  # how close (standardized inputs) an anchor must be to a mark to give way to it
 HIGH_ANCHOR = 4.0  # of that, for pixels the default proposes: marks may overrule those more easily
 NEWTON_STEPS = 12
@@ -172,9 +175,10 @@ def fit_head(
     anchor_inputs: np.ndarray | None = None,
     anchor_targets: np.ndarray | None = None,
     penalty: float = PENALTY,
+    anchor: float = ANCHOR["cracks"],
 ) -> TaughtHead | None:
     """Newton's method on the L2-penalized log loss of the marks (each class weighing 1/2) and of
-    the anchors (soft targets: the default's own probability, weighing ANCHOR); None without marks."""
+    the anchors (soft targets: the default's own probability, weighing `anchor`); None without marks."""
     if len(labels) == 0:
         return None
     y = labels.astype(np.float64)
@@ -185,7 +189,7 @@ def fit_head(
         x = np.concatenate([inputs, anchor_inputs])
         y = np.concatenate([y, anchor_targets])
         share = np.where(anchor_targets < 0.5, 1.0, HIGH_ANCHOR) * unlike(anchor_inputs, inputs)
-        weight = np.concatenate([weight, ANCHOR * share / len(anchor_targets)])
+        weight = np.concatenate([weight, anchor * share / len(anchor_targets)])
     design = np.concatenate([x.astype(np.float64), np.ones((len(x), 1))], axis=1)
     offset = design[:, FEATURES + CONTEXT] * LOGIT_SCALE
     ridge = np.full(design.shape[1], penalty / 100.0)
@@ -217,13 +221,17 @@ def fit_head(
 
 
 def teach(
-    features: PhotoFeatures, damage: np.ndarray, clean: np.ndarray, before: TaughtHead | None = None
+    features: PhotoFeatures,
+    damage: np.ndarray,
+    clean: np.ndarray,
+    before: TaughtHead | None = None,
+    kind: str = "cracks",
 ) -> TaughtHead | None:
     """A head fitted on this photo's marks and on the examples `before` was taught (other photos)."""
     x, y = examples(features, damage, clean)
     if before is not None and len(before.labels):
         x, y = np.concatenate([before.samples, x]), np.concatenate([before.labels, y])
-    return fit_head(x, y, *anchors(features, damage, clean))
+    return fit_head(x, y, *anchors(features, damage, clean), anchor=ANCHOR[kind])
 
 
 def taught_score(features: PhotoFeatures, head: TaughtHead | None) -> np.ndarray:
