@@ -277,7 +277,7 @@ def damage_scene(
         elif draw < (0.6 if kind == "scratches" else 0.5):
             d, c = polyline_network(rng, shape)
         else:
-            across = rng.random() < (0.5 if kind == "scratches" else 0.25)
+            across = rng.random() < (0.5 if kind == "scratches" else 0.25)  # drawn either way: seeds hold
             if polylines > 0 and rng.random() < polylines:
                 d, c = polyline_network(rng, shape)
             else:
