@@ -74,6 +74,29 @@ def check_folder_target(folder: Path, option: str) -> None:
         raise ImageSaveError(f"{folder}: cannot make this folder ({ancestor} is not a folder)")
 
 
+def check_named_in_folder(
+    folder: Path,
+    is_named: Callable[[str], bool],
+    inputs: Iterable[Path],
+    outputs: Iterable[Path],
+    option: str,
+) -> None:
+    """Before any work, for a folder whose file names are only known after it (`--previews`):
+    raise ImageSaveError if an input is already in `folder` under a name it may write (by any
+    spelling), or if another output would be such a file."""
+    folder = Path(folder)
+    if folder.is_dir():
+        try:
+            present = [p for p in folder.iterdir() if is_named(p.name)]
+        except OSError as exc:
+            raise ImageSaveError(f"{folder}: cannot list this folder ({exc.strerror or exc})") from None
+        check_targets(present, inputs)
+    for target in outputs:
+        target = Path(target)
+        if is_named(target.name) and _key(target.parent) == _key(folder):
+            raise ImageSaveError(f"{target}: {option} {folder} writes a file of this name too")
+
+
 @contextlib.contextmanager
 def made_folder(folder: Path) -> Iterator[Path]:
     """Make `folder` (and missing parents) for files staged into it; if the block fails, remove
