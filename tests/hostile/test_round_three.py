@@ -64,3 +64,63 @@ def test_extend_previews_are_part_of_the_documented_set(
     args = ["--model", sd_model, "--steps", "2", "--dtype", "float32", "--previews", "L"]
     one_refusal(cli("extend", "photo.png", "--right", "8", "-o", "o.png", *args), "No space left")
     assert fingerprint(tmp_path) == before
+
+
+def test_batch_refuses_a_run_where_one_photos_sidecar_is_another_photos_result(tmp_path: Path) -> None:
+    """`scan.png`'s loss map would be `scan.lossmap.png`'s result (and the other way round)."""
+    from tests.collection import aged_collection
+
+    photos, masks = aged_collection(tmp_path, 1)
+    for folder in (photos, masks):
+        shutil.copy(folder / "photo00.png", folder / "photo00.lossmap.png")
+    before = fingerprint(tmp_path)
+    said = cli("batch", photos, "-o", tmp_path / "out", "--masks", masks, "--engine", "telea")
+    one_refusal(said, "photo00.png", "photo00.lossmap.png", "would both write")
+    assert fingerprint(tmp_path) == before and not (tmp_path / "out").exists()
+
+
+def test_batch_resume_does_not_hang_on_a_photo_replaced_by_a_fifo(tmp_path: Path) -> None:
+    """The resume check hashed the photo before looking at what it is: a FIFO blocked forever."""
+    import os
+    import subprocess
+    import sys
+
+    from tests.collection import aged_collection, outcomes
+
+    photos, masks = aged_collection(tmp_path, 2)
+    args = ["batch", str(photos), "-o", str(tmp_path / "out"), "--masks", str(masks), "--engine", "telea"]
+    assert cli(*args).code == 0
+    (photos / "photo01.png").unlink()
+    os.mkfifo(photos / "photo01.png")
+    run = [sys.executable, "-m", "tratteggio", *args]
+    done = subprocess.run(run, capture_output=True, text=True, timeout=60, env=os.environ)
+    assert done.returncode == 1, done.stderr
+    assert "photo01.png" in done.stderr and "regular file" in done.stderr
+    assert outcomes(tmp_path / "out") == {"photo00.png": "skipped", "photo01.png": "failed"}
+
+
+def test_batch_names_and_counts_a_folder_it_cannot_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The tests run as root, whom chmod 000 does not stop: listing `sub` is made to fail instead,
+    as it does for a user without the permission."""
+    import json
+    import os
+
+    from tests.collection import aged_collection
+
+    photos, masks = aged_collection(tmp_path, 3)
+    real = os.scandir
+
+    def scandir(path: object = ".") -> object:
+        if os.path.basename(os.fspath(path)) == "sub" and "photos" in os.fspath(path):  # type: ignore[arg-type]
+            raise PermissionError(13, "Permission denied", os.fspath(path))  # type: ignore[arg-type]
+        return real(path)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    said = cli("batch", photos, "-o", tmp_path / "out", "--masks", masks, "--engine", "telea")
+    assert said.code == 1, said
+    assert "unreadable" in said.err and "sub" in said.err and "Permission denied" in said.err
+    assert "1 folder(s) unreadable" in said.out
+    report = json.loads((tmp_path / "out" / "_batch" / "summary.json").read_text())
+    assert len(report["unreadable"]) == 1 and report["counts"] == {"done": 2}
