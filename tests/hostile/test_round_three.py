@@ -124,3 +124,56 @@ def test_batch_names_and_counts_a_folder_it_cannot_read(
     assert "1 folder(s) unreadable" in said.out
     report = json.loads((tmp_path / "out" / "_batch" / "summary.json").read_text())
     assert len(report["unreadable"]) == 1 and report["counts"] == {"done": 2}
+
+
+def test_the_record_names_the_master_that_was_read_not_the_one_there_at_the_end(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The master is replaced while the restoration runs: the record keeps the hash of the bytes
+    restored, so `verify` and `rerun` agree that the master has changed since."""
+    import hashlib
+
+    from tests.hostile import corpus
+    from tratteggio.cli import restore as command
+
+    monkeypatch.chdir(tmp_path)
+    photo_and_mask(tmp_path)
+    read = hashlib.sha256(Path("photo.png").read_bytes()).hexdigest()
+    real = command.restore
+
+    def replaced_meanwhile(*args: object, **kwargs: object) -> object:
+        Path("photo.png").write_bytes(corpus.encode(255 - corpus.photo(), "png"))
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(command, "restore", replaced_meanwhile)
+    assert cli("restore", "photo.png", "--mask", "mask.png", "-o", "o.png", "--engine", "telea").code == 0
+    monkeypatch.setattr(command, "restore", real)
+    import json
+
+    assert json.loads(Path("o.record.json").read_text())["master"]["sha256"] == read
+    one_refusal(cli("verify", "o.record.json"), "photo.png", "master")
+    one_refusal(cli("rerun", "o.record.json", "-o", "again.png"), "photo.png", "master")
+
+
+def test_rerun_says_differs_with_a_non_zero_exit_and_verify_refuses_an_edited_request(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """telea -> hybrid in the record's request: `rerun` printed DIFFERS and exited 0, and `verify`
+    passed the record. The record says which engine ran: the edit no longer agrees with it."""
+    import json
+
+    monkeypatch.chdir(tmp_path)
+    photo_and_mask(tmp_path)
+    assert cli("restore", "photo.png", "--mask", "mask.png", "-o", "o.png", "--engine", "telea").code == 0
+    assert cli("verify", "o.record.json").code == 0
+    record = json.loads(Path("o.record.json").read_text())
+    record["interventions"][0]["request"]["engine"] = "hybrid"
+    Path("o.record.json").write_text(json.dumps(record))
+    one_refusal(cli("verify", "o.record.json"), "hybrid", "telea")
+    one_refusal(cli("rerun", "o.record.json", "-o", "again.png"), "hybrid", "telea")
+    # a rerun that runs but does not match: the output is kept, and the exit status says so
+    record["interventions"][0]["request"]["engine"] = "telea"
+    record["output"]["sha256"] = "0" * 64
+    Path("o.record.json").write_text(json.dumps(record))
+    said = cli("rerun", "o.record.json", "-o", "again.png")
+    assert said.code == 3 and "DIFFERS" in said.out, said

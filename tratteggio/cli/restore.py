@@ -28,6 +28,7 @@ from tratteggio.core.record.rerun import load_replay, master_photo, replay, veri
 from tratteggio.core.record.writer import Fill, Plan, check_output, write_documented
 
 Command = Callable[[argparse.Namespace], int]
+EXIT_DIFFERS = 3  # `rerun` wrote its result, and it is not the one the record names
 CREATED_LIKE = Photo(np.zeros((1, 1, 3), np.uint8))  # what a picture created from noise is stored as
 
 
@@ -51,7 +52,7 @@ def add_parsers(sub: argparse._SubParsersAction) -> dict[str, Command]:
         help="reproduce a result from its conservation record",
         description="Run again every intervention described by RECORD (OUT.record.json) on the same "
         "master and masks (checked against their hashes), and write the result to OUT2. It matches "
-        "the original bit for bit.",
+        f"the original bit for bit: exit 0; when it does not, it says DIFFERS and exits {EXIT_DIFFERS}.",
     )
     r.add_argument("record", type=Path, metavar="RECORD", help="a NAME.record.json file")
     _add_output(r, "OUT2", "where to write the reproduced photo")
@@ -140,7 +141,7 @@ def cmd_rerun(args: argparse.Namespace) -> int:
     say_previews(args, sum(len(r.previews) for r in results))
     same = files_hash(files["output"]) == job.record.output.sha256
     print(f"wrote {files['output']}: {'identical to' if same else 'DIFFERS from'} {job.record.output.file}")
-    return 0
+    return 0 if same else EXIT_DIFFERS
 
 
 def files_hash(path: Path) -> str:
