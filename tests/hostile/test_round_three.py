@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests.hostile.common import cli, fingerprint, one_refusal, photo_and_mask
+from tests.hostile.projects import WORKED_EDITS
 
 
 def no_work(*args: object, **kwargs: object) -> object:
@@ -177,3 +178,41 @@ def test_rerun_says_differs_with_a_non_zero_exit_and_verify_refuses_an_edited_re
     Path("o.record.json").write_text(json.dumps(record))
     said = cli("rerun", "o.record.json", "-o", "again.png")
     assert said.code == 3 and "DIFFERS" in said.out, said
+
+
+@pytest.fixture(scope="module")
+def doctored(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from tests.hostile import projects
+
+    folder = tmp_path_factory.mktemp("projects")
+    projects.build(folder)
+    return folder
+
+
+@pytest.mark.parametrize("name", sorted(WORKED_EDITS))
+def test_a_doctored_project_is_one_line_exit_2_never_an_internal_error(
+    doctored: Path, tmp_path: Path, name: str
+) -> None:
+    """Patch boxes outside the photo, odd embedded-master names, a list in `origin`, rows whose
+    numbers are text: exit 1 before; now a clean refusal (or, where the edit is harmless, a result)."""
+    for argv in (["project", "show"], ["project", "export"]):
+        target = doctored / f"{name}.tratteggio"
+        said = cli(*argv, target, *(["-o", tmp_path / "x.png"] if argv[1] == "export" else []))
+        if said.code != 0:
+            one_refusal(said)
+            assert list(tmp_path.iterdir()) == []
+
+
+def test_a_project_whose_view_is_not_an_object_still_opens(doctored: Path) -> None:
+    import shutil as files
+    import sqlite3
+
+    from tratteggio.core.project.load import read_project
+
+    target = doctored.parent / "view.tratteggio"
+    files.copy(doctored / "worked.tratteggio", target)
+    with sqlite3.connect(target) as db:
+        db.execute("INSERT OR REPLACE INTO meta VALUES ('view', '[1]')")
+    db.close()
+    _, meta = read_project(target)
+    assert meta["view"] == {}
