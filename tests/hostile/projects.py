@@ -91,7 +91,7 @@ WORKED_EDITS: dict[str, Callable[[Path, Path], None]] = {
 }
 
 
-def _worked(folder: Path) -> Path:
+def worked_project(folder: Path) -> Path:
     """A project with one accepted telea intervention and its master embedded."""
     from tratteggio.core import RestorationRequest, load_photo, restore
     from tratteggio.core.project.sync import ProjectSync
@@ -115,7 +115,7 @@ def build(folder: Path) -> list[Case]:
     (folder / "photo.png").write_bytes(encode(photo(), "png"))
     (folder / "mask.png").write_bytes(encode(mask(), "png"))
     create_project(folder / "photo.png", folder / "real.tratteggio", folder / "mask.png")
-    worked = _worked(folder)
+    worked = worked_project(folder)
     cases = [Case("real.tratteggio", "project", loadable=True), Case(worked.name, "project", loadable=True)]
     for source, edits in ((folder / "real.tratteggio", EDITS), (worked, WORKED_EDITS)):
         for name, edit in edits.items():

@@ -216,3 +216,50 @@ def test_a_project_whose_view_is_not_an_object_still_opens(doctored: Path) -> No
     db.close()
     _, meta = read_project(target)
     assert meta["view"] == {}
+
+
+@pytest.mark.parametrize(
+    "failure",
+    [
+        OSError(28, "No space left on device"),
+        __import__("sqlite3").OperationalError("database or disk is full"),
+        __import__("sqlite3").OperationalError("unable to open database file"),  # a read-only folder
+    ],
+)
+def test_project_new_on_a_full_disk_or_a_read_only_folder_is_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, failure: Exception
+) -> None:
+    """The tests run as root, whom a read-only folder does not stop: the failures SQLite and the
+    disk report are raised where the project is written instead."""
+    from tratteggio.core.project import sync
+
+    def fails(*args: object, **kwargs: object) -> None:
+        raise failure
+
+    monkeypatch.chdir(tmp_path)
+    photo_and_mask(tmp_path)
+    monkeypatch.setattr(sync.ProjectSync, "write", fails)
+    before = fingerprint(tmp_path)
+    one_refusal(cli("project", "new", "photo.png", "-o", "p.tratteggio"), "p.tratteggio")
+    assert fingerprint(tmp_path) == before
+
+
+def test_a_project_without_a_master_hash_warns_that_the_master_is_unchecked(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sqlite3
+
+    from tests.hostile import corpus
+
+    monkeypatch.chdir(tmp_path)
+    from tests.hostile.projects import worked_project
+
+    photo_and_mask(tmp_path)
+    worked_project(tmp_path).rename("p.tratteggio")
+    with sqlite3.connect("p.tratteggio") as db:
+        db.execute("DELETE FROM meta WHERE key = 'master_sha256'")
+    db.close()
+    Path("photo.png").write_bytes(corpus.encode(255 - corpus.photo(), "png"))  # another photo
+    said = cli("project", "export", "p.tratteggio", "-o", "x.png")
+    assert said.code == 0 and len(said.lines) == 1, said
+    assert said.lines[0].startswith("tratteggio: warning:") and "photo.png" in said.lines[0]

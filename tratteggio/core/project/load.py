@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import sqlite3
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -35,20 +36,26 @@ class MasterMissing(ProjectError):
 
 
 def read_project(
-    path: Path, master: Path | None = None, verify: bool | str = True
+    path: Path,
+    master: Path | None = None,
+    verify: bool | str = True,
+    on_warning: Callable[[str], None] | None = None,
 ) -> tuple[Document, dict[str, Any]]:
     """The document a project holds, and its meta. `master` overrides where to find the master
     (a moved master, found by the user); it must have the recorded SHA-256.
 
     `verify`: True hashes the master now; "fast" skips the hash when the master's size and
     modification time are the ones recorded (the caller then checks the hash in the background:
-    `doc.master_verified` is False); False trusts it (reading a recovery journal)."""
+    `doc.master_verified` is False); False trusts it (reading a recovery journal). `on_warning`
+    hears that a master is used unchecked, when the project names no hash to check it by."""
     try:
         with ProjectStore(path) as store:
             meta = store.meta()
             if not isinstance(meta.get("view", {}), dict):  # only where the studio was looking: drop it
                 meta["view"] = {}
             photo, master_path = _master(store, meta, master, verify)
+            if verify and master_path is not None and not meta.get("master_sha256") and on_warning:
+                on_warning(f"{Path(path).name} names no hash of its master: {master_path} is used unchecked")
             doc = Document(photo, master_path)
             _read_mask(store, doc)
             doc.add_loaded(_interventions(store, doc.photo))
