@@ -263,3 +263,29 @@ def test_a_project_without_a_master_hash_warns_that_the_master_is_unchecked(
     said = cli("project", "export", "p.tratteggio", "-o", "x.png")
     assert said.code == 0 and len(said.lines) == 1, said
     assert said.lines[0].startswith("tratteggio: warning:") and "photo.png" in said.lines[0]
+
+
+def test_sample_never_replaces_a_file_unless_forced(tmp_path: Path) -> None:
+    (tmp_path / "sample-aged.png").write_bytes(b"the user's own scan")
+    before = fingerprint(tmp_path)
+    one_refusal(cli("sample", "-o", tmp_path), "sample-aged.png", "--force")
+    assert fingerprint(tmp_path) == before
+    assert cli("sample", "-o", tmp_path, "--force").code == 0
+    assert (tmp_path / "sample-aged.png").read_bytes() != b"the user's own scan"
+
+
+def test_a_record_with_more_interventions_than_the_cap_is_refused_in_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import json
+
+    from tratteggio.core.record.schema import MAX_INTERVENTIONS
+
+    monkeypatch.chdir(tmp_path)
+    photo_and_mask(tmp_path)
+    assert cli("restore", "photo.png", "--mask", "mask.png", "-o", "o.png", "--engine", "telea").code == 0
+    record = json.loads(Path("o.record.json").read_text())
+    record["interventions"] *= MAX_INTERVENTIONS + 1
+    Path("o.record.json").write_text(json.dumps(record))
+    one_refusal(cli("verify", "o.record.json"), str(MAX_INTERVENTIONS), "interventions")
+    one_refusal(cli("rerun", "o.record.json", "-o", "again.png"), str(MAX_INTERVENTIONS))
