@@ -289,3 +289,32 @@ def test_a_record_with_more_interventions_than_the_cap_is_refused_in_one_line(
     Path("o.record.json").write_text(json.dumps(record))
     one_refusal(cli("verify", "o.record.json"), str(MAX_INTERVENTIONS), "interventions")
     one_refusal(cli("rerun", "o.record.json", "-o", "again.png"), str(MAX_INTERVENTIONS))
+
+
+def test_a_write_removes_only_the_temporary_files_of_dead_writers(tmp_path: Path) -> None:
+    """Two runs writing the same output: the second removed the first's temporary files as stale
+    (3 of 8 races). A temporary file names its writer's process; only a dead one's is removed."""
+    import os
+    import subprocess
+    import sys
+
+    from tratteggio.core.io.atomic import make_part, remove_stale_parts
+
+    target = tmp_path / "out.png"
+    code = "import sys, time; from pathlib import Path; from tratteggio.core.io.atomic import make_part; "
+    code += "print(make_part(Path(sys.argv[1])), flush=True); time.sleep(60)"
+    env = {**os.environ, "PYTHONPATH": os.getcwd()}
+    other = subprocess.Popen(
+        [sys.executable, "-c", code, str(target)], stdout=subprocess.PIPE, env=env, text=True
+    )
+    try:
+        assert other.stdout is not None
+        theirs = Path(other.stdout.readline().strip())
+        mine = make_part(target)
+        remove_stale_parts(target)
+        assert theirs.exists() and mine.exists()  # both writers are alive
+    finally:
+        other.kill()
+        other.wait()
+    remove_stale_parts(target)
+    assert not theirs.exists() and mine.exists()  # the killed writer's part is stale now

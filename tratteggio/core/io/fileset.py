@@ -6,7 +6,8 @@ spelling, not a folder, in an existing folder), stages each file beside its targ
 all are staged moves them into place, the record last. If a move fails, the files already moved are
 put back from hard-link backups, so the old set stays whole. A process killed mid-commit can leave
 new files beside the old record; the record's hashes then disagree with them, which `verify` and
-`rerun` report as a torn set. Stale temporary files of a killed write are removed by the next one.
+`rerun` report as a torn set. Stale temporary files of a killed write are removed by the next one;
+each names the process writing it, so a run never removes those of another run still writing.
 """
 
 from __future__ import annotations
