@@ -52,12 +52,13 @@ def load_photo(path: str | Path, *, limit: int | None = None) -> Photo:
 
 
 def _identity(path: Path) -> tuple[int, ...]:
-    """What changes when a file is replaced or rewritten (inode, size, modification times)."""
+    """What changes when a file is replaced or rewritten (inode, size, modification time; not the
+    change time, which a hard link made by someone else's backup moves too)."""
     try:
         info = os.stat(path)
     except OSError as exc:
         raise ImageLoadError(f"{path.name}: cannot be read ({exc.strerror or exc})") from None
-    return (info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns)
+    return (info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns)
 
 
 def _sha256(path: Path) -> str:
