@@ -45,7 +45,8 @@ class Report:
         for group, o in self.runs:
             lines = o.stderr.strip().splitlines()
             why = []
-            if o.code not in (0, 2):
+            differs = o.code == 3 and list(o.argv[:1]) == ["rerun"]  # its result written, not the record's
+            if o.code not in (0, 2) and not differs:
                 why.append(f"exit {o.code}")
             if "Traceback" in o.stderr:
                 why.append("traceback")
@@ -53,7 +54,7 @@ class Report:
                 why.append(f"{len(lines)} lines on stderr")
             if o.code == 0 and any(not line.startswith("tratteggio: warning:") for line in lines):
                 why.append("stderr on success")
-            if o.code != 0 and o.left:
+            if o.code != 0 and o.left and not differs:
                 why.append(f"left {list(o.left)}")
             if why:
                 found.append(f"{group} {list(o.argv)!r}: {', '.join(why)}: {o.stderr.strip()[:300]!r}")
@@ -64,6 +65,7 @@ class Report:
         return {
             "runs": len(self.runs),
             "exit 0": codes[0],
+            "rerun DIFFERS (exit 3, its result written)": codes[3],
             "clean refusals (exit 2, one line, nothing written)": sum(
                 1
                 for _, o in self.runs

@@ -68,17 +68,59 @@ EDITS: dict[str, Callable[[Path, Path], None]] = {
 }
 
 
+_EMBEDDED = "UPDATE meta SET value = '\"/no/such/master.png\"' WHERE key = 'master_path'"
+
+# Issue 28: doctored projects that gave exit 1 ("internal error"); edits of a project with an
+# accepted intervention and an embedded master, whose own master path leads nowhere
+WORKED_EDITS: dict[str, Callable[[Path, Path], None]] = {
+    "patch-box-outside": _sql("UPDATE patches SET box = '[9000, 9000, 9040, 9030]'"),
+    "patch-box-negative": _sql("UPDATE patches SET box = '[-40, -30, 0, 0]'"),
+    "patch-box-text": _sql("UPDATE patches SET box = '\"abc\"'"),
+    "patch-shape-lies": _sql("UPDATE patches SET shape = '[3, 3, 3]'"),
+    "mask-box-outside": _sql("UPDATE masks SET box = '[9000, 9000, 9040, 9030]'"),
+    "request-a-list": _sql("UPDATE interventions SET info = json_set(info, '$.request', json('[1]'))"),
+    "regions-text": _sql("UPDATE interventions SET info = json_set(info, '$.regions', 'abc')"),
+    "info-a-list": _sql("UPDATE interventions SET info = '[1, 2]'"),
+    "position-text": _sql("UPDATE interventions SET position = 'abc'"),
+    "origin-a-list": _sql("INSERT OR REPLACE INTO meta VALUES ('origin', '[1, 2]')"),
+    "size-text": _sql("UPDATE meta SET value = '\"abc\"' WHERE key = 'master_size'"),
+    "embedded-name-dots": _sql(_EMBEDDED, "UPDATE master SET name = '..'"),
+    "embedded-name-empty": _sql(_EMBEDDED, "UPDATE master SET name = ''"),
+    "embedded-name-nul": _sql(_EMBEDDED, "UPDATE master SET name = 'a' || char(0) || 'b'"),
+    "embedded-name-folder": _sql(_EMBEDDED, "UPDATE master SET name = '/etc/'"),
+}
+
+
+def worked_project(folder: Path) -> Path:
+    """A project with one accepted telea intervention and its master embedded."""
+    from tratteggio.core import RestorationRequest, load_photo, restore
+    from tratteggio.core.project.sync import ProjectSync
+    from tratteggio.core.studio.document import Document
+
+    doc = Document(load_photo(folder / "photo.png"), folder / "photo.png")
+    doc.mask[10:20, 12:30] = True
+    doc.accept(restore(doc.photo, doc.mask_object(), RestorationRequest(engine="telea")), doc.mask_object())
+    sync = ProjectSync(doc, folder / "worked.tratteggio")
+    sync.write(sync.pending())
+    sync.embed_master()
+    sync.close()
+    return folder / "worked.tratteggio"
+
+
 def build(folder: Path) -> list[Case]:
-    """A real project (with a mask) in `folder`, then one doctored copy per case."""
+    """Real projects (one with a mask, one with an intervention) in `folder`, then one doctored
+    copy per case."""
     from tratteggio.core.project.api import create_project
 
     (folder / "photo.png").write_bytes(encode(photo(), "png"))
     (folder / "mask.png").write_bytes(encode(mask(), "png"))
     create_project(folder / "photo.png", folder / "real.tratteggio", folder / "mask.png")
-    cases = [Case("real.tratteggio", "project", loadable=True)]
-    for name, edit in EDITS.items():
-        target = folder / f"{name}.tratteggio"
-        shutil.copy(folder / "real.tratteggio", target)
-        edit(target, folder)
-        cases.append(Case(target.name, "project"))
+    worked = worked_project(folder)
+    cases = [Case("real.tratteggio", "project", loadable=True), Case(worked.name, "project", loadable=True)]
+    for source, edits in ((folder / "real.tratteggio", EDITS), (worked, WORKED_EDITS)):
+        for name, edit in edits.items():
+            target = folder / f"{name}.tratteggio"
+            shutil.copy(source, target)
+            edit(target, folder)
+            cases.append(Case(target.name, "project"))
     return cases

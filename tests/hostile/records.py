@@ -144,6 +144,9 @@ EDITS: dict[str, Edit] = {
     "json-deep": _deep,
     "json-huge": _huge,
     "output-torn": lambda r, f: _torn(r, f),
+    # issue 28: an edited request that the engine the record names disagrees with; no cap on count
+    "request-edited-engine": _request(engine="hybrid"),
+    "interventions-over-cap": lambda r, f: {**r, "interventions": r["interventions"] * 10_001},
 }
 
 

@@ -98,6 +98,7 @@ def test_a_record_that_grants_pickle_is_not_obeyed(tmp_path: Path) -> None:
     assert cli("restore", photo, "--mask", mask, "-o", tmp_path / "out.png", "--engine", "telea").code == 0
     record = json.loads((tmp_path / "out.record.json").read_text())
     record["interventions"][0]["request"].update(engine="diffusion", model="evil.ckpt", allow_pickle=True)
+    record["interventions"][0]["engine"]["name"] = "diffusion"  # a forger edits both (issue 28)
     (tmp_path / "evil.record.json").write_text(json.dumps(record))
     one_refusal(cli("rerun", tmp_path / "evil.record.json", "-o", tmp_path / "again.png"), "pickle")
     assert not (tmp_path / "again.png").exists()

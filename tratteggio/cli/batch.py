@@ -32,7 +32,8 @@ def add_parsers(sub: argparse._SubParsersAction) -> dict[str, Command]:
         "one photo a line) into OUT, each with its record, loss map and mask as `tratteggio restore` "
         "writes them. Finished photos are skipped when run again (same photo, mask and request); a "
         "failing photo is reported and the rest go on. OUT/_batch/ keeps status.jsonl (a line per "
-        "photo), summary.json and errors/ (tracebacks). Exit 0: all done; 1: some failed or were lost.",
+        "photo), summary.json and errors/ (tracebacks). Exit 0: all done; 1: some failed or were lost, "
+        "or a folder of INPUT could not be read.",
     )
     p.add_argument("source", type=Path, metavar="INPUT", help="a folder of photos or a list (LIST.txt)")
     p.add_argument("-o", "--output", type=Path, required=True, metavar="OUT", help="the results' folder")
@@ -99,7 +100,10 @@ def cmd_batch(args: argparse.Namespace) -> int:
     if args.gpus_per_worker < 0:
         raise RequestError("--gpus-per-worker must not be negative")
     suffix = "." + args.format.lower().lstrip(".") if args.format else None
-    jobs = plan_jobs(args.source, args.output, masks_dir=args.masks, suffix=suffix, lossy=args.lossy)
+    unreadable: list[str] = []
+    jobs = plan_jobs(
+        args.source, args.output, masks_dir=args.masks, suffix=suffix, lossy=args.lossy, unreadable=unreadable
+    )
     backend = make_backend(args.cluster, args.workers, args.gpus_per_worker)
     with progress_bar(f"restoring {len(jobs)} photos") as update:
         summary = run_batch(
@@ -109,6 +113,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
             max_failures=args.max_failures,
             on_ready=_ready,
             on_row=_reporter(update, len(jobs)),
+            unreadable=unreadable,
         )
     _report(summary, args.output)
     return summary.exit_code
@@ -174,12 +179,17 @@ def _report(summary: Summary, out: Path) -> None:
         print(f"tratteggio: lost: {name} (no status line and no record)", file=sys.stderr)
     if len(summary.lost) > SHOWN:
         print(f"tratteggio: ... and {len(summary.lost) - SHOWN} more lost", file=sys.stderr)
+    for folder in summary.unreadable:
+        print(f"tratteggio: unreadable: {folder}; its photos were not restored", file=sys.stderr)
     if summary.stopped:
         print(f"tratteggio: {summary.stopped}", file=sys.stderr)
     shown = [o for o in Outcome if summary.count(o) or o is not Outcome.NO_DAMAGE]
     counts = ", ".join(f"{summary.count(o)} {o}" for o in shown)
     rate = f" ({summary.photos_per_second:.2f} photos/s)" if summary.photos_per_second else ""
+    lost = f"{len(summary.lost)} lost" + (
+        f", {len(summary.unreadable)} folder(s) unreadable" * bool(summary.unreadable)
+    )
     print(
-        f"{summary.photos} photos: {counts}, {len(summary.lost)} lost in {summary.seconds:.1f} s{rate}; "
+        f"{summary.photos} photos: {counts}, {lost} in {summary.seconds:.1f} s{rate}; "
         f"see {out / BATCH_FOLDER / 'summary.json'}"
     )

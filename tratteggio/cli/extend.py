@@ -7,10 +7,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from tratteggio.cli.options import add_preview_options, add_request_options, progress_bar, request_from_args
-from tratteggio.core.io.fileset import check_targets
 from tratteggio.core.io.loading import load_photo
 from tratteggio.core.pipeline.extend import Margins, extend
-from tratteggio.core.pipeline.layers import write_animation, write_png_sequence
 from tratteggio.core.record.entries import Extended
 from tratteggio.core.record.writer import check_output, write_documented
 from tratteggio.core.request import DIFFUSION_ENGINE
@@ -37,30 +35,35 @@ def add_parsers(sub: argparse._SubParsersAction) -> dict[str, Command]:
 
 
 def cmd_extend(args: argparse.Namespace) -> int:
+    from tratteggio.cli.restore import (
+        check_previews,
+        check_sequence,
+        preview_files,
+        previews_folder,
+        say_previews,
+    )
+
     request = request_from_args(args, engine=DIFFUSION_ENGINE)
     margins = Margins(args.left, args.top, args.right, args.bottom)
-    previews = [args.previews_gif] if args.previews_gif else []
-    check_targets(previews, [args.photo])
+    inputs = [args.photo]
+    previews = check_previews(args, inputs)
     photo = load_photo(args.photo)
-    check_output(args.output, photo, [args.photo, *previews], lossy=args.lossy)
+    check_sequence(args, check_output(args.output, photo, [*inputs, *previews], lossy=args.lossy), inputs)
     with progress_bar("extending") as update:
         extension = extend(photo, margins, request, on_step=lambda s: update(s.step + 1, s.total))
-    files = write_documented(
-        args.output,
-        extension.pixels,
-        photo,
-        args.photo,
-        [Extended(1, extension)],
-        inputs=[args.photo],
-        lossy=args.lossy,
-    )
     result = extension.result
-    if args.previews:
-        count = write_png_sequence(args.previews, result.source, result.previews)
-        print(f"wrote {count} layers to {args.previews}")
-    if args.previews_gif:
-        write_animation(args.previews_gif, result.source, result.previews)
-        print(f"wrote {args.previews_gif}")
+    with previews_folder(args):
+        files = write_documented(
+            args.output,
+            extension.pixels,
+            photo,
+            args.photo,
+            [Extended(1, extension)],
+            inputs=inputs,
+            lossy=args.lossy,
+            extras=preview_files(args, result.source, result.previews),
+        )
+    say_previews(args, len(result.previews))
     width, height = margins.canvas(photo.width, photo.height)
     print(
         f"wrote {files['output']} ({width}x{height}, {extension.created.pixel_count} pixels created, "

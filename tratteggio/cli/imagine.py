@@ -7,9 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from tratteggio.cli.options import add_preview_options, add_request_options, progress_bar, request_from_args
-from tratteggio.core.io.fileset import check_targets
 from tratteggio.core.pipeline.imagine import imagine, parse_size
-from tratteggio.core.pipeline.layers import write_animation, write_png_sequence
 from tratteggio.core.record.entries import Created
 from tratteggio.core.record.writer import check_output, write_documented
 from tratteggio.core.request import DIFFUSION_ENGINE
@@ -36,23 +34,33 @@ def add_parsers(sub: argparse._SubParsersAction) -> dict[str, Command]:
 
 
 def cmd_imagine(args: argparse.Namespace) -> int:
-    from tratteggio.cli.restore import CREATED_LIKE
+    from tratteggio.cli.restore import (
+        CREATED_LIKE,
+        check_previews,
+        check_sequence,
+        preview_files,
+        previews_folder,
+        say_previews,
+    )
 
     request = request_from_args(args, engine=DIFFUSION_ENGINE, prompt=args.prompt)
     size = parse_size(args.size) if args.size else None
-    previews = [args.previews_gif] if args.previews_gif else []
-    check_targets(previews, [])
-    check_output(args.output, CREATED_LIKE, previews, fills=0, has_master_file=True)
+    previews = check_previews(args, [])
+    files = check_output(args.output, CREATED_LIKE, previews, fills=0, has_master_file=True)
+    check_sequence(args, files, [])
     with progress_bar("creating") as update:
         creation = imagine(request, size, on_step=lambda s: update(s.step + 1, s.total))
-    files = write_documented(args.output, creation.pixels, creation.photo, None, [Created(1, creation)])
-    if args.previews:
-        count = write_png_sequence(args.previews, creation.noise, creation.previews)
-        print(f"wrote {count} layers to {args.previews}")
-    if args.previews_gif:
-        write_animation(args.previews_gif, creation.noise, creation.previews)
-        print(f"wrote {args.previews_gif}")
+    with previews_folder(args):
+        written = write_documented(
+            args.output,
+            creation.pixels,
+            creation.photo,
+            None,
+            [Created(1, creation)],
+            extras=preview_files(args, creation.noise, creation.previews),
+        )
+    say_previews(args, len(creation.previews))
     width, height = creation.size
-    record = files["record"].name
-    print(f"wrote {files['output']} ({width}x{height}, {creation.seconds:.2f} s); record: {record}")
+    record = written["record"].name
+    print(f"wrote {written['output']} ({width}x{height}, {creation.seconds:.2f} s); record: {record}")
     return 0

@@ -7,6 +7,7 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
+from tratteggio.cli.messages import warn
 from tratteggio.core.project.api import create_project, export_project, summarize_project
 
 
@@ -56,6 +57,8 @@ def cmd_project(args: argparse.Namespace) -> int:
     elif args.project_command == "show":
         print(json.dumps(summarize_project(args.project), indent=2))
     else:
-        files = export_project(args.project, args.output, visible_copy=args.visible, lossy=args.lossy)
+        files = export_project(
+            args.project, args.output, visible_copy=args.visible, lossy=args.lossy, on_warning=warn
+        )
         print(f"wrote {files['output']} with {files['record'].name}")
     return 0

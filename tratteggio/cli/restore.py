@@ -13,15 +13,22 @@ from tratteggio.cli.messages import warn
 from tratteggio.cli.options import add_preview_options, add_request_options, progress_bar, request_from_args
 from tratteggio.cli.serve import add_remote_options, remote_from_args
 from tratteggio.core.errors import TratteggioError
-from tratteggio.core.io.fileset import check_folder_target, check_targets, made_folder
+from tratteggio.core.io.fileset import check_folder_target, check_named_in_folder, check_targets, made_folder
 from tratteggio.core.io.loading import load_mask, load_photo
 from tratteggio.core.photo import Photo
-from tratteggio.core.pipeline.layers import ANIMATION_SUFFIXES, Writer, animation_writer, sequence_writers
-from tratteggio.core.pipeline.restore import Result, StepPreview, restore
+from tratteggio.core.pipeline.layers import (
+    ANIMATION_SUFFIXES,
+    Writer,
+    animation_writer,
+    is_sequence_name,
+    sequence_writers,
+)
+from tratteggio.core.pipeline.restore import StepPreview, restore
 from tratteggio.core.record.rerun import load_replay, master_photo, replay, verify_set
-from tratteggio.core.record.writer import Fill, check_output, write_documented
+from tratteggio.core.record.writer import Fill, Plan, check_output, write_documented
 
 Command = Callable[[argparse.Namespace], int]
+EXIT_DIFFERS = 3  # `rerun` wrote its result, and it is not the one the record names
 CREATED_LIKE = Photo(np.zeros((1, 1, 3), np.uint8))  # what a picture created from noise is stored as
 
 
@@ -45,7 +52,7 @@ def add_parsers(sub: argparse._SubParsersAction) -> dict[str, Command]:
         help="reproduce a result from its conservation record",
         description="Run again every intervention described by RECORD (OUT.record.json) on the same "
         "master and masks (checked against their hashes), and write the result to OUT2. It matches "
-        "the original bit for bit.",
+        f"the original bit for bit: exit 0; when it does not, it says DIFFERS and exits {EXIT_DIFFERS}.",
     )
     r.add_argument("record", type=Path, metavar="RECORD", help="a NAME.record.json file")
     _add_output(r, "OUT2", "where to write the reproduced photo")
@@ -79,13 +86,13 @@ def _add_output(p: argparse.ArgumentParser, metavar: str, text: str) -> None:
 def cmd_restore(args: argparse.Namespace) -> int:
     request = request_from_args(args)
     inputs = [args.photo, args.mask]
-    extras = _check_previews(args, inputs)
+    extras = check_previews(args, inputs)
     photo = load_photo(args.photo)
-    check_output(args.output, photo, [*inputs, *extras], lossy=args.lossy)
+    check_sequence(args, check_output(args.output, photo, [*inputs, *extras], lossy=args.lossy), inputs)
     mask = load_mask(args.mask, photo.shape2d, on_warning=warn)
     with remote_from_args(args), progress_bar(f"restoring ({request.engine})") as update:
         result = restore(photo, mask, request, on_step=_stepper(update))
-    with _previews_folder(args):
+    with previews_folder(args):
         files = write_documented(
             args.output,
             result.pixels,
@@ -94,9 +101,9 @@ def cmd_restore(args: argparse.Namespace) -> int:
             [Fill(1, result, mask)],
             inputs=inputs,
             lossy=args.lossy,
-            extras=_preview_files(args, photo, [result]),
+            extras=preview_files(args, photo.pixels, result.previews),
         )
-    _say_previews(args, [result])
+    say_previews(args, len(result.previews))
     print(
         f"wrote {files['output']} ({result.seconds:.2f} s, "
         f"{result.effective_mask.pixel_count} pixels restored); record: {files['record'].name}"
@@ -106,8 +113,8 @@ def cmd_restore(args: argparse.Namespace) -> int:
 
 def cmd_rerun(args: argparse.Namespace) -> int:
     job = load_replay(args.record, allow_pickle=args.allow_pickle)
-    extras = _check_previews(args, job.inputs)
-    check_output(
+    extras = check_previews(args, job.inputs)
+    planned = check_output(
         args.output,
         job.photo or CREATED_LIKE,
         [*job.inputs, *extras],
@@ -115,11 +122,12 @@ def cmd_rerun(args: argparse.Namespace) -> int:
         has_master_file=job.master is not None or job.photo is None,
         lossy=args.lossy,
     )
+    check_sequence(args, planned, job.inputs)
     with remote_from_args(args), progress_bar("rerunning") as update:
         pixels, fills = replay(job, on_step=_stepper(update))
     master = master_photo(job, fills)
     results = [f.result for f in fills if isinstance(f, Fill)]
-    with _previews_folder(args):
+    with previews_folder(args):
         files = write_documented(
             args.output,
             pixels,
@@ -128,12 +136,12 @@ def cmd_rerun(args: argparse.Namespace) -> int:
             fills,
             inputs=job.inputs,
             lossy=args.lossy,
-            extras=_preview_files(args, master, results),
+            extras=preview_files(args, master.pixels, [p for r in results for p in r.previews]),
         )
-    _say_previews(args, results)
+    say_previews(args, sum(len(r.previews) for r in results))
     same = files_hash(files["output"]) == job.record.output.sha256
     print(f"wrote {files['output']}: {'identical to' if same else 'DIFFERS from'} {job.record.output.file}")
-    return 0
+    return 0 if same else EXIT_DIFFERS
 
 
 def files_hash(path: Path) -> str:
@@ -154,7 +162,7 @@ def _stepper(update: Callable[..., None]) -> Callable[[StepPreview], None]:
     return lambda step: update(step.step + 1, step.total)
 
 
-def _check_previews(args: argparse.Namespace, inputs: Sequence[Path]) -> list[Path]:
+def check_previews(args: argparse.Namespace, inputs: Sequence[Path]) -> list[Path]:
     """Check --previews and --previews-gif before any work; return the files known now."""
     targets = []
     if args.previews_gif:
@@ -167,23 +175,29 @@ def _check_previews(args: argparse.Namespace, inputs: Sequence[Path]) -> list[Pa
     return targets
 
 
-def _previews_folder(args: argparse.Namespace) -> contextlib.AbstractContextManager[object]:
+def check_sequence(args: argparse.Namespace, files: Plan, inputs: Sequence[Path]) -> None:
+    """Before any work: no input is already in --previews under a step's name, no other output
+    of the set would be one."""
+    if args.previews:
+        check_named_in_folder(args.previews, is_sequence_name, inputs, files.targets(), "--previews")
+
+
+def previews_folder(args: argparse.Namespace) -> contextlib.AbstractContextManager[object]:
     return made_folder(args.previews) if args.previews else contextlib.nullcontext()
 
 
-def _preview_files(
-    args: argparse.Namespace, photo: Photo, results: list[Result]
+def preview_files(
+    args: argparse.Namespace, source: np.ndarray, previews: Sequence[StepPreview]
 ) -> list[tuple[Path, Writer]]:
-    previews = [p for result in results for p in result.previews]
-    files = sequence_writers(args.previews, photo.pixels, previews) if args.previews else []
+    """The files of --previews and --previews-gif, to be written inside the documented set."""
+    files = sequence_writers(args.previews, source, previews) if args.previews else []
     if args.previews_gif:
-        files.append((args.previews_gif, animation_writer(args.previews_gif, photo.pixels, previews)))
+        files.append((args.previews_gif, animation_writer(args.previews_gif, source, previews)))
     return files
 
 
-def _say_previews(args: argparse.Namespace, results: list[Result]) -> None:
+def say_previews(args: argparse.Namespace, steps: int) -> None:
     if args.previews:
-        count = sum(len(result.previews) for result in results) + 1
-        print(f"wrote {count} layers to {args.previews}")
+        print(f"wrote {steps + 1} layers to {args.previews}")
     if args.previews_gif:
         print(f"wrote {args.previews_gif}")

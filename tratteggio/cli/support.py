@@ -33,6 +33,9 @@ def add_parsers(sub: argparse._SubParsersAction) -> dict[str, Callable[[argparse
         "its damage mask (sample-aged.mask.png) to try the studio and the commands on.",
     )
     s.add_argument("-o", "--output", type=Path, default=Path("."), metavar="DIR", help="folder (default: .)")
+    s.add_argument(
+        "--force", action="store_true", help="replace the sample's files if they are already there"
+    )
     return {"doctor": cmd_doctor, "sample": cmd_sample}
 
 
@@ -50,7 +53,7 @@ def cmd_doctor(args: argparse.Namespace) -> int:
 def cmd_sample(args: argparse.Namespace) -> int:
     from tratteggio.core.support.sample import CREDIT, write_sample
 
-    files = write_sample(args.output)
+    files = write_sample(args.output, replace=args.force)
     print(f"wrote {files.photo} ({CREDIT}), {files.aged} and its damage mask {files.mask}")
     print(f"try: tratteggio open {files.aged} --mask {files.mask}")
     return 0

@@ -22,6 +22,7 @@ class Photo:
     pixels: np.ndarray
     icc_profile: bytes | None = None
     source: Path | None = None
+    sha256: str | None = None  # of the bytes decoded from `source`, hashed as they were read
 
     @property
     def height(self) -> int:

@@ -104,7 +104,7 @@ class HelpMenu:
             return
         self.parts.session.say("Writing the sample photo…")
         self.parts.session.runner.run(
-            lambda ctx: write_sample(sample_folder()),
+            lambda ctx: write_sample(sample_folder(), replace=True),
             label="sample",
             on_done=self._open_written,
             on_failed=self.parts.session.warn,

@@ -39,14 +39,17 @@ def plan_jobs(
     masks_dir: Path | None = None,
     suffix: str | None = None,
     lossy: bool = False,
+    unreadable: list[str] | None = None,
 ) -> list[Job]:
-    """The jobs of a batch, in a stable order; RequestError for a bad source or clashing outputs."""
+    """The jobs of a batch, in a stable order; RequestError for a bad source or clashing outputs.
+    A folder of the collection that cannot be listed is added to `unreadable` (with why), or is
+    refused when no such list is given: never skipped unsaid."""
     source, out = Path(source), Path(out)
     if suffix is not None and suffix.lower() not in IMAGE_SUFFIXES:
         raise RequestError(f"--format {suffix[1:]}: unknown format (use {_formats()})")
     if source.is_dir() and os.path.realpath(out) == os.path.realpath(source):
         raise RequestError(f"{out}: the collection's own folder; write the results to another one")
-    photos = collect(source, skip=[out, *([masks_dir] if masks_dir else [])])
+    photos = collect(source, skip=[out, *([masks_dir] if masks_dir else [])], unreadable=unreadable)
     if not photos:
         raise RequestError(f"{source}: no photos found ({_formats()})")
     masks = index_masks(masks_dir) if masks_dir is not None else {}
@@ -61,18 +64,24 @@ def plan_jobs(
     return jobs
 
 
-def collect(source: Path, skip: list[Path]) -> list[tuple[str, Path]]:
-    """(name, path) of every photo of a folder or a list."""
+def collect(source: Path, skip: list[Path], unreadable: list[str] | None = None) -> list[tuple[str, Path]]:
+    """(name, path) of every photo of a folder or a list; folders that cannot be listed go to
+    `unreadable` as "FOLDER (why)" (the collection's own folder is refused)."""
     if source.is_dir():
         skipped = {os.path.realpath(p) for p in [*skip, source / BATCH_FOLDER]}
-        return sorted(_scan(source, skipped))
+        return sorted(_scan(source, skipped, unreadable))
     if source.is_file():
         return _read_list(source)
     raise RequestError(f"{source}: no such folder or list")
 
 
-def _scan(root: Path, skipped: set[str]) -> Iterator[tuple[str, Path]]:
-    for folder, dirs, files in os.walk(root):
+def _scan(root: Path, skipped: set[str], unreadable: list[str] | None = None) -> Iterator[tuple[str, Path]]:
+    def missed(error: OSError) -> None:
+        if unreadable is None or os.path.realpath(error.filename) == os.path.realpath(root):
+            raise RequestError(f"{error.filename}: this folder cannot be read ({error.strerror or error})")
+        unreadable.append(f"{error.filename} ({error.strerror or error})")
+
+    for folder, dirs, files in os.walk(root, onerror=missed):
         dirs[:] = sorted(
             d for d in dirs if not d.startswith(".") and os.path.realpath(Path(folder, d)) not in skipped
         )
@@ -129,12 +138,33 @@ def _check_outputs(jobs: list[Job], lossy: bool) -> None:
                 "list the photos to restore in a text file instead"
             )
         seen[key] = job.name
+    _check_sidecars(jobs)
     jpegs = [j for j in jobs if SAVE_FORMATS[Path(j.output).suffix.lower()] == "jpeg"]
     if jpegs and not lossy:
         raise RequestError(
             f"{len(jpegs)} results would be JPEG ({jpegs[0].name}...), which cannot keep the pixels outside "
             "the restored areas: pass --format png (or tif), or --lossy"
         )
+
+
+SIDECARS = (".record.json", ".lossmap.png", ".mask.png", ".proposal.png", ".proposal.json")
+
+
+def _check_sidecars(jobs: list[Job]) -> None:
+    """Every file of a run (each result and its record, loss map, mask, proposal) has one owner:
+    `scan.png`'s loss map is `scan.lossmap.png`'s result, so both may not be in one run."""
+    owners: dict[str, tuple[str, str]] = {}
+    for job in jobs:
+        output = Path(job.output)
+        stem = output.with_suffix("").name
+        for path in (output, *(output.with_name(stem + end) for end in SIDECARS)):
+            key = os.path.normcase(os.path.abspath(path)).casefold()
+            other = owners.setdefault(key, (job.name, str(path)))
+            if other[0] != job.name:
+                raise RequestError(
+                    f"{other[0]} and {job.name} would both write {path}: rename one, or list the "
+                    "photos to restore in a text file and run them apart"
+                )
 
 
 def _formats() -> str:

@@ -24,7 +24,8 @@ class Summary:
     """A run's account: counts by outcome, every failure and every lost photo by name.
 
     `lost` photos have neither a status line from this run nor a record; `unreported` ones have no
-    status line but a record (finished by a worker whose report never arrived, or by an earlier run).
+    status line but a record (finished by a worker whose report never arrived, or by an earlier run);
+    `unreadable` folders could not be listed, so their photos are not even known.
     """
 
     run: str
@@ -39,11 +40,12 @@ class Summary:
     lost: list[str] = field(default_factory=list)
     unreported: list[str] = field(default_factory=list)
     stopped: str | None = None
+    unreadable: list[str] = field(default_factory=list)  # folders of the collection never listed
 
     @property
     def exit_code(self) -> int:
-        """0: every photo is done; 1: some failed or were lost."""
-        return 1 if self.failures or self.lost else 0
+        """0: every photo is done; 1: some failed or were lost, or a folder could not be read."""
+        return 1 if self.failures or self.lost or self.unreadable else 0
 
     def count(self, outcome: Outcome) -> int:
         return self.counts.get(str(outcome), 0)

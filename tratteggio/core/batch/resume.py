@@ -13,7 +13,7 @@ from pathlib import Path
 from tratteggio.core.batch.jobs import Job
 from tratteggio.core.batch.settings import BatchSettings
 from tratteggio.core.errors import TratteggioError
-from tratteggio.core.io.loading import load_mask
+from tratteggio.core.io.loading import check_regular_file, load_mask
 from tratteggio.core.io.saving import encode_png
 from tratteggio.core.record.describe import sha256_bytes, sha256_file
 from tratteggio.core.record.schema import ConservationRecord, read_record
@@ -30,12 +30,13 @@ def finished(job: Job, settings: BatchSettings) -> bool:
     if not _same_request(record, settings) or not output.is_file():
         return False
     try:
+        check_regular_file(Path(job.photo), "photo")  # a FIFO put in a photo's place would block the hash
         if record.master.sha256 != sha256_file(Path(job.photo)):
             return False
         if settings.detection is None and not _same_mask(job, record):
             return False
         return not settings.verify_outputs or sha256_file(output) == record.output.sha256
-    except OSError:
+    except (OSError, TratteggioError):
         return False
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from tratteggio.core.batch.backend import Backend, InProcess
@@ -72,13 +72,16 @@ def run_batch(
     max_failures: int | None = None,
     on_ready: Callable[[list[WorkerInfo], float], None] | None = None,
     on_row: Callable[[StatusRow], None] | None = None,
+    unreadable: Sequence[str] = (),
 ) -> Summary:
-    """Run every job; the summary says what became of each photo (also in OUT/_batch/)."""
+    """Run every job; the summary says what became of each photo (also in OUT/_batch/), and names
+    the `unreadable` folders of the collection."""
     started = time.perf_counter()
     try:
         workers = backend.start(settings)
         ready = time.perf_counter() - started
         journal = Journal(Path(settings.out), backend.name, workers, len(jobs))
+        journal.summary.unreadable = list(unreadable)
         journal.started(ready)
         if on_ready is not None:
             on_ready(workers, ready)

@@ -42,9 +42,12 @@ def part_prefix(target: Path) -> str:
 
 
 def make_part(target: Path) -> Path:
-    """An empty temporary file beside `target`, named so a later write can find it if we die."""
+    """An empty temporary file beside `target`, named so a later write can find it if we die:
+    `.NAME.RANDOM.PID.part`, the process that writes it named, so no other run removes it while
+    that process lives."""
     try:
-        fd, name = tempfile.mkstemp(prefix=part_prefix(target), suffix=PART_SUFFIX, dir=target.parent)
+        suffix = f".{os.getpid()}{PART_SUFFIX}"
+        fd, name = tempfile.mkstemp(prefix=part_prefix(target), suffix=suffix, dir=target.parent)
     except OSError as exc:
         raise ImageSaveError(f"{target}: cannot write here ({exc.strerror})") from None
     os.close(fd)
@@ -52,12 +55,27 @@ def make_part(target: Path) -> Path:
 
 
 def remove_stale_parts(target: Path) -> None:
-    """Delete temporary files a killed earlier write of `target` left behind."""
+    """Delete temporary files a killed earlier write of `target` left behind: those of processes
+    that are gone (or that name none), never those of a run writing the same file right now."""
     with contextlib.suppress(OSError):
         for leftover in target.parent.glob(f"{glob_escape(part_prefix(target))}*{PART_SUFFIX}"):
             with contextlib.suppress(OSError):
-                if leftover.is_file() and not leftover.is_symlink():
+                if leftover.is_file() and not leftover.is_symlink() and not _writer_alive(leftover):
                     leftover.unlink()
+
+
+def _writer_alive(part: Path) -> bool:
+    """Whether the process a temporary file names (`.NAME.RANDOM.PID.part`) still runs here."""
+    pid = part.name[: -len(PART_SUFFIX)].rpartition(".")[2]
+    if not pid.isdigit():
+        return False  # an older name, without its writer: stale
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError, OSError):
+        return True  # someone else's process: alive (or unknowable): leave it
+    return True
 
 
 def glob_escape(text: str) -> str:

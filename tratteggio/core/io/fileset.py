@@ -6,7 +6,8 @@ spelling, not a folder, in an existing folder), stages each file beside its targ
 all are staged moves them into place, the record last. If a move fails, the files already moved are
 put back from hard-link backups, so the old set stays whole. A process killed mid-commit can leave
 new files beside the old record; the record's hashes then disagree with them, which `verify` and
-`rerun` report as a torn set. Stale temporary files of a killed write are removed by the next one.
+`rerun` report as a torn set. Stale temporary files of a killed write are removed by the next one;
+each names the process writing it, so a run never removes those of another run still writing.
 """
 
 from __future__ import annotations
@@ -72,6 +73,29 @@ def check_folder_target(folder: Path, option: str) -> None:
         ancestor = ancestor.parent
     if not ancestor.is_dir():
         raise ImageSaveError(f"{folder}: cannot make this folder ({ancestor} is not a folder)")
+
+
+def check_named_in_folder(
+    folder: Path,
+    is_named: Callable[[str], bool],
+    inputs: Iterable[Path],
+    outputs: Iterable[Path],
+    option: str,
+) -> None:
+    """Before any work, for a folder whose file names are only known after it (`--previews`):
+    raise ImageSaveError if an input is already in `folder` under a name it may write (by any
+    spelling), or if another output would be such a file."""
+    folder = Path(folder)
+    if folder.is_dir():
+        try:
+            present = [p for p in folder.iterdir() if is_named(p.name)]
+        except OSError as exc:
+            raise ImageSaveError(f"{folder}: cannot list this folder ({exc.strerror or exc})") from None
+        check_targets(present, inputs)
+    for target in outputs:
+        target = Path(target)
+        if is_named(target.name) and _key(target.parent) == _key(folder):
+            raise ImageSaveError(f"{target}: {option} {folder} writes a file of this name too")
 
 
 @contextlib.contextmanager

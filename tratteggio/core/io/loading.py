@@ -27,6 +27,7 @@ def load_photo(path: str | Path, *, limit: int | None = None) -> Photo:
     """Load a photo upright, at its own bit depth, with its ICC profile."""
     path = Path(path)
     head = _read_head(path)
+    before, digest = _identity(path), _sha256(path)
     kind = sniff_format(head)
     if kind is None:
         raise ImageLoadError(f"{path.name}: not a supported image (supported: {FORMATS})")
@@ -45,7 +46,30 @@ def load_photo(path: str | Path, *, limit: int | None = None) -> Photo:
     except Exception as exc:  # decoders raise many types; all mean the same to a user
         raise ImageLoadError(f"{path.name}: corrupt or truncated {kind.upper()} file ({exc})") from exc
     pixels = np.ascontiguousarray(apply_orientation(pixels, orientation))
-    return Photo(pixels=pixels, icc_profile=icc or None, source=path.resolve())
+    if _identity(path) != before:  # replaced or rewritten meanwhile: the hash may not be of these pixels
+        raise ImageLoadError(f"{path.name}: the file changed while it was being read; try again")
+    return Photo(pixels=pixels, icc_profile=icc or None, source=path.resolve(), sha256=digest)
+
+
+def _identity(path: Path) -> tuple[int, ...]:
+    """What changes when a file is replaced or rewritten (inode, size, modification time; not the
+    change time, which a hard link made by someone else's backup moves too)."""
+    try:
+        info = os.stat(path)
+    except OSError as exc:
+        raise ImageLoadError(f"{path.name}: cannot be read ({exc.strerror or exc})") from None
+    return (info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns)
+
+
+def _sha256(path: Path) -> str:
+    """The SHA-256 of the file's bytes: a record names the master by the bytes that were decoded."""
+    import hashlib
+
+    try:
+        with path.open("rb") as fh:
+            return hashlib.file_digest(fh, "sha256").hexdigest()
+    except OSError as exc:
+        raise ImageLoadError(f"{path.name}: cannot be read ({exc.strerror or exc})") from None
 
 
 def sniff_format(head: bytes) -> str | None:

@@ -88,6 +88,12 @@ def animation_writer(
     return write
 
 
+def is_sequence_name(name: str) -> bool:
+    """Whether `name` is one `write_png_sequence` or `sequence_writers` may write."""
+    stem, dot, ext = name.lower().partition(".")
+    return ext == "png" and stem.startswith("step-") and stem[5:].isdigit() and len(stem) >= 8
+
+
 def sequence_writers(
     folder: Path, source: np.ndarray, previews: Sequence[StepPreview]
 ) -> list[tuple[Path, Writer]]:

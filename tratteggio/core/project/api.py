@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -39,10 +41,15 @@ def create_project(photo: Path, output: Path, mask: Path | None = None, embed: b
         sync.write(sync.pending())
         if embed:
             sync.embed_master()
-    except BaseException:
-        sync.close()
+    except BaseException as exc:
+        with contextlib.suppress(OSError, sqlite3.Error):
+            sync.close()
         for suffix in ("", "-wal", "-shm"):
-            Path(f"{output}{suffix}").unlink(missing_ok=True)
+            with contextlib.suppress(OSError):
+                Path(f"{output}{suffix}").unlink(missing_ok=True)
+        if isinstance(exc, OSError | sqlite3.Error):  # a full disk, a read-only folder
+            why = getattr(exc, "strerror", None) or exc
+            raise ProjectError(f"{output}: the project could not be written ({why})") from None
         raise
     sync.close()
     return output
@@ -106,8 +113,13 @@ def _request(path: Path, fill_id: int, info: Any) -> dict[str, Any]:
 
 
 def export_project(
-    path: Path, output: Path, *, visible_copy: bool = False, lossy: bool = False
+    path: Path,
+    output: Path,
+    *,
+    visible_copy: bool = False,
+    lossy: bool = False,
+    on_warning: Callable[[str], None] | None = None,
 ) -> dict[str, Path]:
     """The same files File ▸ Export writes from the studio, from a saved project."""
-    doc, _ = read_project(path)
+    doc, _ = read_project(path, on_warning=on_warning)
     return export_document(doc, output, visible_copy=visible_copy, inputs=[path], lossy=lossy)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import sqlite3
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -35,27 +36,40 @@ class MasterMissing(ProjectError):
 
 
 def read_project(
-    path: Path, master: Path | None = None, verify: bool | str = True
+    path: Path,
+    master: Path | None = None,
+    verify: bool | str = True,
+    on_warning: Callable[[str], None] | None = None,
 ) -> tuple[Document, dict[str, Any]]:
     """The document a project holds, and its meta. `master` overrides where to find the master
     (a moved master, found by the user); it must have the recorded SHA-256.
 
     `verify`: True hashes the master now; "fast" skips the hash when the master's size and
     modification time are the ones recorded (the caller then checks the hash in the background:
-    `doc.master_verified` is False); False trusts it (reading a recovery journal)."""
+    `doc.master_verified` is False); False trusts it (reading a recovery journal). `on_warning`
+    hears that a master is used unchecked, when the project names no hash to check it by."""
     try:
         with ProjectStore(path) as store:
             meta = store.meta()
+            if not isinstance(meta.get("view", {}), dict):  # only where the studio was looking: drop it
+                meta["view"] = {}
             photo, master_path = _master(store, meta, master, verify)
+            if verify and master_path is not None and not meta.get("master_sha256") and on_warning:
+                on_warning(f"{Path(path).name} names no hash of its master: {master_path} is used unchecked")
             doc = Document(photo, master_path)
             _read_mask(store, doc)
             doc.add_loaded(_interventions(store, doc.photo))
             doc.truth, doc.reference = store.extra("truth"), store.extra("reference")
             kept = store.extra("detector")
             doc.detector = kept.tobytes() if kept is not None else None
-            doc.origin = dict(meta.get("origin") or {})
+            doc.origin = _origin(meta)
     except sqlite3.DatabaseError as exc:
         raise ProjectError(f"{Path(path).name}: the project is damaged or truncated ({exc})") from None
+    except (KeyError, TypeError, ValueError, AttributeError, IndexError, OverflowError) as exc:
+        # a doctored file: whatever field lies, it is a damaged project, never an internal error
+        raise ProjectError(
+            f"{Path(path).name}: the project is damaged ({type(exc).__name__}: {exc})"
+        ) from None
     doc.master_sha256 = meta.get("master_sha256")  # type: ignore[attr-defined]
     doc.master_verified = verify is True or doc.path is None  # type: ignore[attr-defined]
     doc.history.clear()
@@ -80,10 +94,17 @@ def _master(
     raise MasterMissing(str(recorded), str(sha))
 
 
+def _origin(meta: dict[str, Any]) -> dict[str, Any]:
+    origin = meta.get("origin") or {}
+    if not isinstance(origin, dict):
+        raise ProjectError(f"the project's origin is a {type(origin).__name__}, not an object")
+    return dict(origin)
+
+
 def _embedded(embedded: tuple[str, bytes], meta: dict[str, Any]) -> Photo:
-    name, data = embedded
+    _name, data = embedded  # the stored name is not trusted as a file name ('..', '', NUL, a folder)
     with tempfile.TemporaryDirectory() as folder:
-        file = Path(folder) / Path(name).name
+        file = Path(folder) / "embedded-master"
         file.write_bytes(data)
         photo = load_photo(file)
     _check_shape(photo, meta)
@@ -120,6 +141,8 @@ def _interventions(store: ProjectStore, photo: Photo) -> list[DocIntervention]:
 def _intervention(
     store: ProjectStore, photo: Photo, fill_id: int, visible: bool, info: dict[str, Any]
 ) -> DocIntervention:
+    if not isinstance(info, dict):
+        raise ProjectError(f"intervention {fill_id}: its description is not an object")
     kind = info.get("kind", "fill")
     if kind == "revive":
         return _revive(fill_id, visible, info)
@@ -128,7 +151,9 @@ def _intervention(
     mask = _full_mask(store, fill_id, photo.shape2d)
     patches = []
     for box_list, pixels, wheres, shape in store.patches(fill_id):
-        box = Box(*map(int, box_list))
+        box = _inside(Box(*map(int, box_list)), photo.shape2d, "a patch")
+        if pixels.shape[:2] != (box.height, box.width) or list(shape[:2]) != [box.height, box.width]:
+            raise ProjectError(f"a patch of {pixels.shape[:2]} pixels does not fill its box {box.to_list()}")
         patches.append(Patch(box, pixels, unpack_bits(wheres, (shape[0], shape[1]))))
     result = Result(
         source=photo.pixels,
@@ -164,5 +189,13 @@ def _full_mask(store: ProjectStore, fill_id: int, shape: tuple[int, int]) -> Mas
     box_list, bits = store.mask_of(fill_id)
     if not box_list or bits is None:
         return CroppedMask(shape, None, None)
-    box = Box(*map(int, box_list))
+    box = _inside(Box(*map(int, box_list)), shape, "a mask")
     return CroppedMask(shape, box, unpack_bits(bits, (box.height, box.width)))
+
+
+def _inside(box: Box, shape: tuple[int, int], what: str) -> Box:
+    """`box`, when it is a non-empty box inside a photo of (height, width) `shape`."""
+    height, width = shape
+    if not (0 <= box.x0 < box.x1 <= width and 0 <= box.y0 < box.y1 <= height):
+        raise ProjectError(f"{what} box {box.to_list()} lies outside the {width}x{height} photo")
+    return box

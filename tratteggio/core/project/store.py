@@ -158,7 +158,10 @@ class ProjectStore:
     # -- interventions -------------------------------------------------------------------------
     def intervention_rows(self) -> list[tuple[int, int, bool, dict[str, Any]]]:
         rows = self.db.execute("SELECT id, position, visible, info FROM interventions ORDER BY position")
-        return [(int(i), int(p), bool(v), loads(info, f"intervention {i}")) for i, p, v, info in rows]
+        try:
+            return [(int(i), int(p), bool(v), loads(info, f"intervention {i}")) for i, p, v, info in rows]
+        except (TypeError, ValueError) as exc:  # a doctored row: a position or id that is no number
+            raise ProjectError(f"{self.path.name}: an intervention row is damaged ({exc})") from None
 
     def patches(self, intervention: int) -> Iterator[tuple[list[int], np.ndarray, bytes, list[int]]]:
         rows = self.db.execute(

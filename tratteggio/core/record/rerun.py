@@ -72,6 +72,8 @@ def load_replay(path: str | Path, *, allow_pickle: bool = False) -> Replay:
         if sha256_file(master) != record.master.sha256:  # before decoding: a changed file is not read
             raise TratteggioError(f"{master.name}: the master has changed since the record was written")
         photo = load_photo(master)
+        if photo.sha256 != record.master.sha256:  # replaced between the check and the read
+            raise TratteggioError(f"{master.name}: the master has changed since the record was written")
     steps, inputs = [], [path, *([master] if master else [])]
     for item in record.interventions:
         if item.kind not in REPLAYABLE:
@@ -112,6 +114,12 @@ def _request(item: InterventionRecord, allow_pickle: bool) -> RestorationRequest
         request = RestorationRequest.from_dict(item.request)
     except TratteggioError as exc:
         raise RecordError(f"intervention {item.id}: {exc}") from None
+    ran = item.engine.get("name")
+    if ran is not None and ran != request.engine:  # the record says what ran: an edited request disagrees
+        raise RecordError(
+            f"intervention {item.id}: the request names the {request.engine} engine, but the record "
+            f"says {ran} ran; the record was edited"
+        )
     return request.replace(allow_pickle=True) if allow_pickle else request
 
 

@@ -19,6 +19,7 @@ SCHEMA = "tratteggio.record/2"
 SCHEMA_V1 = "tratteggio.record/1"
 RECORD_SUFFIX = ".record.json"
 MAX_RECORD_BYTES = 64 << 20
+MAX_INTERVENTIONS = 10_000  # far past any real restoration; each one read is a replay to run
 
 
 @dataclass(frozen=True)
@@ -169,6 +170,10 @@ def _value(name: str, kind: str, value: Any, path: str) -> Any:
             raise RecordError(f"'{path}' must be a list, got {_kind(value)}")
         if not value:
             raise RecordError(f"'{path}' is empty: a record documents at least one intervention")
+        if len(value) > MAX_INTERVENTIONS:
+            raise RecordError(
+                f"'{path}' names {len(value)} interventions; a record holds at most {MAX_INTERVENTIONS}"
+            )
         return [_read(InterventionRecord, item, f"{path}[{i}]") for i, item in enumerate(value)]
     _check(kind, value, path)
     return value

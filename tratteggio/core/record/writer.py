@@ -235,8 +235,9 @@ def _accumulate(fills: Sequence[Documented], photo: Photo, part: Callable[[Docum
 
 
 def _master_info(photo: Photo, master_path: Path | None, files: Plan, hashes: dict[Path, str]) -> MasterInfo:
-    if master_path is not None:
-        return describe_master(photo, master_path)
+    if master_path is not None:  # the bytes that were read, not whatever is at the path by now
+        read = photo.sha256 if photo.source == Path(master_path).resolve() else None
+        return describe_master(photo, master_path, read)
     if files.master is None:  # created from noise: there is no master, only the picture's shape
         return describe_master(photo, None)
     return replace(describe_master(photo, None), file=files.master.name, sha256=hashes[files.master])

@@ -7,6 +7,7 @@ is the lab's forward process with a fixed seed, so every machine gets the same s
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -43,10 +44,14 @@ def sample_files(folder: Path) -> SampleFiles:
     return SampleFiles(folder / "sample.png", folder / "sample-aged.png", folder / "sample-aged.mask.png")
 
 
-def write_sample(folder: Path) -> SampleFiles:
-    """Write the sample into `folder` (created if needed); the three files appear together or not at all."""
+def write_sample(folder: Path, *, replace: bool = False) -> SampleFiles:
+    """Write the sample into `folder` (created if needed); the three files appear together or not at
+    all. A file of the same name already there is refused unless `replace`."""
     files = sample_files(folder)
     targets = [files.photo, files.aged, files.mask]
+    there = [t for t in targets if os.path.lexists(t)]
+    if there and not replace:
+        raise ImageSaveError(f"{there[0]}: already exists; pass --force to replace the sample's files")
     if folder.exists() and not folder.is_dir():
         raise RequestError(f"{folder}: -o names a folder for the sample, and this is a file")
     try:
