@@ -103,7 +103,10 @@ def remote_from_args(args: argparse.Namespace) -> Iterator[None]:
             raise RequestError("--token-file goes with --remote URL")
         yield
         return
-    with diffusion_on(RemoteTarget.parse(args.remote, args.token_file)) as model:
+    target = RemoteTarget.parse(args.remote, args.token_file)
+    if target.insecure:
+        print(f"tratteggio: warning: {target.insecure}", file=sys.stderr)
+    with diffusion_on(target) as model:
         assert model is not None
         model.on_notice = lambda text: print(f"tratteggio: {text}", file=sys.stderr)
         yield
