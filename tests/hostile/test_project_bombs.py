@@ -129,3 +129,19 @@ def test_a_project_json_value_that_is_a_bomb_of_nesting_is_refused(tmp_path: Pat
     path = project(tmp_path)
     sql("UPDATE meta SET value = ? WHERE key = 'origin'", values=("[" * 100_000 + "]" * 100_000,))(path)
     one_refusal(cli("project", "show", path), "origin")
+
+
+def test_symbolic_links_planted_in_the_journal_folder_are_not_followed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+    elsewhere = project(tmp_path)
+    sql("INSERT OR REPLACE INTO meta VALUES ('saved_revision', '-1')")(elsewhere)
+    before = elsewhere.read_bytes()
+    folder = journal.recovery_dir()
+    (folder / "planted.tratteggio").symlink_to(elsewhere)
+    victim = tmp_path / "victim.txt"
+    (folder / "other.tratteggio").write_bytes(before)
+    (folder / "other.lock").symlink_to(victim)  # a lock that would create or lock someone's file
+    assert journal.orphans() == []
+    assert elsewhere.read_bytes() == before and not victim.exists()
