@@ -36,6 +36,21 @@ def add_parsers(sub: argparse._SubParsersAction) -> dict[str, Command]:
         metavar="M",
         help="hub ids or diffusers folders clients may use (default: every pipeline in the hub cache)",
     )
+    p.add_argument(
+        "--allow-origin",
+        action="append",
+        default=[],
+        metavar="ORIGIN",
+        help="a web origin (https://host[:port]) whose pages may call this server; repeatable "
+        "(default: none, so a web page the user visits cannot drive it)",
+    )
+    p.add_argument(
+        "--allow-host",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="a name a server without a token answers to besides 127.0.0.1, ::1 and localhost; repeatable",
+    )
     defaults = Limits()
     for flag, default, metavar, text in (
         ("--max-side", defaults.max_side, "PX", "the largest crop side a client may send"),
@@ -60,6 +75,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
         args.device,
         tuple(args.models),
         limits,
+        tuple(args.allow_origin),
+        tuple(args.allow_host),
     )
     serve(config)
     return 0
@@ -86,7 +103,10 @@ def remote_from_args(args: argparse.Namespace) -> Iterator[None]:
             raise RequestError("--token-file goes with --remote URL")
         yield
         return
-    with diffusion_on(RemoteTarget.parse(args.remote, args.token_file)) as model:
+    target = RemoteTarget.parse(args.remote, args.token_file)
+    if target.insecure:
+        print(f"tratteggio: warning: {target.insecure}", file=sys.stderr)
+    with diffusion_on(target) as model:
         assert model is not None
         model.on_notice = lambda text: print(f"tratteggio: {text}", file=sys.stderr)
         yield

@@ -14,7 +14,7 @@ from fastapi.responses import PlainTextResponse
 from tratteggio.core.engines.model_call import DiffusionModel
 from tratteggio.core.engines.wire import INFO_PATH, RUN_PATH
 from tratteggio.server.calls import Call, ServerState
-from tratteggio.server.config import ServerConfig, served_models
+from tratteggio.server.config import ServerConfig, foreign, served_models
 from tratteggio.server.device import DeviceQueue, DeviceThread
 
 UNAUTHORIZED = "a valid bearer token is required (Authorization: Bearer TOKEN)"
@@ -52,6 +52,9 @@ def create_app(config: ServerConfig, model: DiffusionModel | None = None) -> Fas
     app.state.tratteggio = state
 
     def require_token(request: Request) -> None:
+        refusal = foreign(request.headers, config)
+        if refusal is not None:
+            raise HTTPException(403, refusal)
         if not authorized(request.headers, config.token):
             raise HTTPException(401, UNAUTHORIZED, headers={"WWW-Authenticate": "Bearer"})
 
@@ -61,6 +64,10 @@ def create_app(config: ServerConfig, model: DiffusionModel | None = None) -> Fas
 
     @app.websocket(RUN_PATH)
     async def run(ws: WebSocket) -> None:
+        refusal = foreign(ws.headers, config)
+        if refusal is not None:
+            await refuse(ws, 403, refusal)
+            return
         if not authorized(ws.headers, config.token):
             await refuse(ws)
             return
@@ -80,10 +87,11 @@ def authorized(headers: Mapping[str, str], token: str | None) -> bool:
     return scheme.lower() == "bearer" and hmac.compare_digest(given_hash, expected)
 
 
-async def refuse(ws: WebSocket) -> None:
-    """HTTP 401 instead of the WebSocket handshake (or a policy close where the server cannot)."""
+async def refuse(ws: WebSocket, status: int = 401, text: str = UNAUTHORIZED) -> None:
+    """HTTP 401 (or `status`) instead of the WebSocket handshake (or a policy close where the
+    server cannot)."""
     try:
-        response = PlainTextResponse(UNAUTHORIZED, 401, headers={"WWW-Authenticate": "Bearer"})
-        await ws.send_denial_response(response)
+        headers = {"WWW-Authenticate": "Bearer"} if status == 401 else {}
+        await ws.send_denial_response(PlainTextResponse(text, status, headers=headers))
     except RuntimeError:
-        await ws.close(code=1008, reason="unauthorized")
+        await ws.close(code=1008, reason="unauthorized" if status == 401 else "forbidden")

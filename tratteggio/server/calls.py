@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import logging
 import threading
 import time
 from collections import deque
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,7 +19,7 @@ from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
 
 from tratteggio import __version__
 from tratteggio.core.engines.model_call import DiffusionModel, ModelInfo, ModelJob, info_key
-from tratteggio.core.engines.wire import PROTOCOL, decode_png, encode_png
+from tratteggio.core.engines.wire import PROTOCOL, decode_png, encode_png, parse_message
 from tratteggio.core.errors import Cancelled, ModelError, RequestError, TratteggioError
 from tratteggio.core.request import DIFFUSION_ENGINE, RestorationRequest
 from tratteggio.server.config import ServerConfig
@@ -75,6 +75,7 @@ class Call:
         self.cancel = asyncio.Event()
         self.stop = threading.Event()  # what the device thread sees
         self.steps = 0
+        self.gone = False  # the client left (closed, or its connection dropped)
 
     async def serve(self) -> None:
         started, op, outcome, message = time.perf_counter(), "?", "done", ""
@@ -83,7 +84,7 @@ class Call:
             op = str(first.get("op"))
             await self._dispatch(op, first)
         except Cancelled:
-            outcome = "cancelled"
+            outcome = "disconnected" if self.gone else "cancelled"
             await self._send({"type": "cancelled", "step": self.steps})
         except (RequestError, ModelError, Busy) as exc:
             outcome, message = "refused", str(exc)
@@ -92,11 +93,14 @@ class Call:
             outcome, message = "failed", str(exc)
             await self._send({"type": "error", "kind": "server", "message": message})
         except WebSocketDisconnect:
-            outcome = "disconnected"
+            outcome = "disconnected"  # one log line below: a client leaving is no server error
         except Exception as exc:  # a bug on the server: logged here, one line to the client
             outcome, message = "failed", f"internal error on the server: {type(exc).__name__}: {exc}"
             log.exception("call failed")
             await self._send({"type": "error", "kind": "server", "message": message})
+        finally:  # however the call ends (a server shutting down cancels it): its model call stops
+            self.stop.set()
+            self.cancel.set()
         seconds = time.perf_counter() - started
         self.state.calls.append(CallLog(op, outcome, self.steps, seconds, message))
         log.info("%s: %s (%d steps, %.2f s) %s", op, outcome, self.steps, seconds, message)
@@ -105,13 +109,7 @@ class Call:
 
     async def _first_message(self) -> dict[str, Any]:
         text = await self._receive("text", "the first message must be a JSON object with an op")
-        try:
-            message = json.loads(text)
-        except json.JSONDecodeError:
-            message = None
-        if not isinstance(message, dict):
-            raise RequestError("the first message must be a JSON object with an op")
-        return message
+        return parse_message(text, "the first message")
 
     async def _receive(self, kind: str, refusal: str) -> Any:
         """The client's next message of `kind` ("text" or "bytes"); a client that sends nothing for
@@ -128,12 +126,12 @@ class Call:
 
     async def _dispatch(self, op: str, first: dict[str, Any]) -> None:
         if op == "info":
-            await self.ws.send_json(self.state.info())
+            await self._put(self.state.info())
         elif op == "prepare":
             request = admit(first.get("request"), self.state)
             info = await self._prepare(request)
             server = {"version": __version__, "device": self.state.device, "software": self.state.software}
-            await self.ws.send_json({"type": "prepared", "info": info.to_dict(), "server": server})
+            await self._put({"type": "prepared", "info": info.to_dict(), "server": server})
         elif op == "fill":
             await self._fill(first)
         else:
@@ -173,8 +171,8 @@ class Call:
         task.add_done_callback(_retrieved)  # the client may be gone before the model call ends
         await self._stream(task, steps)
         fill = task.result()
-        await self.ws.send_json({"type": "done"})
-        await self.ws.send_bytes(await self.state.thread.encode(encode_png, fill))
+        await self._put({"type": "done"})
+        await self._put(await self.state.thread.encode(encode_png, fill))
 
     async def _stream(self, task: asyncio.Future[Any], steps: asyncio.Queue[tuple[int, Any, Any]]) -> None:
         """Send each step's preview as it comes, until the model call has ended and all are sent
@@ -190,8 +188,8 @@ class Call:
                 continue
             if not isinstance(picture, bytes):
                 picture = await self.state.thread.encode(encode_png, picture)
-            await self.ws.send_json({"type": "step", "step": step, "timestep": timestep})
-            await self.ws.send_bytes(picture)
+            await self._put({"type": "step", "step": step, "timestep": timestep})
+            await self._put(picture)
             self.steps = step + 1
 
     def _check(self) -> None:
@@ -220,18 +218,30 @@ class Call:
         await self._send({"type": "queued", "position": ahead})
 
     async def _listen(self) -> None:
-        """Read what the client sends while its call runs: a cancel, or the end of the connection."""
+        """Read what the client sends while its call runs: a cancel, or the end of the connection.
+        Anything else is ignored with a log line; nothing a client sends ends this loop but those."""
         try:
             while True:
                 message = await self.ws.receive()
                 if message["type"] == "websocket.disconnect":
+                    self.gone = True
                     break
-                if json.loads(message.get("text") or "{}").get("op") == "cancel":
+                if _op(message) == "cancel":
                     break
-        except (WebSocketDisconnect, RuntimeError, ValueError):
-            pass
+        except (WebSocketDisconnect, RuntimeError, OSError):
+            self.gone = True
         self.stop.set()
         self.cancel.set()
+
+    async def _put(self, message: dict[str, Any] | bytes) -> None:
+        """Send a reply the call needs; a client gone meanwhile ends the call as disconnected."""
+        try:
+            if isinstance(message, bytes):
+                await self.ws.send_bytes(message)
+            else:
+                await self.ws.send_json(message)
+        except (RuntimeError, OSError) as exc:  # starlette after a close, uvicorn's ClientDisconnected
+            raise WebSocketDisconnect(1006, type(exc).__name__) from None
 
     async def _send(self, message: dict[str, Any]) -> None:
         if self.ws.application_state == WebSocketState.CONNECTED:
@@ -269,6 +279,15 @@ def crop_size(header: dict[str, Any], max_side: int) -> tuple[int, int]:
     if max(width, height) > max_side:
         raise RequestError(f"the crop is {width}x{height}: this server takes at most {max_side} px on a side")
     return width, height
+
+
+def _op(message: Mapping[str, Any]) -> str | None:
+    """The op of a message a client sent mid-run, or None (logged) if it is not a JSON object."""
+    try:
+        return str(parse_message(message.get("text") or message.get("bytes"), "a message mid-run").get("op"))
+    except RequestError as exc:
+        log.info("ignored %s", exc)
+        return None
 
 
 def _retrieved(task: asyncio.Future[Any]) -> None:

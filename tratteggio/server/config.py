@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import ipaddress
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from tratteggio.core.engines.wire import Limits, read_token
 from tratteggio.core.errors import RequestError
@@ -13,7 +15,9 @@ from tratteggio.core.errors import RequestError
 @dataclass(frozen=True)
 class ServerConfig:
     """`token` None: no token (allowed on a loopback address only). `models`: the names a client may
-    ask for, exactly as listed by the server (hub ids or folders on the server)."""
+    ask for, exactly as listed by the server (hub ids or folders on the server). `allow_origins`:
+    the web origins whose pages may call (none: a browser's handshake is refused); `allow_hosts`:
+    the names a tokenless server answers to besides the loopback ones (DNS rebinding)."""
 
     host: str = "127.0.0.1"
     port: int = 8765
@@ -23,6 +27,8 @@ class ServerConfig:
     limits: Limits = Limits()
     ssl_certfile: str | None = None
     ssl_keyfile: str | None = None
+    allow_origins: tuple[str, ...] = ()
+    allow_hosts: tuple[str, ...] = ()
 
     @property
     def tls(self) -> bool:
@@ -51,6 +57,8 @@ def make_config(
     device: str = "auto",
     models: tuple[str, ...] = (),
     limits: Limits | None = None,
+    allow_origins: tuple[str, ...] = (),
+    allow_hosts: tuple[str, ...] = (),
 ) -> ServerConfig:
     """A checked config; RequestError with one line for anything that must not start."""
     token = read_token(token_file) if token_file else None
@@ -75,7 +83,24 @@ def make_config(
         limits=limits or Limits(),
         ssl_certfile=str(ssl_certfile) if ssl_certfile else None,
         ssl_keyfile=str(ssl_keyfile) if ssl_keyfile else None,
+        allow_origins=tuple(o.rstrip("/") for o in allow_origins),
+        allow_hosts=tuple(h.lower() for h in allow_hosts),
     )
+
+
+def foreign(headers: Mapping[str, str], config: ServerConfig) -> str | None:
+    """Why a request must be refused for where it comes from, or None. A web page's request carries
+    its Origin (our client sends none); a DNS-rebound name reaches a loopback server with that name
+    as Host, which only matters without a token (with one, the page cannot send the token)."""
+    origin = headers.get("origin")
+    if origin is not None and origin.rstrip("/") not in config.allow_origins:
+        return f"requests from web pages ({origin}) are refused; allow one with serve --allow-origin"
+    if config.token is not None:
+        return None
+    name = urlsplit(f"//{headers.get('host', '')}").hostname or ""
+    if not (is_loopback(name) or name in config.allow_hosts):
+        return f"this server answers to loopback names only, not {name or 'no Host'} (serve --allow-host)"
+    return None
 
 
 def served_models(names: tuple[str, ...]) -> tuple[str, ...]:

@@ -26,7 +26,7 @@ from urllib.parse import urlsplit
 import numpy as np
 
 from tratteggio.core.engines.model_call import ModelInfo, ModelJob, PreviewReport, info_key
-from tratteggio.core.engines.wire import RUN_PATH, decode_png, encode_png, read_token
+from tratteggio.core.engines.wire import RUN_PATH, decode_png, encode_png, parse_message, png_size, read_token
 from tratteggio.core.errors import Cancelled, ModelError, RequestError, TratteggioError
 from tratteggio.core.request import RestorationRequest
 
@@ -73,6 +73,16 @@ class RemoteTarget:
         return self.url.replace("http", "ws", 1) + RUN_PATH
 
     @property
+    def insecure(self) -> str | None:
+        """A warning when the token would cross the network unencrypted (http:// to another host)."""
+        if self.token is None or self.url.startswith("https://") or self.loopback:
+            return None
+        return (
+            f"the token goes to {self.host} unencrypted (http://): anyone on the network path can read "
+            "it; serve with --ssl-certfile/--ssl-keyfile and use https://, or an SSH tunnel to 127.0.0.1"
+        )
+
+    @property
     def loopback(self) -> bool:
         name = (urlsplit(self.url).hostname or "").strip("[]")
         try:
@@ -95,7 +105,11 @@ class RemoteModel:
         """What the server says about itself: device, software versions, models, limits, queue."""
         with self._call() as call:
             call.send({"op": "info"})
-            return call.expect("info")
+            info = call.expect("info")
+        kinds = {"software": dict, "queue": dict, "models": list, "limits": dict}
+        if not all(isinstance(info.get(key, kind()), kind) for key, kind in kinds.items()):
+            raise RemoteError(f"{self.target.host} sent an info reply this client cannot read")
+        return info
 
     def prepare(self, request: RestorationRequest) -> ModelInfo:
         key = info_key(request)
@@ -105,8 +119,13 @@ class RemoteModel:
         with self._call() as call:
             call.send({"op": "prepare", "request": request.to_dict()})
             reply = call.expect("prepared")
-        info = ModelInfo.from_dict(reply["info"])
-        server = reply.get("server") or {}
+        try:
+            info = ModelInfo.from_dict(reply["info"])
+            server = dict(reply.get("server") or {})
+        except (KeyError, TypeError, ValueError, AttributeError):
+            raise RemoteError(
+                f"{self.target.host} sent a model description this client cannot read"
+            ) from None
         remote = {
             "host": self.target.host,
             "url": self.target.url,
@@ -127,12 +146,13 @@ class RemoteModel:
             call.send_bytes(encode_png(job.mask))
             while True:
                 message = call.expect("step", "done")
-                picture = decode_png(call.receive_bytes(), 3, np.uint16)
+                picture = call.receive_picture((width, height), exact=message["type"] == "done")
                 if message["type"] == "done":
-                    if picture.shape[:2] != (height, width):
-                        raise RemoteError(f"{self.target.host} sent a fill of the wrong size")
                     return picture
-                report(int(message["step"]), picture, message.get("timestep"))
+                step, timestep = message.get("step"), message.get("timestep")
+                if not isinstance(step, int) or not isinstance(timestep, int | float | None):
+                    raise RemoteError(f"{self.target.host} sent a step this client cannot read")
+                report(step, picture, timestep)
 
     @contextmanager
     def _call(self, check: Callable[[], None] | None = None) -> Iterator[_Call]:
@@ -208,12 +228,17 @@ class _Call:
             raw = self._receive()
             if isinstance(raw, bytes):
                 raise RemoteError(f"{self.target.host} sent an image where a message was due")
-            message = json.loads(raw)
+            try:
+                message = parse_message(raw, "a reply")
+            except RequestError as exc:
+                raise RemoteError(f"{self.target.host} sent {exc}") from None
             kind = message.get("type")
             if kind in types:
-                return message  # type: ignore[no-any-return]
+                return message
             if kind == "queued" and self.on_notice is not None:
-                ahead = int(message.get("position", 0))
+                ahead = message.get("position", 0)
+                if not isinstance(ahead, int):
+                    raise RemoteError(f"{self.target.host} sent a queue notice this client cannot read")
                 self.on_notice(f"waiting for the diffusion server: {ahead} run{'s' * (ahead != 1)} ahead")
             elif kind == "error":
                 error = _ERRORS.get(str(message.get("kind")), RemoteError)
@@ -226,6 +251,18 @@ class _Call:
         if not isinstance(raw, bytes):
             raise RemoteError(f"{self.target.host} sent a message where an image was due")
         return raw
+
+    def receive_picture(self, size: tuple[int, int], exact: bool) -> np.ndarray:
+        """A 16-bit RGB picture no larger than the crop sent (`exact`: the crop's size), its size
+        read from the PNG header before anything is decoded."""
+        data = self.receive_bytes()
+        try:
+            width, height = png_size(data)
+            if (exact and (width, height) != size) or width > size[0] or height > size[1]:
+                raise RequestError(f"a {width}x{height} image for a {size[0]}x{size[1]} crop")
+            return decode_png(data, 3, np.uint16)
+        except RequestError as exc:
+            raise RemoteError(f"{self.target.host} sent an image this client cannot use ({exc})") from None
 
     def _receive(self) -> str | bytes:
         while True:

@@ -15,6 +15,7 @@ of it); {"type": "started"} when it has the device. A refusal is {"type": "error
 
 from __future__ import annotations
 
+import json
 import struct
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -29,6 +30,7 @@ INFO_PATH = "/v1/info"
 RUN_PATH = "/v1/run"
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 MIN_TOKEN_CHARS = 16
+MAX_JSON_CHARS = 1 << 20  # a text message: a request, an info reply; far more than either needs
 
 
 @dataclass(frozen=True)
@@ -51,6 +53,23 @@ class Limits:
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Limits:
         return cls(**{k: int(v) for k, v in data.items() if k in cls.__dataclass_fields__})
+
+
+def parse_message(text: str | bytes | None, what: str = "a message") -> dict[str, Any]:
+    """A text message as a JSON object; RequestError for anything else (not JSON, not an object,
+    larger than MAX_JSON_CHARS, nested deeper than the parser's recursion limit), never more."""
+    if not isinstance(text, str):
+        raise RequestError(f"{what} must be a JSON object, not binary data")
+    if len(text) > MAX_JSON_CHARS:
+        raise RequestError(f"{what} is longer than {MAX_JSON_CHARS:,} characters")
+    try:
+        value = json.loads(text)
+    except (json.JSONDecodeError, RecursionError) as exc:
+        why = "nested too deeply" if isinstance(exc, RecursionError) else "not JSON"
+        raise RequestError(f"{what} must be a JSON object ({why})") from None
+    if not isinstance(value, dict):
+        raise RequestError(f"{what} must be a JSON object, not {type(value).__name__}")
+    return value
 
 
 def encode_png(pixels: np.ndarray, compression: int = 1) -> bytes:

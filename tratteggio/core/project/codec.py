@@ -1,5 +1,8 @@
 """Arrays in and out of a project: mask tiles packed one bit per pixel, patches at the master's bit
-depth, both zlib-compressed. Everything is plain bytes and JSON, never pickle."""
+depth, both zlib-compressed. Everything is plain bytes and JSON, never pickle.
+
+Every blob is inflated to exactly the size its row declares and never further (`inflate`): a few KB
+that would inflate to gigabytes are refused after at most the declared size plus one byte."""
 
 from __future__ import annotations
 
@@ -33,12 +36,32 @@ def pack_bits(bits: np.ndarray) -> bytes:
     return zlib.compress(np.packbits(bits).tobytes(), LEVEL)
 
 
-def unpack_bits(data: bytes, shape: tuple[int, int]) -> np.ndarray:
+def inflate(data: bytes, expected: int, what: str) -> bytes:
+    """`data` inflated, which must give exactly `expected` bytes; ProjectError otherwise, having
+    inflated at most `expected` + 1 bytes."""
+    inflater = zlib.decompressobj()
     try:
-        flat = np.frombuffer(zlib.decompress(data), np.uint8)
-        return np.unpackbits(flat, count=shape[0] * shape[1]).reshape(shape).astype(bool)
-    except (zlib.error, ValueError) as exc:
-        raise ProjectError(f"a mask in the project is damaged ({exc})") from None
+        out = inflater.decompress(data, expected + 1)
+    except zlib.error as exc:
+        raise ProjectError(f"{what} in the project is damaged ({exc})") from None
+    if len(out) > expected or inflater.unconsumed_tail:
+        raise ProjectError(f"{what} in the project inflates past the {expected:,} bytes it declares")
+    if len(out) < expected or not inflater.eof:
+        raise ProjectError(
+            f"{what} in the project is damaged (shorter than the {expected:,} bytes it declares)"
+        )
+    return out
+
+
+def bits_bytes(shape: tuple[int, int]) -> int:
+    return (shape[0] * shape[1] + 7) // 8
+
+
+def unpack_bits(data: bytes, shape: tuple[int, int]) -> np.ndarray:
+    if min(shape) < 0:
+        raise ProjectError(f"a mask in the project has a negative size {shape}")
+    flat = np.frombuffer(inflate(data, bits_bytes(shape), "a mask"), np.uint8)
+    return np.unpackbits(flat, count=shape[0] * shape[1]).reshape(shape).astype(bool)
 
 
 def pack_array(values: np.ndarray) -> bytes:
@@ -48,11 +71,11 @@ def pack_array(values: np.ndarray) -> bytes:
 def unpack_array(data: bytes, dtype: str, shape: tuple[int, ...]) -> np.ndarray:
     if dtype not in ("uint8", "uint16", "float32"):
         raise ProjectError(f"the project holds pixels of an unknown type '{dtype}'")
-    try:
-        flat = np.frombuffer(zlib.decompress(data), np.dtype(dtype))
-        return flat.reshape(shape).copy()
-    except (zlib.error, ValueError) as exc:
-        raise ProjectError(f"pixels in the project are damaged ({exc})") from None
+    if not all(isinstance(n, int) and n >= 0 for n in shape):
+        raise ProjectError(f"pixels in the project have an impossible shape {list(shape)}")
+    expected = int(np.prod(shape, dtype=np.int64)) * np.dtype(dtype).itemsize
+    flat = np.frombuffer(inflate(data, expected, "pixels"), np.dtype(dtype))
+    return flat.reshape(shape).copy()
 
 
 def dumps(value: Any) -> str:
@@ -64,3 +87,5 @@ def loads(text: str, what: str) -> Any:
         return json.loads(text)
     except (TypeError, json.JSONDecodeError) as exc:
         raise ProjectError(f"the project's {what} is damaged ({exc})") from None
+    except RecursionError:
+        raise ProjectError(f"the project's {what} is damaged (nested too deeply)") from None

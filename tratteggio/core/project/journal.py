@@ -4,7 +4,9 @@ Each open document has a journal in the user's state folder (`recovery/<id>.trat
 project format itself) and a lock file the running studio holds. A journal whose lock nobody holds
 belongs to a studio that ended without closing it (a crash, kill -9): the next start offers it.
 A clean close deletes the journal. The journal names the project file it shadows (or none, for an
-unsaved session); recovering never writes over that project without asking.
+unsaved session); recovering never writes over that project without asking. A journal that cannot
+be read (damaged, or a decompression bomb) is moved to `recovery/damaged/` once and said, never
+opened again at the next start; symbolic links planted in the folder are never followed.
 """
 
 from __future__ import annotations
@@ -12,13 +14,16 @@ from __future__ import annotations
 import contextlib
 import os
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
 from tratteggio.core.errors import ProjectError
 from tratteggio.core.io.userdirs import state_dir
+from tratteggio.core.project.load import read_project
 from tratteggio.core.project.store import SUFFIX, ProjectStore
+from tratteggio.core.studio.document import Document
 
 
 def recovery_dir() -> Path:
@@ -35,7 +40,11 @@ class JournalLock:
         self._fh: IO[bytes] | None = None
 
     def acquire(self) -> bool:
-        fh = self.path.open("a+b")
+        try:  # never through a symbolic link someone planted in the folder
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0), 0o600)
+        except OSError:
+            return False
+        fh = os.fdopen(fd, "a+b")
         if not _try_lock(fh):
             fh.close()
             return False
@@ -107,24 +116,57 @@ class Orphan:
         return f"{self.name}: {self.mask_pixels:,} masked pixels, {count}; journaled {when}"
 
 
-def orphans() -> list[Orphan]:
+def orphans(on_damaged: Callable[[str], None] | None = None) -> list[Orphan]:
     """Journals nobody holds that hold unsaved work, newest first. Journals with nothing unsaved
-    (the work was saved, or none was done) are deleted."""
+    (the work was saved, or none was done) are deleted; unreadable ones are set aside and
+    `on_damaged` hears one line about each."""
     found = []
     for path in sorted(recovery_dir().glob(f"*{SUFFIX}"), key=_mtime, reverse=True):
         lock = JournalLock(path)
-        if not lock.acquire():
-            continue  # another running studio owns it
+        if path.is_symlink() or not lock.acquire():
+            continue  # planted, or another running studio owns it
         try:
-            orphan = summarize(path)
-        except ProjectError:
-            orphan = None  # a journal killed before its first write: nothing to recover
+            orphan = _summary(path)
+        except ProjectError as exc:
+            said = set_aside(path, lock, exc)
+            if on_damaged is not None:
+                on_damaged(said)
+            continue
         if orphan is not None and orphan.unsaved:
             found.append(orphan)
             lock.release()
         else:
             remove_journal(path, lock)
     return found
+
+
+def _summary(path: Path) -> Orphan | None:
+    """The journal's summary; None for one killed before its first write (nothing to recover)."""
+    try:
+        ProjectStore(path).close()
+    except ProjectError:
+        return None
+    return summarize(path)
+
+
+def set_aside(path: Path, lock: JournalLock | None, why: Exception) -> str:
+    """Move an unreadable journal to recovery/damaged/ (kept for a look, never opened again); the
+    line that says so."""
+    folder = recovery_dir() / "damaged"
+    folder.mkdir(exist_ok=True, mode=0o700)
+    for suffix in ("", "-wal", "-shm"):
+        with contextlib.suppress(OSError):
+            os.replace(f"{path}{suffix}", folder / f"{path.name}{suffix}")
+    remove_journal(path, lock)
+    return f"A recovery journal could not be read ({why}); it was set aside in {folder}"
+
+
+def read_journal(orphan: Orphan) -> Document:
+    """The journal's document; a journal that cannot be read is set aside (ProjectError says so)."""
+    try:
+        return read_project(orphan.path, verify=False)[0]
+    except ProjectError as exc:
+        raise ProjectError(set_aside(orphan.path, None, exc)) from None
 
 
 def _mtime(path: Path) -> float:

@@ -23,8 +23,18 @@ import numpy as np
 
 from tratteggio.core.errors import ProjectError
 from tratteggio.core.io.atomic import current_umask
-from tratteggio.core.project.codec import dumps, loads, pack_array, unpack_array
+from tratteggio.core.io.limits import max_pixels
+from tratteggio.core.project.codec import (
+    bits_bytes,
+    dumps,
+    inflate,
+    loads,
+    pack_array,
+    tile_box,
+    unpack_array,
+)
 
+MAX_DETECTOR_BYTES = 16 << 20  # a taught detector's file (the shipped ones are 35-60 KB)
 FORMAT = "tratteggio.project/1"
 SUFFIX = ".tratteggio"
 SCHEMA = """
@@ -48,6 +58,7 @@ class ProjectStore:
         """Open for reading (the file is never modified, no side file is made), for writing, or
         create it. A writer keeps a write-ahead log while open and folds it back when closed."""
         self.path, self.writing = Path(path), write or create
+        self._dims: tuple[int, int] | None = None
         if not create:
             _check_readable(self.path)
         try:
@@ -119,16 +130,56 @@ class ProjectStore:
         except ProjectError as exc:
             raise ProjectError(f"{self.path.name}: {exc}") from None
 
+    def master_dims(self) -> tuple[int, int]:
+        """(height, width) the project declares for its master: what bounds every array in it."""
+        if self._dims is None:
+            size: Any = self.meta().get("master_size")
+            if not (_ints(size, 2) and min(size) > 0 and size[0] * size[1] <= max_pixels()):
+                raise ProjectError(f"{self.path.name}: the project declares no usable master size ({size})")
+            self._dims = (size[1], size[0])
+        return self._dims
+
+    def check_shape(self, shape: Any, what: str) -> tuple[int, ...]:
+        """A declared array shape that fits the master: rows, columns, at most 4 channels."""
+        height, width = self.master_dims()
+        fits = (_ints(shape, 2) or (_ints(shape, 3) and shape[2] <= 4)) and min(shape) >= 0
+        if not (fits and shape[0] <= height and shape[1] <= width):
+            raise ProjectError(
+                f"{self.path.name}: {what} of shape {shape} does not fit the {width}x{height} master"
+            )
+        return tuple(shape)
+
+    def check_box(self, box: Any, what: str) -> list[int]:
+        """A declared box inside the master."""
+        height, width = self.master_dims()
+        if not (_ints(box, 4) and 0 <= box[0] <= box[2] <= width and 0 <= box[1] <= box[3] <= height):
+            raise ProjectError(f"{self.path.name}: {what} {box} lies outside the {width}x{height} master")
+        return list(box)
+
     def mask_pixel_count(self) -> int:
         """Masked pixels, counted from the stored tiles (nothing else is read)."""
-        return sum(_count_bits(bits) for _, _, bits in self.mask_tiles())
+        height, width = self.master_dims() if self.has_tiles() else (0, 0)
+        count = 0
+        for ty, tx, bits in self.mask_tiles():
+            box = tile_box(ty, tx, height, width)
+            if ty < 0 or tx < 0 or box.width <= 0 or box.height <= 0:
+                raise ProjectError(f"{self.path.name}: a mask tile ({ty}, {tx}) lies outside the master")
+            count += _count_bits(bits, (box.height, box.width))
+        return count
+
+    def has_tiles(self) -> bool:
+        return self.db.execute("SELECT 1 FROM mask_tiles LIMIT 1").fetchone() is not None
 
     def intervention_pixels(self, intervention: int) -> tuple[int, int]:
         """(damage mask pixels, changed or blended pixels) of one intervention, from its stored bits."""
-        _, mask = self.mask_of(intervention)
-        query = "SELECT wheres FROM patches WHERE intervention = ?"
-        changed = sum(_count_bits(bytes(row[0])) for row in self.db.execute(query, (intervention,)))
-        return (_count_bits(mask) if mask else 0), changed
+        box, mask = self.mask_of(intervention)
+        query = "SELECT shape, wheres FROM patches WHERE intervention = ?"
+        changed = sum(
+            _count_bits(bytes(wheres), self.check_shape(loads(shape, "patch shape"), "a patch")[:2])
+            for shape, wheres in self.db.execute(query, (intervention,))
+        )
+        masked = _count_bits(mask, (box[3] - box[1], box[2] - box[0])) if mask and box else 0
+        return masked, changed
 
     def put_meta(self, db: sqlite3.Connection, **values: Any) -> None:
         for key, value in values.items():
@@ -169,8 +220,11 @@ class ProjectStore:
             (intervention,),
         )
         for box, dtype, shape, pixels, wheres in rows:
-            dims = tuple(loads(shape, "patch shape"))
-            yield loads(box, "patch box"), unpack_array(pixels, dtype, dims), bytes(wheres), list(dims)
+            dims = self.check_shape(loads(shape, "patch shape"), "a patch")
+            where = self.check_box(loads(box, "patch box"), "a patch")
+            if (where[3] - where[1], where[2] - where[0]) != dims[:2]:
+                raise ProjectError(f"{self.path.name}: a patch's box {where} and shape {list(dims)} differ")
+            yield where, unpack_array(pixels, dtype, dims), bytes(wheres), list(dims)
 
     def mask_of(self, intervention: int) -> tuple[list[int] | None, bytes | None]:
         row = self.db.execute(
@@ -178,7 +232,9 @@ class ProjectStore:
         ).fetchone()
         if row is None:
             raise ProjectError(f"{self.path.name}: intervention {intervention} has no mask")
-        return loads(row[0], "mask box"), (bytes(row[1]) if row[1] is not None else None)
+        box = loads(row[0], "mask box")
+        box = self.check_box(box, "an intervention's mask box") if box is not None else None
+        return box, (bytes(row[1]) if row[1] is not None else None)
 
     def put_intervention(self, db: sqlite3.Connection, row: InterventionRow) -> None:
         db.execute(
@@ -222,7 +278,16 @@ class ProjectStore:
         row = self.db.execute("SELECT dtype, shape, data FROM extras WHERE name = ?", (name,)).fetchone()
         if row is None:
             return None
-        values = unpack_array(row[2], row[0] if row[0] != "bool" else "uint8", tuple(loads(row[1], name)))
+        shape = loads(row[1], name)
+        if _ints(shape, 1) and row[0] == "uint8":  # a file's bytes (the taught detector)
+            if shape[0] > MAX_DETECTOR_BYTES:
+                raise ProjectError(
+                    f"{self.path.name}: {name} declares {shape[0]:,} bytes, more than a detector holds"
+                )
+            dims: tuple[int, ...] = tuple(shape)
+        else:
+            dims = self.check_shape(shape, name)
+        values = unpack_array(row[2], row[0] if row[0] != "bool" else "uint8", dims)
         return values.astype(bool) if row[0] == "bool" else values
 
     def extra_names(self) -> list[str]:
@@ -239,13 +304,19 @@ class ProjectStore:
         )
 
 
-def _count_bits(packed: bytes) -> int:
-    import zlib
+def _count_bits(packed: bytes, shape: tuple[int, ...]) -> int:
+    """Set bits of a packed mask of `shape` (inflated no further than that shape's bytes)."""
+    flat = np.frombuffer(inflate(packed, bits_bytes((shape[0], shape[1])), "a mask"), np.uint8)
+    return int(np.unpackbits(flat, count=shape[0] * shape[1]).sum())
 
-    try:
-        return int(np.unpackbits(np.frombuffer(zlib.decompress(packed), np.uint8)).sum())
-    except zlib.error as exc:
-        raise ProjectError(f"a mask in the project is damaged ({exc})") from None
+
+def _ints(value: Any, count: int) -> bool:
+    """A list of `count` plain integers (JSON's bools are not sizes)."""
+    return (
+        isinstance(value, list)
+        and len(value) == count
+        and all(isinstance(n, int) and not isinstance(n, bool) for n in value)
+    )
 
 
 class InterventionRow:

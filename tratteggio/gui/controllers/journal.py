@@ -1,6 +1,10 @@
 """Autosave: every change to the open document is journaled within 2 s, without the user doing
 anything, into a recovery journal in the user's state folder (core/project/journal.py).
 
+Two timers decide when: a burst of edits is written together once the user pauses `DELAY_MS`, and
+the first edit not yet journaled arms a deadline (`MAX_DELAY_MS`) that later edits do not push
+back, so a user who never pauses is journaled too. A kill -9 loses at most the last 2 s of work.
+
 The GUI thread only notes what changed (dirty tiles, the intervention list); packing and writing
 happen on the session's journal runner, which no restoration ever blocks. A clean close deletes the
 journal; after a crash the next start finds it and offers to recover.
@@ -18,6 +22,8 @@ from tratteggio.core.studio.document import Document
 from tratteggio.gui.session import StudioSession
 
 DELAY_MS = 500  # a burst of edits is journaled together, well within the 2 s promised
+MAX_DELAY_MS = 1500  # however busy the user: the write then has 0.5 s to land within the 2 s
+RETRY_MS = 100  # a write still running: look again this soon
 
 
 class JournalKeeper(QObject):
@@ -29,11 +35,31 @@ class JournalKeeper(QObject):
         self._sync: ProjectSync | None = None
         self._path: Path | None = None
         self._lock: JournalLock | None = None
+        self._writing = 0  # journal writes handed to the runner that have not ended yet
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(DELAY_MS)
-        self._timer.timeout.connect(self.flush)
-        session.documentEdited.connect(lambda kind, _box: self._timer.start() if kind != "image" else None)
+        self._timer.timeout.connect(self._due)
+        self._deadline = QTimer(self)
+        self._deadline.setSingleShot(True)
+        self._deadline.timeout.connect(self._due)
+        session.documentEdited.connect(self._edited)
+
+    def _edited(self, kind: str, _box: object) -> None:
+        """Wait for a pause, but never past the deadline the first unjournaled edit set."""
+        if kind == "image":
+            return
+        self._timer.start()
+        if not self._deadline.isActive():
+            self._deadline.start(MAX_DELAY_MS)
+
+    def _due(self) -> None:
+        """A timer's turn: write now, unless a write is still running (a slow disk); what changed
+        meanwhile then goes in one write as soon as that one ends."""
+        if self._writing:
+            self._deadline.start(RETRY_MS)
+        else:
+            self.flush()
 
     @property
     def path(self) -> Path | None:
@@ -50,17 +76,29 @@ class JournalKeeper(QObject):
         self.saved_revision = doc.revision
 
     def flush(self) -> None:
-        """Hand what changed to the journal runner (GUI thread: O(1))."""
+        """Hand what changed to the journal runner (GUI thread: O(1)). The one runner thread is
+        the only writer, and writes in the order handed over."""
+        self._timer.stop()
+        self._deadline.stop()
         sync = self._sync
         if sync is None or not sync.dirty():
             return
         meta = {**journal_meta(self.project), "saved_revision": self.saved_revision}
         pending = sync.pending(meta)
+        self._writing += 1
         self.session.journal.run(
-            lambda ctx: sync.write(pending), label="journal", cancellable=False, on_failed=self._failed
+            lambda ctx: sync.write(pending),
+            label="journal",
+            cancellable=False,
+            on_done=self._written,
+            on_failed=self._failed,
         )
 
+    def _written(self, _result: object = None) -> None:
+        self._writing -= 1
+
     def _failed(self, text: str) -> None:
+        self._writing -= 1
         self.session.say(f"Autosave failed: {text}")
 
     def mark_saved(self, project: Path, revision: int) -> None:
@@ -75,6 +113,7 @@ class JournalKeeper(QObject):
     def close(self) -> None:
         """A clean end of this document's journal: written out, closed, deleted."""
         self._timer.stop()
+        self._deadline.stop()
         sync, path, lock = self._sync, self._path, self._lock
         self._sync = self._path = self._lock = None
         if sync is None or path is None:

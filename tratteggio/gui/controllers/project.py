@@ -9,6 +9,7 @@ stroke writes that stroke's tiles only (core/project/sync.py).
 from __future__ import annotations
 
 import contextlib
+import math
 import os
 from collections.abc import Callable
 from pathlib import Path
@@ -17,7 +18,7 @@ from typing import Any
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
-from tratteggio.core.project.journal import Orphan, orphans, remove_journal
+from tratteggio.core.project.journal import Orphan, orphans, read_journal, remove_journal
 from tratteggio.core.project.load import read_project
 from tratteggio.core.project.store import SUFFIX
 from tratteggio.core.project.sync import Pending, ProjectSync
@@ -122,7 +123,10 @@ class ProjectController(QObject):
 
     def _opened(self, path: Path, doc: Document, meta: dict[str, Any]) -> None:
         self._opening = path.resolve()
-        self.view = dict(meta.get("view") or {})
+        saved = meta.get("view") or {}
+        self.view = readable_view(saved)
+        if not isinstance(saved, dict) or any(k in saved and k not in self.view for k in VIEW_KEYS):
+            self.session.say(f"{path.name}: its saved view is unreadable; the photo is shown whole")
         self.session.guards.remove(self.confirm_discard)  # already asked before reading
         try:
             self.session.set_document(doc)
@@ -296,7 +300,7 @@ class ProjectController(QObject):
     # -- recovery ------------------------------------------------------------------------------
     def offer_recovery(self) -> None:
         """At start: offer unsaved work a studio left behind (a crash, a kill), newest first."""
-        for orphan in orphans():
+        for orphan in orphans(on_damaged=self.session.warn):
             text = f"Tratteggio ended without saving your work on {orphan.name}. Recover it?"
             box = QMessageBox(QMessageBox.Icon.Question, "Recover unsaved work", text, parent=self.dialogs)
             box.setInformativeText(orphan.describe() + ". Later keeps it for the next start.")
@@ -313,7 +317,7 @@ class ProjectController(QObject):
     def recover(self, orphan: Orphan) -> None:
         """Open a journal's work as an unsaved document; its project file is only replaced on asking."""
         self.session.runner.run(
-            lambda ctx: read_project(orphan.path, verify=False)[0],
+            lambda ctx: read_journal(orphan),
             label="open",
             cancellable=False,
             on_done=lambda doc: self._recovered(orphan, doc),
@@ -335,6 +339,31 @@ class ProjectController(QObject):
     def shutdown(self) -> None:
         self._close_sync()
         self.journal.close()
+
+
+VIEW_KEYS = ("zoom", "origin", "mask_visible", "tab")
+
+
+def readable_view(view: object) -> dict[str, Any]:
+    """The parts of a project's saved view that are what the window writes (a doctored project may
+    hold anything there); the rest is dropped."""
+    if not isinstance(view, dict):
+        return {}
+    kept: dict[str, Any] = {}
+    zoom, origin = view.get("zoom"), view.get("origin")
+    if _number(zoom) and 1e-3 <= zoom <= 1e3:  # type: ignore[operator]
+        kept["zoom"] = float(zoom)  # type: ignore[arg-type]
+    if isinstance(origin, list) and len(origin) == 2 and all(_number(v) and abs(v) < 1e9 for v in origin):
+        kept["origin"] = [float(v) for v in origin]
+    if isinstance(view.get("mask_visible"), bool):
+        kept["mask_visible"] = view["mask_visible"]
+    if isinstance(view.get("tab"), int) and not isinstance(view.get("tab"), bool) and 0 <= view["tab"] < 64:
+        kept["tab"] = view["tab"]
+    return kept
+
+
+def _number(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
 
 
 def _write_and_checkpoint(sync: ProjectSync, pending: Pending) -> None:
