@@ -27,11 +27,13 @@ D = TypeVar("D", bound=QWidget)
 
 # Keys that act on the canvas without a menu entry.
 CANVAS_KEYS = (
-    ("Compare with the original (hold)", "\\"),
+    ("Compare with the original (hold; pointer over the canvas)", "\\ or O"),
     ("Move the before/after divider", "Shift+move"),
-    ("Pan", "Space+drag, middle button"),
-    ("Zoom around the cursor", "Wheel"),
-    ("Lasso: erase instead of paint", "Alt+lasso"),
+    ("Pan (pointer over the canvas)", "Space+drag, middle button"),
+    ("Scroll", "Wheel, Shift+wheel"),
+    ("Zoom around the cursor", "Ctrl+wheel (Preferences: the wheel alone)"),
+    ("Size the brush", "Shift+drag, Ctrl+Alt+drag"),
+    ("Rectangle or lasso: erase instead of paint", "Ctrl+drag, Alt+drag"),
 )
 
 

@@ -9,7 +9,6 @@ from PySide6.QtCore import QByteArray, QPointF, Qt
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QShowEvent
 from PySide6.QtWidgets import QDockWidget, QFileDialog, QMainWindow, QMessageBox, QTabWidget, QWidget
 
-from tratteggio.core.geometry import Box
 from tratteggio.core.pipeline.restore import Result
 from tratteggio.gui import settings as prefs
 from tratteggio.gui.canvas import Canvas
@@ -49,7 +48,7 @@ class MainWindow(QMainWindow):
         self.panel = RestorePanel()
         self.detect_panel = DetectPanel()
         self.age_panel = AgePanel()
-        self.interventions = InterventionsPanel(session, self._highlight)
+        self.interventions = InterventionsPanel(session, self.canvas.set_highlight)
         self.tabs = self._tabs()
         self.side = self._dock("Restoration", self.tabs, Qt.DockWidgetArea.RightDockWidgetArea)
         self.timeline = Timeline()
@@ -102,10 +101,6 @@ class MainWindow(QMainWindow):
         self.addDockWidget(area, dock)
         return dock
 
-    def _highlight(self, boxes: list[Box]) -> None:
-        self.canvas.highlight = boxes
-        self.canvas.update()
-
     def _chosen_result(self) -> Result | None:
         chosen = self.runs.chosen()
         return chosen.result if chosen is not None else None
@@ -132,13 +127,10 @@ class MainWindow(QMainWindow):
         view = self.projects.view
         if not view:
             return
-        self.canvas.zoom = float(view.get("zoom", self.canvas.zoom))
         x, y = view.get("origin", [0.0, 0.0])
-        self.canvas.origin = QPointF(float(x), float(y))
+        self.canvas.set_view(float(view.get("zoom", self.canvas.zoom)), QPointF(float(x), float(y)))
         self.canvas.set_mask_visible(bool(view.get("mask_visible", True)))
-        self.canvas.zoomChanged.emit(self.canvas.zoom)
         self.tabs.setCurrentIndex(int(view.get("tab", 0)))
-        self.canvas.update()
 
     @property
     def doc(self) -> object:

@@ -182,7 +182,7 @@ class CandidateController(QObject):
             self.canvas.set_mask_visible(False)  # show the result; M shows the mask again
             self.session.say(
                 f"Done in {time.monotonic() - self._started:.1f} s{filled}: scrub the layers, then "
-                "Accept (Ctrl+Shift+A) or Discard"
+                "Accept (Enter) or Discard"
             )
             self.finished.emit()
 

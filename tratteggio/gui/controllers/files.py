@@ -20,6 +20,7 @@ from tratteggio.core.record.docexport import export_document
 from tratteggio.core.studio.document import Document
 from tratteggio.gui import settings as prefs
 from tratteggio.gui.controllers.project import ProjectController
+from tratteggio.gui.imageconv import to_qimage
 from tratteggio.gui.runner import TaskContext
 from tratteggio.gui.session import StudioSession
 
@@ -115,6 +116,19 @@ class FileController(QObject):
         width, height = rgb.width(), rgb.height()
         data = np.frombuffer(rgb.constBits(), np.uint8).reshape(height, rgb.bytesPerLine())
         self.session.set_document(Document(Photo(data[:, : width * 3].reshape(height, width, 3).copy())))
+
+    def copy_result(self) -> None:
+        """The restored photo as shown (visible interventions), 8-bit, to the clipboard."""
+        doc = self.session.doc
+        if doc is None:
+            return
+        QGuiApplication.clipboard().setImage(to_qimage(doc.composite()))
+        self.session.say("Copied the restored photo")
+
+    def close(self) -> None:
+        """Close the document (unsaved work asks first): the window stays, empty."""
+        if self.session.doc is not None and self.session.may_replace():
+            self.session.set_document(None)
 
     def drop(self, paths: list[str]) -> None:
         """A dropped file: the open photo's mask when it looks like one, else a photo to open."""
