@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QDockWidget, QFileDialog, QMainWindow, QMessageBox
 from tratteggio.core.pipeline.restore import Result
 from tratteggio.gui import settings as prefs
 from tratteggio.gui.canvas import Canvas
+from tratteggio.gui.canvas_frame import CanvasFrame
 from tratteggio.gui.controllers.aging import AgeController
 from tratteggio.gui.controllers.candidates import CandidateController
 from tratteggio.gui.controllers.creation import CreationController
@@ -21,8 +22,10 @@ from tratteggio.gui.controllers.project import ProjectController
 from tratteggio.gui.controllers.revive import ReviveController
 from tratteggio.gui.creation_menus import add_creation_menus
 from tratteggio.gui.menus import MenuParts, Menus
+from tratteggio.gui.navigator import Navigator
 from tratteggio.gui.panels.age_panel import AgePanel
 from tratteggio.gui.panels.detect_panel import DetectPanel
+from tratteggio.gui.panels.history_panel import HistoryPanel
 from tratteggio.gui.panels.interventions_panel import InterventionsPanel
 from tratteggio.gui.panels.restore_panel import RestorePanel
 from tratteggio.gui.panels.revive_dialog import ReviveDialog
@@ -44,7 +47,7 @@ class MainWindow(QMainWindow):
         self._narrow_side_panel = False
         self.session = session = StudioSession(self)
         self.canvas = Canvas(session)
-        self.setCentralWidget(self.canvas)
+        self.setCentralWidget(CanvasFrame(self.canvas))  # with scroll bars
         self.panel = RestorePanel()
         self.detect_panel = DetectPanel()
         self.age_panel = AgePanel()
@@ -53,6 +56,11 @@ class MainWindow(QMainWindow):
         self.side = self._dock("Restoration", self.tabs, Qt.DockWidgetArea.RightDockWidgetArea)
         self.timeline = Timeline()
         self._dock("Layers of time", self.timeline, Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.navigator, self.history = Navigator(self.canvas, session), HistoryPanel(session)
+        right = Qt.DockWidgetArea.RightDockWidgetArea
+        navigator = self._dock("Navigator", self.navigator, right)
+        self.tabifyDockWidget(navigator, self._dock("Undo History", self.history, right))
+        navigator.raise_()
         self.toolbar = ToolBar(self.canvas, self)
         self.addToolBar(self.toolbar)
         self.status = StatusBar(session, self.canvas, self)
