@@ -11,7 +11,9 @@ from PySide6.QtGui import QGuiApplication, QKeySequence, QWheelEvent
 from PySide6.QtWidgets import QApplication
 
 from tratteggio.core import Photo, save_photo
+from tratteggio.core.request import RestorationRequest
 from tratteggio.gui import settings as prefs
+from tratteggio.gui.controllers.candidates import seed_note
 from tratteggio.gui.main_window import MainWindow
 from tratteggio.gui.tools import Tool
 
@@ -152,6 +154,9 @@ def test_enter_accepts_a_run_but_not_in_a_text_field(
     prompt.setFocus()
     qtbot.keyClick(prompt, Qt.Key.Key_Return)  # type: ignore[attr-defined]
     assert doc.interventions == []  # Enter was the text field's
+    title = window.timeline.title
+    qtbot.waitUntil(lambda: "layer" in title.text())  # type: ignore[attr-defined]
+    assert "deterministic" in title.text() and "seed" not in title.text()  # a classical engine
     window.canvas.setFocus()
     qtbot.keyClick(window.canvas, Qt.Key.Key_Return)  # type: ignore[attr-defined]
     assert len(doc.interventions) == 1
@@ -169,3 +174,29 @@ def test_file_close_and_copy_result(window: MainWindow, photo_file: Path) -> Non
     assert image.pixelColor(10, 10).red() == int(window.doc.photo.pixels[10, 10, 0])  # type: ignore[union-attr]
     actions["close"].trigger()
     assert window.session.doc is None and window.windowTitle() == "Tratteggio"
+
+
+def test_the_wheel_preference_is_kept(window: MainWindow) -> None:
+    window.menus.actions["preferences"].trigger()
+    dialog = window.preferences
+    assert not dialog.wheel_zooms.isChecked()  # the wheel scrolls by default
+    dialog.wheel_zooms.setChecked(True)
+    dialog.accept()
+    assert prefs.wheel_zooms()
+    window.menus.actions["preferences"].trigger()
+    assert window.preferences.wheel_zooms.isChecked()
+
+
+def test_about_credits_dependencies_licences_and_the_sample_and_wraps(window: MainWindow) -> None:
+    dialog = window.menus.help.show_about()
+    credits = dialog.credits.text()
+    for expected in ("MIT", "PySide6", "LGPL-3.0", "diffusers", "Apache-2.0", "Rachel Michetti (CC0"):
+        assert expected in credits, expected
+    assert dialog.credits.wordWrap()
+    assert dialog.text.lineWrapMode() == dialog.text.LineWrapMode.WidgetWidth
+    dialog.close()
+
+
+def test_only_a_run_that_draws_noise_names_its_seed() -> None:
+    assert seed_note(RestorationRequest(engine="diffusion", model="some/model", seed=7)) == " (seed 7)"
+    assert seed_note(RestorationRequest(seed=0)) == ""  # the default engine is deterministic
