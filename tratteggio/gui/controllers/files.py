@@ -20,6 +20,7 @@ from tratteggio.core.record.docexport import export_document
 from tratteggio.core.studio.document import Document
 from tratteggio.gui import settings as prefs
 from tratteggio.gui.controllers.project import ProjectController
+from tratteggio.gui.file_dialogs import open_image_path
 from tratteggio.gui.imageconv import to_qimage
 from tratteggio.gui.runner import TaskContext
 from tratteggio.gui.session import StudioSession
@@ -38,9 +39,7 @@ class FileController(QObject):
 
     # -- opening -------------------------------------------------------------------------------
     def open_dialog(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(
-            self.dialogs, "Open a photo or a project", prefs.last_folder(), OPEN_FILTER
-        )
+        path = open_image_path(self.dialogs, "Open a photo or a project", prefs.last_folder(), OPEN_FILTER)
         if path:
             self.open_path(path)
 
@@ -159,7 +158,7 @@ class FileController(QObject):
 
     # -- masks ---------------------------------------------------------------------------------
     def load_mask_dialog(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self.dialogs, "Load mask", prefs.last_folder(), IMAGE_FILTER)
+        path = open_image_path(self.dialogs, "Load mask", prefs.last_folder(), IMAGE_FILTER)
         if path:
             self.load_mask_path(path)
 
