@@ -200,3 +200,23 @@ def test_about_credits_dependencies_licences_and_the_sample_and_wraps(window: Ma
 def test_only_a_run_that_draws_noise_names_its_seed() -> None:
     assert seed_note(RestorationRequest(engine="diffusion", model="some/model", seed=7)) == " (seed 7)"
     assert seed_note(RestorationRequest(seed=0)) == ""  # the default engine is deterministic
+
+
+def test_the_shortcut_list_and_the_readme_name_the_new_keys(window: MainWindow) -> None:
+    rows = dict(window.menus.help.show_shortcuts().visible_rows())
+    assert rows["Redo"] == "Ctrl+Shift+Z, Ctrl+Y" and rows["Accept"] == "Enter"
+    assert rows["Swap Brush and Eraser"] == "X" and rows["Close"] == "Ctrl+W"
+    assert "Ctrl++" in rows["Zoom In"] and "Num+-" in rows["Zoom Out"]
+    assert any(keys == "\\ or O" for keys in rows.values())
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    for expected in (
+        "Enter to accept",
+        "Ctrl+Y",
+        "(or O",
+        "X swaps",
+        "Ctrl+wheel",
+        "Navigator",
+        "Undo History",
+    ):
+        assert expected in readme, expected
+    assert "Ctrl+Shift+A to accept" not in readme

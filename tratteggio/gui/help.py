@@ -56,9 +56,9 @@ def shortcut_rows(actions: Mapping[str, QAction]) -> list[tuple[str, str]]:
     """(what, keys) for every action with a shortcut, then the canvas's own keys."""
     rows = []
     for action in actions.values():
-        keys = [key_name(seq) for seq in action.shortcuts() if not seq.isEmpty()]
+        keys = list(dict.fromkeys(key_name(seq) for seq in action.shortcuts() if not seq.isEmpty()))
         if keys:
-            rows.append((action.text().replace("&", ""), keys[0]))
+            rows.append((action.text().replace("&", ""), ", ".join(keys)))
     return rows + list(CANVAS_KEYS)
 
 
