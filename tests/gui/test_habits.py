@@ -154,6 +154,9 @@ def test_enter_accepts_a_run_but_not_in_a_text_field(
     prompt.setFocus()
     qtbot.keyClick(prompt, Qt.Key.Key_Return)  # type: ignore[attr-defined]
     assert doc.interventions == []  # Enter was the text field's
+    window.toolbar.radius_box.setFocus()
+    qtbot.keyClick(window.toolbar.radius_box, Qt.Key.Key_Enter)  # type: ignore[attr-defined]
+    assert doc.interventions == []  # and a number field's
     title = window.timeline.title
     qtbot.waitUntil(lambda: "layer" in title.text())  # type: ignore[attr-defined]
     assert "deterministic" in title.text() and "seed" not in title.text()  # a classical engine

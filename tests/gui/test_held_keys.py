@@ -56,6 +56,8 @@ def test_a_text_field_keeps_its_keys_and_the_pointer_must_be_over_the_canvas(
     focus(qtbot, window.toolbar.radius_box)
     window.canvas.leaveEvent(None)  # type: ignore[arg-type]  # the pointer went to the panel
     assert hold(qtbot, Qt.Key.Key_Backslash) == (False, False)
+    focus(qtbot, window.canvas)  # a keyboard user: the canvas has the focus, the pointer is away
+    assert hold(qtbot, Qt.Key.Key_Backslash) == (True, False)
 
 
 def test_space_pans_with_the_focus_elsewhere(qtbot: object, window: MainWindow, photo_file: Path) -> None:

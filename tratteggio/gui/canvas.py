@@ -190,8 +190,8 @@ class Canvas(CanvasView):
         return self._photo.image if self._photo is not None else None
 
     # -- held keys (see canvas_keys) -----------------------------------------------------------
-    def pointer_inside(self) -> bool:
-        return self._inside and self.isVisible()
+    def takes_held_keys(self) -> bool:
+        return self.isVisible() and (self._inside or self.hasFocus())
 
     def set_comparing(self, on: bool) -> None:
         if on != self.comparing:
