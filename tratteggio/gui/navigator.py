@@ -19,7 +19,7 @@ class Navigator(QWidget):
         super().__init__(parent)
         self.canvas = canvas
         self.setToolTip("The whole photo: the frame is what the canvas shows; click or drag to move it")
-        self.setMinimumSize(120, 90)
+        self.setMinimumSize(160, 140)
         self._small: QImage | None = None  # the overview scaled to this widget, made once per change
         canvas.viewChanged.connect(self.update)
         session.documentChanged.connect(lambda _doc: self._invalidate())
