@@ -223,3 +223,10 @@ def test_the_shortcut_list_and_the_readme_name_the_new_keys(window: MainWindow) 
     ):
         assert expected in readme, expected
     assert "Ctrl+Shift+A to accept" not in readme
+
+
+def test_the_tool_tips_name_the_keys(window: MainWindow) -> None:
+    tips = {tool: action.toolTip() for tool, action in window.toolbar.actions_by_tool.items()}
+    assert "X swaps" in tips[Tool.BRUSH] and "Shift+drag" in tips[Tool.ERASER]
+    assert "Ctrl+drag or Alt+drag erases" in tips[Tool.LASSO]
+    assert all("\\ or O" in tip for tip in tips.values())

@@ -181,8 +181,8 @@ class CandidateController(QObject):
             filled = f" ({what_filled(parts)})" if parts else ""
             self.canvas.set_mask_visible(False)  # show the result; M shows the mask again
             self.session.say(
-                f"Done in {time.monotonic() - self._started:.1f} s{filled}: scrub the layers, then "
-                "Accept (Enter) or Discard"
+                f"Done in {time.monotonic() - self._started:.1f} s{filled}: scrub the layers (hold \\ or O "
+                "to compare), then Accept (Enter) or Discard"
             )
             self.finished.emit()
 
