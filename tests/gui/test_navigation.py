@@ -27,6 +27,9 @@ def test_scroll_bars_show_when_zoomed_in_and_move_the_view(window: MainWindow, p
     assert vertical.value() == round(canvas.origin.y() * 4.0)
     window.menus.actions["fit"].trigger()
     assert not any(bar.isVisible() for bar in bars)
+    canvas.set_zoom(4.0)
+    window.menus.actions["close"].trigger()  # no photo: no bars
+    assert not any(bar.isVisible() for bar in bars)
 
 
 def test_the_navigator_frames_the_view_and_a_click_moves_it(

@@ -57,6 +57,7 @@ class CanvasView(QWidget):
     # -- changing it ---------------------------------------------------------------------------
     def set_photo_size(self, width: int, height: int) -> None:
         self.photo_size = QSizeF(width, height)
+        self.viewChanged.emit()
 
     def fit(self) -> None:
         """The whole photo in view, centred; never enlarged past 100% (a small photo stays sharp)."""
