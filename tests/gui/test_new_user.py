@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
-from PySide6.QtCore import QPoint
+from PySide6.QtCore import QPoint, QPointF
 
 from tratteggio.core import Photo, save_photo
 from tratteggio.gui.canvas import Tool
@@ -141,6 +141,10 @@ def test_the_inspector_shows_the_record_and_highlights_the_area(
     ):
         assert expected in text, expected
     (intervention,) = window.session.doc.interventions  # type: ignore[union-attr]
-    assert window.canvas.highlight == [p.box for p in intervention.result.patches]
+    outline = window.canvas.highlight  # the mask's own outline, not the patches' box
+    assert outline is not None and outline.path.contains(QPointF(320, 220))
+    (patch,) = intervention.result.patches
+    assert patch.box.x0 < 280 < patch.box.x1 and patch.box.y0 < 180 < patch.box.y1
+    assert not outline.path.contains(QPointF(280, 180))
     panel.list.setCurrentRow(-1)
-    assert window.canvas.highlight == []
+    assert window.canvas.highlight is None

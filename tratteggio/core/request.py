@@ -176,6 +176,11 @@ class RestorationRequest:
         if self.engine == DIFFUSION_ENGINE and not self.model:
             raise RequestError("the diffusion engine needs a model (--model)")
 
+    @property
+    def deterministic(self) -> bool:
+        """Every engine but diffusion gives the same pixels whatever the seed."""
+        return self.engine != DIFFUSION_ENGINE
+
     def replace(self, **changes: Any) -> RestorationRequest:
         return dataclasses.replace(self, **changes)
 

@@ -1,31 +1,37 @@
 """The canvas: the photo with its damage mask, painted with brush, eraser, rectangle and lasso.
 
 It draws the document (through display proxies when zoomed out), never owns it: mask edits go into
-the document's history. Zoom around the cursor with the wheel; pan with the middle button or
-space-drag; hold backslash to compare with the original.
+the document's history. The view (zoom, position, the wheel) is its base's, `CanvasView`. Pan with
+the middle button or Space+drag; hold `\\` or O to compare with the original (both window-wide
+while the pointer is over the canvas: `canvas_keys`). Shift+drag or Ctrl+Alt+drag with a brush
+sizes it; Ctrl or Alt with the rectangle or the lasso erases.
 """
 
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import QPointF, QRect, QRectF, Qt, Signal
-from PySide6.QtGui import QColor, QImage, QKeyEvent, QMouseEvent, QPainter, QWheelEvent
-from PySide6.QtWidgets import QWidget
+from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, Signal
+from PySide6.QtGui import QColor, QEnterEvent, QImage, QMouseEvent, QPainter
+from PySide6.QtWidgets import QApplication, QWidget
 
 from tratteggio.core.geometry import Box
 from tratteggio.core.studio.document import Document
 from tratteggio.core.studio.maskedit import Stroke, fill_polygon
+from tratteggio.gui.canvas_keys import HeldKeys
+from tratteggio.gui.canvas_view import CanvasView
+from tratteggio.gui.highlight import Outline
 from tratteggio.gui.imageconv import contrast_color, mask_overlay, to_qimage
-from tratteggio.gui.overlays import draw_brush, draw_highlight, draw_shape, draw_split
+from tratteggio.gui.overlays import draw_brush, draw_shape, draw_split
 from tratteggio.gui.proxies import MaskProxy, PhotoProxy
 from tratteggio.gui.review_overlay import ReviewOverlay
 from tratteggio.gui.session import StudioSession
 from tratteggio.gui.tools import Tool
 
+CTRL_ALT = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier
 
-class Canvas(QWidget):
+
+class Canvas(CanvasView):
     hovered = Signal(int, int)  # photo pixel under the cursor
-    zoomChanged = Signal(float)
     reviewClicked = Signal(int, int)  # a click on the photo with the REVIEW tool
     pointPicked = Signal(int, int)  # a click on the photo with the PICK tool (an eyedropper)
     toolChanged = Signal(object)  # Tool
@@ -45,10 +51,8 @@ class Canvas(QWidget):
         self.brush_hardness = 1.0
         self.mask_rgba = (230, 40, 60, 120)
         self.mask_visible = True
-        self.highlight: list[Box] = []  # regions of the intervention selected in the inspector
+        self.highlight: Outline | None = None  # the intervention selected in the inspector
         self.mask_color_chosen = False  # the user's own colour; else one that stands out from the photo
-        self.zoom = 1.0
-        self.origin = QPointF(0, 0)  # photo coordinate at the widget's top-left corner
         self.comparing = False
         self.split: float | None = None  # before/after divider, as a fraction of the width
         self._layers: dict[Box, QImage] = {}  # regions of a run shown over the photo
@@ -60,7 +64,12 @@ class Canvas(QWidget):
         self._shape: list[QPointF] = []
         self._pan_from: QPointF | None = None
         self._space = False
+        self._sizing: tuple[float, float] | None = None  # a brush-size drag: its start x, radius
+        self._inside = False
         self._cursor = QPointF(-1, -1)
+        app = QApplication.instance()
+        if app is not None:
+            app.installEventFilter(HeldKeys(self, self))
 
     # -- document ------------------------------------------------------------------------------
     def set_tool(self, tool: Tool) -> None:
@@ -86,15 +95,17 @@ class Canvas(QWidget):
         self.doc = doc
         self._layers = {}
         self.review_overlay = ReviewOverlay()
-        self.highlight = []
+        self.highlight = None
         self.end_tool(Tool.REVIEW)
         self.end_tool(Tool.TEACH_DAMAGE)
         self.end_tool(Tool.TEACH_CLEAN)
         self.end_tool(Tool.PICK)
         if doc is None:
             self._photo = self._mask = None
+            self.set_photo_size(0, 0)
             self.update()
             return
+        self.set_photo_size(doc.photo.width, doc.photo.height)
         self._photo = PhotoProxy(doc.photo.pixels)
         for intervention in doc.interventions:  # only the restored areas are composed for the view
             bounds = intervention.bounds() if intervention.visible else None
@@ -161,34 +172,48 @@ class Canvas(QWidget):
         """Replace or add only these regions: a streaming run converts just what changed."""
         for box, pixels in layers:
             self._layers[box] = to_qimage(pixels)
-            self.update(self._widget_rect(box))
+            self.update(self.widget_rect(box, self.brush_radius + 2))
 
-    # -- view ----------------------------------------------------------------------------------
-    def to_photo(self, point: QPointF) -> QPointF:
-        return QPointF(self.origin.x() + point.x() / self.zoom, self.origin.y() + point.y() / self.zoom)
+    def swap_brush_and_eraser(self) -> None:
+        """X: the brush becomes the eraser and back (other tools stay)."""
+        swapped = {Tool.BRUSH: Tool.ERASER, Tool.ERASER: Tool.BRUSH}.get(self.tool)
+        if swapped is not None:
+            self.set_tool(swapped)
 
-    def fit(self) -> None:
-        if self.doc is None:
-            return
-        width, height = self.doc.photo.width, self.doc.photo.height
-        self.zoom = max(1e-3, min(self.width() / width, self.height() / height) * 0.98)
-        self.origin = QPointF(
-            (width - self.width() / self.zoom) / 2, (height - self.height() / self.zoom) / 2
-        )
-        self.zoomChanged.emit(self.zoom)
+    def set_highlight(self, outline: Outline | None) -> None:
+        """Outline an area (a selected intervention's mask), or nothing."""
+        self.highlight = outline
         self.update()
 
-    def set_zoom(self, zoom: float, anchor: QPointF | None = None) -> None:
-        anchor = anchor if anchor is not None else QPointF(self.width() / 2, self.height() / 2)
-        fixed = self.to_photo(anchor)
-        self.zoom = float(np.clip(zoom, 0.01, 64.0))
-        self.origin = QPointF(fixed.x() - anchor.x() / self.zoom, fixed.y() - anchor.y() / self.zoom)
-        self.zoomChanged.emit(self.zoom)
-        self.update()
+    def overview(self) -> QImage | None:
+        """The photo as shown, small (the display proxy), for the navigator."""
+        return self._photo.image if self._photo is not None else None
 
-    def wheelEvent(self, event: QWheelEvent) -> None:
-        steps = event.angleDelta().y() / 120.0
-        self.set_zoom(self.zoom * (1.25**steps), event.position())
+    # -- held keys (see canvas_keys) -----------------------------------------------------------
+    def takes_held_keys(self) -> bool:
+        return self.isVisible() and (self._inside or self.hasFocus())
+
+    def set_comparing(self, on: bool) -> None:
+        if on != self.comparing:
+            self.comparing = on
+            self.update()
+
+    def set_pan_key(self, held: bool) -> None:
+        self._space = held
+        if held:
+            self.setCursor(Qt.CursorShape.OpenHandCursor)
+        else:
+            self.set_tool(self.tool)  # its own cursor back
+
+    def enterEvent(self, event: QEnterEvent) -> None:
+        self._inside = True
+        super().enterEvent(event)
+
+    def leaveEvent(self, event: QEvent) -> None:
+        self._inside = False
+        previous, self._cursor = self._cursor, QPointF(-1, -1)
+        self._update_cursor(previous, previous)
+        super().leaveEvent(event)
 
     # -- painting ------------------------------------------------------------------------------
     def paintEvent(self, event: object) -> None:
@@ -212,8 +237,8 @@ class Canvas(QWidget):
             if self.mask_visible:
                 self._draw_mask(painter)
             self.review_overlay.draw(painter, self.doc.photo.width, self.doc.photo.height)
-            if self.highlight:
-                draw_highlight(painter, self.highlight)
+            if self.highlight is not None:
+                self.highlight.draw(painter)
         self._draw_tool(painter)
         painter.restore()
         if self.split is not None:
@@ -232,14 +257,6 @@ class Canvas(QWidget):
         self.comparing = comparing
         painter.restore()
 
-    def _visible_box(self) -> Box | None:
-        assert self.doc is not None
-        top_left = self.origin
-        x0, y0 = max(0, int(top_left.x())), max(0, int(top_left.y()))
-        x1 = min(self.doc.photo.width, int(top_left.x() + self.width() / self.zoom) + 2)
-        y1 = min(self.doc.photo.height, int(top_left.y() + self.height() / self.zoom) + 2)
-        return Box(x0, y0, x1, y1) if x1 > x0 and y1 > y0 else None
-
     def _draw_photo(self, painter: QPainter) -> None:
         assert self.doc is not None and self._photo is not None
         proxy = self._photo
@@ -251,7 +268,7 @@ class Canvas(QWidget):
         if self.zoom <= proxy.scale * 1.01:
             painter.drawImage(QRectF(0, 0, self.doc.photo.width, self.doc.photo.height), proxy.image)
             return
-        box = self._visible_box()
+        box = self.visible_box()
         if box is not None:  # zoomed in past the proxy: draw the visible full-resolution pixels
             pixels = self.doc.photo.pixels[box.slices] if self.comparing else self.doc.composite_region(box)
             painter.drawImage(QRectF(box.x0, box.y0, box.width, box.height), to_qimage(pixels))
@@ -261,7 +278,7 @@ class Canvas(QWidget):
         if self.zoom <= self._mask.scale * 1.01:
             painter.drawImage(QRectF(0, 0, self.doc.photo.width, self.doc.photo.height), self._mask.image)
             return
-        box = self._visible_box()
+        box = self.visible_box()
         if box is not None:
             overlay = mask_overlay(self.doc.mask[box.slices], self.mask_rgba)
             painter.drawImage(QRectF(box.x0, box.y0, box.width, box.height), overlay)
@@ -280,6 +297,9 @@ class Canvas(QWidget):
             self._pan_from = pos
             return
         if self.doc is None or event.button() != Qt.MouseButton.LeftButton:
+            return
+        if self.tool.brushes and _sizes_brush(event.modifiers()):
+            self._sizing = (pos.x(), self.brush_radius)
             return
         point = self.to_photo(pos)
         if self.tool == Tool.PICK:
@@ -308,12 +328,16 @@ class Canvas(QWidget):
         previous = self._cursor
         self._cursor = pos
         point = self.to_photo(pos)
+        self._inside = True
         self.hovered.emit(int(point.x()), int(point.y()))
         if self._pan_from is not None:
-            delta = (pos - self._pan_from) / self.zoom
-            self.origin -= delta
+            delta = pos - self._pan_from
             self._pan_from = pos
-            self.update()
+            self.scroll_by(-delta.x(), -delta.y())
+        elif self._sizing is not None:
+            start, radius = self._sizing  # the circle's edge follows the pointer
+            self._cursor = QPointF(start, pos.y())
+            self.set_brush(radius=radius + (pos.x() - start) / self.zoom)
         elif self._stroke is not None:
             self._dab(point)
         elif self._shape:
@@ -329,8 +353,8 @@ class Canvas(QWidget):
             self._update_cursor(previous, pos)
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:
-        if self._pan_from is not None:
-            self._pan_from = None
+        if self._pan_from is not None or self._sizing is not None:
+            self._pan_from = self._sizing = None
             return
         if self.doc is None:
             return
@@ -342,7 +366,7 @@ class Canvas(QWidget):
             else:
                 self.doc.record_mask_change(change)
         elif self._shape:
-            erase = bool(event.modifiers() & Qt.KeyboardModifier.AltModifier)
+            erase = bool(event.modifiers() & CTRL_ALT)  # Ctrl: where the desktop takes Alt+drag
             points = self._shape
             if self.tool == Tool.RECT:
                 a, b = points[0], points[-1]
@@ -361,40 +385,14 @@ class Canvas(QWidget):
             self.review_overlay.update_marks(self.doc.review, self.tool.mark, box)
         else:
             self._mask.update(self.doc.mask, box)
-        self.update(self._widget_rect(box))
-
-    def _widget_rect(self, box: Box) -> QRect:
-        pad = self.brush_radius + 2
-        x = (box.x0 - pad - self.origin.x()) * self.zoom
-        y = (box.y0 - pad - self.origin.y()) * self.zoom
-        return QRectF(
-            x, y, (box.width + 2 * pad) * self.zoom, (box.height + 2 * pad) * self.zoom
-        ).toAlignedRect()
+        self.update(self.widget_rect(box, self.brush_radius + 2))
 
     def _update_cursor(self, previous: QPointF, now: QPointF) -> None:
         r = self.brush_radius * self.zoom + 3
         for p in (previous, now):
             self.update(QRectF(p.x() - r, p.y() - r, 2 * r, 2 * r).toAlignedRect())
 
-    # -- keys ----------------------------------------------------------------------------------
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        if event.isAutoRepeat():
-            return
-        if event.key() == Qt.Key.Key_Space:
-            self._space = True
-        elif event.key() == Qt.Key.Key_Backslash:
-            self.comparing = True
-            self.update()
-        else:
-            super().keyPressEvent(event)
 
-    def keyReleaseEvent(self, event: QKeyEvent) -> None:
-        if event.isAutoRepeat():
-            return
-        if event.key() == Qt.Key.Key_Space:
-            self._space = False
-        elif event.key() == Qt.Key.Key_Backslash:
-            self.comparing = False
-            self.update()
-        else:
-            super().keyReleaseEvent(event)
+def _sizes_brush(modifiers: Qt.KeyboardModifier) -> bool:
+    """Shift+drag (Krita, Photoshop) or Ctrl+Alt+drag sizes the brush."""
+    return modifiers == Qt.KeyboardModifier.ShiftModifier or modifiers & CTRL_ALT == CTRL_ALT

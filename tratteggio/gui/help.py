@@ -27,11 +27,13 @@ D = TypeVar("D", bound=QWidget)
 
 # Keys that act on the canvas without a menu entry.
 CANVAS_KEYS = (
-    ("Compare with the original (hold)", "\\"),
+    ("Compare with the original (hold; pointer over the canvas)", "\\ or O"),
     ("Move the before/after divider", "Shift+move"),
-    ("Pan", "Space+drag, middle button"),
-    ("Zoom around the cursor", "Wheel"),
-    ("Lasso: erase instead of paint", "Alt+lasso"),
+    ("Pan (pointer over the canvas)", "Space+drag, middle button"),
+    ("Scroll", "Wheel, Shift+wheel"),
+    ("Zoom around the cursor", "Ctrl+wheel (Preferences: the wheel alone)"),
+    ("Size the brush", "Shift+drag, Ctrl+Alt+drag"),
+    ("Rectangle or lasso: erase instead of paint", "Ctrl+drag, Alt+drag"),
 )
 
 
@@ -54,9 +56,9 @@ def shortcut_rows(actions: Mapping[str, QAction]) -> list[tuple[str, str]]:
     """(what, keys) for every action with a shortcut, then the canvas's own keys."""
     rows = []
     for action in actions.values():
-        keys = [key_name(seq) for seq in action.shortcuts() if not seq.isEmpty()]
+        keys = list(dict.fromkeys(key_name(seq) for seq in action.shortcuts() if not seq.isEmpty()))
         if keys:
-            rows.append((action.text().replace("&", ""), keys[0]))
+            rows.append((action.text().replace("&", ""), ", ".join(keys)))
     return rows + list(CANVAS_KEYS)
 
 

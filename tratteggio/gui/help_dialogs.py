@@ -8,6 +8,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QHeaderView,
+    QLabel,
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
@@ -18,6 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from tratteggio.core.support.credits import credits_text
 from tratteggio.core.support.doctor import Report
 from tratteggio.core.support.render import render
 
@@ -72,15 +74,19 @@ class GuideDialog(QDialog):
 
 
 class AboutDialog(QDialog):
-    """Versions, device, folders and problems: the doctor's report, with Copy for bug reports."""
+    """The credits (dependencies and their licences, the sample photo's author), then versions,
+    device, folders and problems: the doctor's report, wrapped, with Copy for bug reports."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("About Tratteggio")
-        self.resize(820, 460)
+        self.resize(720, 680)
+        self.credits = QLabel(credits_text())
+        self.credits.setWordWrap(True)
+        self.credits.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.text = QPlainTextEdit("Gathering versions, device and folders…")
         self.text.setReadOnly(True)
-        self.text.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+        self.text.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
         font = self.text.font()
         font.setStyleHint(font.StyleHint.Monospace)
         font.setFamily("monospace")
@@ -92,7 +98,8 @@ class AboutDialog(QDialog):
         buttons.rejected.connect(self.reject)
         self.copy_button.clicked.connect(self.copy)
         layout = QVBoxLayout(self)
-        layout.addWidget(self.text)
+        layout.addWidget(self.credits)
+        layout.addWidget(self.text, 1)
         layout.addWidget(buttons, alignment=Qt.AlignmentFlag.AlignRight)
         self.report: Report | None = None
 

@@ -9,10 +9,10 @@ from PySide6.QtCore import QByteArray, QPointF, Qt
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QShowEvent
 from PySide6.QtWidgets import QDockWidget, QFileDialog, QMainWindow, QMessageBox, QTabWidget, QWidget
 
-from tratteggio.core.geometry import Box
 from tratteggio.core.pipeline.restore import Result
 from tratteggio.gui import settings as prefs
 from tratteggio.gui.canvas import Canvas
+from tratteggio.gui.canvas_frame import CanvasFrame
 from tratteggio.gui.controllers.aging import AgeController
 from tratteggio.gui.controllers.candidates import CandidateController
 from tratteggio.gui.controllers.creation import CreationController
@@ -22,8 +22,10 @@ from tratteggio.gui.controllers.project import ProjectController
 from tratteggio.gui.controllers.revive import ReviveController
 from tratteggio.gui.creation_menus import add_creation_menus
 from tratteggio.gui.menus import MenuParts, Menus
+from tratteggio.gui.navigator import Navigator
 from tratteggio.gui.panels.age_panel import AgePanel
 from tratteggio.gui.panels.detect_panel import DetectPanel
+from tratteggio.gui.panels.history_panel import HistoryPanel
 from tratteggio.gui.panels.interventions_panel import InterventionsPanel
 from tratteggio.gui.panels.restore_panel import RestorePanel
 from tratteggio.gui.panels.revive_dialog import ReviveDialog
@@ -45,15 +47,20 @@ class MainWindow(QMainWindow):
         self._narrow_side_panel = False
         self.session = session = StudioSession(self)
         self.canvas = Canvas(session)
-        self.setCentralWidget(self.canvas)
+        self.setCentralWidget(CanvasFrame(self.canvas))  # with scroll bars
         self.panel = RestorePanel()
         self.detect_panel = DetectPanel()
         self.age_panel = AgePanel()
-        self.interventions = InterventionsPanel(session, self._highlight)
+        self.interventions = InterventionsPanel(session, self.canvas.set_highlight)
         self.tabs = self._tabs()
         self.side = self._dock("Restoration", self.tabs, Qt.DockWidgetArea.RightDockWidgetArea)
         self.timeline = Timeline()
         self._dock("Layers of time", self.timeline, Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.navigator, self.history = Navigator(self.canvas, session), HistoryPanel(session)
+        right = Qt.DockWidgetArea.RightDockWidgetArea
+        navigator = self._dock("Navigator", self.navigator, right)
+        self.tabifyDockWidget(navigator, self._dock("Undo History", self.history, right))
+        navigator.raise_()
         self.toolbar = ToolBar(self.canvas, self)
         self.addToolBar(self.toolbar)
         self.status = StatusBar(session, self.canvas, self)
@@ -102,10 +109,6 @@ class MainWindow(QMainWindow):
         self.addDockWidget(area, dock)
         return dock
 
-    def _highlight(self, boxes: list[Box]) -> None:
-        self.canvas.highlight = boxes
-        self.canvas.update()
-
     def _chosen_result(self) -> Result | None:
         chosen = self.runs.chosen()
         return chosen.result if chosen is not None else None
@@ -132,13 +135,10 @@ class MainWindow(QMainWindow):
         view = self.projects.view
         if not view:
             return
-        self.canvas.zoom = float(view.get("zoom", self.canvas.zoom))
         x, y = view.get("origin", [0.0, 0.0])
-        self.canvas.origin = QPointF(float(x), float(y))
+        self.canvas.set_view(float(view.get("zoom", self.canvas.zoom)), QPointF(float(x), float(y)))
         self.canvas.set_mask_visible(bool(view.get("mask_visible", True)))
-        self.canvas.zoomChanged.emit(self.canvas.zoom)
         self.tabs.setCurrentIndex(int(view.get("tab", 0)))
-        self.canvas.update()
 
     @property
     def doc(self) -> object:

@@ -18,6 +18,10 @@ from tratteggio.gui.help import HelpMenu, HelpParts
 from tratteggio.gui.session import StudioSession
 from tratteggio.gui.tools import Tool
 
+# Ctrl+= and Ctrl++ (Ctrl+Shift+= on most layouts) as in Photoshop; the keypad's + and - as in Krita
+ZOOM_IN_KEYS = ("Ctrl+=", "Ctrl++", "Ctrl+Shift+=", "Num++", "Ctrl+Num++")
+ZOOM_OUT_KEYS = ("Ctrl+-", "Num+-", "Ctrl+Num+-")
+
 
 @dataclass(frozen=True)
 class MenuParts:
@@ -50,15 +54,16 @@ class Menus:
 
     def _file_menu(self) -> None:
         files, projects, menu = self.parts.files, self.parts.projects, self.bar.addMenu("&File")
-        self._add(menu, "new", "&New from Photo…", "Ctrl+N", files.open_dialog)
         self._add(menu, "open", "&Open…", "Ctrl+O", files.open_dialog)
         self.recent = menu.addMenu("Open &Recent")
         self._add(menu, "save", "&Save", "Ctrl+S", projects.save)
         self._add(menu, "save_as", "Save &As…", "Ctrl+Shift+S", projects.save_as)
         self._add(menu, "embed", "Embed &Master in Project", None, projects.embed_master)
+        self._add(menu, "close", "&Close", "Ctrl+W", files.close)
         menu.addSeparator()
         self._add(menu, "load_mask", "Load &Mask…", "Ctrl+Shift+M", files.load_mask_dialog)
         self._add(menu, "save_mask", "Save Mask…", None, files.save_mask_dialog)
+        self._add(menu, "copy", "&Copy Result", "Ctrl+C", files.copy_result)
         self._add(menu, "paste", "&Paste Image", "Ctrl+V", files.paste)
         menu.addSeparator()
         self._add(menu, "export", "&Export Restored Photo…", "Ctrl+E", lambda: files.export_dialog(False))
@@ -75,7 +80,8 @@ class Menus:
     def _edit_menu(self) -> None:
         session, menu = self.parts.session, self.bar.addMenu("&Edit")
         self._add(menu, "undo", "&Undo", "Ctrl+Z", session.undo)
-        self._add(menu, "redo", "&Redo", "Ctrl+Shift+Z", session.redo)
+        redo = self._add(menu, "redo", "&Redo", "Ctrl+Shift+Z", session.redo)
+        redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
         menu.addSeparator()
         self._add(menu, "invert", "&Invert Mask", "Ctrl+I", lambda: self._mask_op("invert", lambda m: ~m))
         self._add(menu, "clear", "&Clear Mask", "Delete", lambda: self._mask_op("clear", lambda m: m & False))
@@ -87,8 +93,10 @@ class Menus:
 
     def _view_menu(self) -> None:
         c, menu = self.parts.canvas, self.bar.addMenu("&View")
-        self._add(menu, "zoom_in", "Zoom &In", "Ctrl+=", lambda: c.set_zoom(c.zoom * 1.25))
-        self._add(menu, "zoom_out", "Zoom &Out", "Ctrl+-", lambda: c.set_zoom(c.zoom / 1.25))
+        zoom_in = self._add(menu, "zoom_in", "Zoom &In", "Ctrl+=", c.zoom_in)
+        zoom_out = self._add(menu, "zoom_out", "Zoom &Out", "Ctrl+-", c.zoom_out)
+        zoom_in.setShortcuts([QKeySequence(k) for k in ZOOM_IN_KEYS])
+        zoom_out.setShortcuts([QKeySequence(k) for k in ZOOM_OUT_KEYS])
         self._add(menu, "fit", "&Fit", "Ctrl+0", c.fit)
         self._add(menu, "actual", "&100%", "Ctrl+1", lambda: c.set_zoom(1.0))
         show = self._add(menu, "toggle_mask", "Show &Mask", "M", self._toggle_mask)
@@ -107,6 +115,7 @@ class Menus:
             ("lasso", Tool.LASSO, "L"),
         ):
             self._add(menu, key, f"&{tool.value.title()}", shortcut, _tool_setter(self.parts.canvas, tool))
+        self._add(menu, "swap", "Swap Brush and Eraser", "X", self.parts.canvas.swap_brush_and_eraser)
         self._add(menu, "bigger", "Bigger Brush", "]", lambda: self._brush(1.25))
         self._add(menu, "smaller", "Smaller Brush", "[", lambda: self._brush(0.8))
         self._add(menu, "harder", "Harder Brush", "Shift+]", lambda: self._hardness(0.25))
@@ -119,7 +128,9 @@ class Menus:
         # both keys labelled Enter (main and keypad); the menu, the README and the panel say Ctrl+Enter
         restore.setShortcuts([QKeySequence("Ctrl+Enter"), QKeySequence("Ctrl+Return")])
         self._add(menu, "cancel", "&Cancel", "Esc", runs.cancel)
-        self._add(menu, "accept", "&Accept", "Ctrl+Shift+A", runs.accept)
+        accept = self._add(menu, "accept", "&Accept", "Enter", runs.accept)
+        # Enter, not Ctrl+Shift+A (Deselect in Krita and GIMP); a focused text field keeps Enter
+        accept.setShortcuts([QKeySequence("Enter"), QKeySequence("Return")])
         self._add(menu, "discard", "&Discard", None, runs.discard)
         self._add(menu, "export_layers", "Export &Layers…", None, self.parts.export_layers)
 

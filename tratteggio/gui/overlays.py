@@ -1,5 +1,5 @@
 """What the canvas draws over the photo besides the mask: the brush outline, the shape being drawn,
-the before/after labels and divider, and a highlighted intervention."""
+the before/after labels and divider (a selected intervention's outline: highlight.py)."""
 
 from __future__ import annotations
 
@@ -7,8 +7,6 @@ from collections.abc import Sequence
 
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QPainter, QPainterPath, QPen
-
-from tratteggio.core.geometry import Box
 
 
 def draw_brush(painter: QPainter, center: QPointF, radius: float, hardness: float) -> None:
@@ -33,16 +31,6 @@ def draw_shape(painter: QPainter, points: Sequence[QPointF], rectangle: bool) ->
     for point in points[1:]:
         path.lineTo(point)
     painter.drawPath(path)
-
-
-def draw_highlight(painter: QPainter, boxes: Sequence[Box]) -> None:
-    """The area of a selected intervention: a dashed outline around each of its regions."""
-    pen = _cosmetic(QColor(255, 210, 40, 255), 2.0)
-    pen.setStyle(Qt.PenStyle.DashLine)
-    painter.setPen(pen)
-    painter.setBrush(QColor(255, 210, 40, 40))
-    for box in boxes:
-        painter.drawRect(QRectF(box.x0, box.y0, box.width, box.height))
 
 
 def draw_split(painter: QPainter, x: int, height: int) -> None:

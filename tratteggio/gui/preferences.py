@@ -2,7 +2,8 @@
 its address and a token file, with a connection test that shows the server's device and models.
 
 Only the model call goes to the server; crops, colour match, blend, paste-back and the record stay
-here. The choice is kept in the settings and applied when the studio starts.
+here. The choice is kept in the settings and applied when the studio starts. Also ▸ Canvas: whether
+the mouse wheel zooms (the studio's first habit) or scrolls (Photoshop's, Krita's and GIMP's).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import (
+    QCheckBox,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
@@ -80,6 +82,7 @@ class PreferencesDialog(QDialog):
         browse.clicked.connect(self._browse)
         self.test_button = QPushButton("Test connection")
         self.test_button.clicked.connect(self.test_connection)
+        self.wheel_zooms = QCheckBox("The mouse wheel zooms (unchecked: it scrolls; Ctrl+wheel zooms)")
         self.answer = QLabel("")
         self.answer.setWordWrap(True)
         self.models = QListWidget()
@@ -99,6 +102,7 @@ class PreferencesDialog(QDialog):
         token_row.addWidget(browse)
         form.addRow("Token file", token_row)
         form.addRow("", self.test_button)
+        form.addRow("Canvas", self.wheel_zooms)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.answer)
@@ -111,6 +115,7 @@ class PreferencesDialog(QDialog):
         (self.remote if store.value(WHERE, "local") == "remote" else self.local).setChecked(True)
         self.url.setText(str(store.value(URL, "") or ""))
         self.token.setText(str(store.value(TOKEN_FILE, "") or ""))
+        self.wheel_zooms.setChecked(prefs.wheel_zooms())
         self._enable()
 
     def _enable(self) -> None:
@@ -172,6 +177,7 @@ class PreferencesDialog(QDialog):
         store.setValue(WHERE, "remote" if self.remote.isChecked() else "local")
         store.setValue(URL, self.url.text().strip())
         store.setValue(TOKEN_FILE, self.token.text().strip())
+        prefs.set_wheel_zooms(self.wheel_zooms.isChecked())
         store.sync()
         problem = apply_diffusion_preference(self.session)
         if problem:

@@ -1,4 +1,5 @@
-"""Persistent settings (QSettings): last engine and model, brush size, window layout, recent files."""
+"""Persistent settings (QSettings): last engine and model, brush size, window layout, recent files,
+what the mouse wheel does. (The diffusion server keys live with their dialog, in preferences.py.)"""
 
 from __future__ import annotations
 
@@ -33,3 +34,15 @@ def last_folder() -> str:
 
 def set_last_folder(folder: str) -> None:
     settings().setValue("last_folder", folder)
+
+
+WHEEL_ZOOMS = "canvas/wheel_zooms"  # the wheel zooms (the studio's first habit); else it scrolls
+
+
+def wheel_zooms() -> bool:
+    """Whether the plain mouse wheel zooms the canvas (Ctrl+wheel always does)."""
+    return str(settings().value(WHEEL_ZOOMS, "false")).lower() == "true"
+
+
+def set_wheel_zooms(on: bool) -> None:
+    settings().setValue(WHEEL_ZOOMS, "true" if on else "false")

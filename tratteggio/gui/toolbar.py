@@ -9,11 +9,12 @@ from tratteggio.gui.canvas import Canvas
 from tratteggio.gui.tools import Tool
 
 TOOLS = (
-    (Tool.BRUSH, "Brush", "B"),
-    (Tool.ERASER, "Eraser", "E"),
-    (Tool.RECT, "Rectangle", "R"),
-    (Tool.LASSO, "Lasso", "L"),
+    (Tool.BRUSH, "Brush", "B; X swaps with the eraser; Shift+drag sizes it"),
+    (Tool.ERASER, "Eraser", "E; X swaps with the brush; Shift+drag sizes it"),
+    (Tool.RECT, "Rectangle", "R; Ctrl+drag or Alt+drag erases"),
+    (Tool.LASSO, "Lasso", "L; Ctrl+drag or Alt+drag erases"),
 )
+COMPARE_TIP = "Hold \\ or O over the canvas to compare with the original"
 
 
 class ToolBar(QToolBar):
@@ -26,7 +27,7 @@ class ToolBar(QToolBar):
         for tool, name, key in TOOLS:
             action = QAction(name, self)
             action.setCheckable(True)
-            action.setToolTip(f"{name} ({key})")
+            action.setToolTip(f"{name} ({key}). {COMPARE_TIP}")
             action.triggered.connect(lambda _=False, t=tool: canvas.set_tool(t))
             self.group.addAction(action)
             self.addAction(action)

@@ -173,7 +173,7 @@ class CandidateController(QObject):
             self.panel.set_running(False)
             self.runningChanged.emit(False)
             self.session.show_progress(0, 0)
-            labels = [f"candidate {i + 1} (seed {c.request.seed})" for i, c in enumerate(self.candidates)]
+            labels = [f"candidate {i + 1}{seed_note(c.request)}" for i, c in enumerate(self.candidates)]
             self.timeline.owner = OWNER
             self.timeline.set_candidates(labels)
             self._show_candidate()
@@ -181,8 +181,8 @@ class CandidateController(QObject):
             filled = f" ({what_filled(parts)})" if parts else ""
             self.canvas.set_mask_visible(False)  # show the result; M shows the mask again
             self.session.say(
-                f"Done in {time.monotonic() - self._started:.1f} s{filled}: scrub the layers, then "
-                "Accept (Ctrl+Shift+A) or Discard"
+                f"Done in {time.monotonic() - self._started:.1f} s{filled}: scrub the layers (hold \\ or O "
+                "to compare), then Accept (Enter) or Discard"
             )
             self.finished.emit()
 
@@ -224,7 +224,8 @@ class CandidateController(QObject):
         if self.chosen() is not candidate:
             return  # the user picked another candidate meanwhile
         count, request = len(candidate.previews), candidate.request
-        title = f"{request.engine}, seed {request.seed}: {count} layer{'s' if count != 1 else ''}"
+        what = "deterministic" if request.deterministic else f"seed {request.seed}"
+        title = f"{request.engine}, {what}: {count} layer{'s' if count != 1 else ''}"
         self.timeline.show_frames(pictures, candidate.previews, title, owner=OWNER)
 
     def _on_scrub(self, position: int) -> None:
@@ -268,3 +269,8 @@ def write_layers(folder: Path, source: np.ndarray, previews: list[StepPreview]) 
     write_animation(folder / "layers.gif", source, previews)
     write_animation(folder / "layers.webp", source, previews)
     return count
+
+
+def seed_note(request: RestorationRequest) -> str:
+    """ " (seed 7)" for a run that draws noise; nothing where the seed changes nothing."""
+    return "" if request.deterministic else f" (seed {request.seed})"

@@ -20,6 +20,8 @@ from tratteggio.core.record.docexport import export_document
 from tratteggio.core.studio.document import Document
 from tratteggio.gui import settings as prefs
 from tratteggio.gui.controllers.project import ProjectController
+from tratteggio.gui.file_dialogs import open_image_path
+from tratteggio.gui.imageconv import to_qimage
 from tratteggio.gui.runner import TaskContext
 from tratteggio.gui.session import StudioSession
 
@@ -37,9 +39,7 @@ class FileController(QObject):
 
     # -- opening -------------------------------------------------------------------------------
     def open_dialog(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(
-            self.dialogs, "Open a photo or a project", prefs.last_folder(), OPEN_FILTER
-        )
+        path = open_image_path(self.dialogs, "Open a photo or a project", prefs.last_folder(), OPEN_FILTER)
         if path:
             self.open_path(path)
 
@@ -116,6 +116,19 @@ class FileController(QObject):
         data = np.frombuffer(rgb.constBits(), np.uint8).reshape(height, rgb.bytesPerLine())
         self.session.set_document(Document(Photo(data[:, : width * 3].reshape(height, width, 3).copy())))
 
+    def copy_result(self) -> None:
+        """The restored photo as shown (visible interventions), 8-bit, to the clipboard."""
+        doc = self.session.doc
+        if doc is None:
+            return
+        QGuiApplication.clipboard().setImage(to_qimage(doc.composite()))
+        self.session.say("Copied the restored photo")
+
+    def close(self) -> None:
+        """Close the document (unsaved work asks first): the window stays, empty."""
+        if self.session.doc is not None and self.session.may_replace():
+            self.session.set_document(None)
+
     def drop(self, paths: list[str]) -> None:
         """A dropped file: the open photo's mask when it looks like one, else a photo to open."""
         if not paths:
@@ -145,7 +158,7 @@ class FileController(QObject):
 
     # -- masks ---------------------------------------------------------------------------------
     def load_mask_dialog(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self.dialogs, "Load mask", prefs.last_folder(), IMAGE_FILTER)
+        path = open_image_path(self.dialogs, "Load mask", prefs.last_folder(), IMAGE_FILTER)
         if path:
             self.load_mask_path(path)
 

@@ -11,10 +11,10 @@ import numpy as np
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QListWidget, QListWidgetItem, QPushButton, QTextBrowser, QVBoxLayout, QWidget
 
-from tratteggio.core.geometry import Box
 from tratteggio.core.record.describe import digital_source_type
 from tratteggio.core.request import RestorationRequest
 from tratteggio.core.studio.document import Document, Intervention
+from tratteggio.gui.highlight import Outline
 from tratteggio.gui.session import StudioSession
 
 DEFAULTS = RestorationRequest().to_dict()
@@ -22,7 +22,10 @@ DEFAULTS = RestorationRequest().to_dict()
 
 class InterventionsPanel(QWidget):
     def __init__(
-        self, session: StudioSession, highlight: Callable[[list[Box]], None], parent: QWidget | None = None
+        self,
+        session: StudioSession,
+        highlight: Callable[[Outline | None], None],
+        parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.session, self.highlight = session, highlight
@@ -31,6 +34,7 @@ class InterventionsPanel(QWidget):
         self.inspector = QTextBrowser()
         self.inspector.setOpenLinks(False)
         self.inspector.setPlaceholderText("Select an intervention to see its record.")
+        self._outline: tuple[Intervention, Outline | None] | None = None
         self.remove_button = QPushButton("Remove intervention")
         self.remove_button.clicked.connect(self._remove)
         layout = QVBoxLayout(self)
@@ -71,10 +75,12 @@ class InterventionsPanel(QWidget):
         intervention = item.data(Qt.ItemDataRole.UserRole) if item is not None else None
         if intervention is None:
             self.inspector.clear()
-            self.highlight([])
+            self.highlight(None)
             return
         self.inspector.setHtml(describe(intervention))
-        self.highlight([p.box for p in intervention.result.patches])
+        if self._outline is None or self._outline[0] is not intervention:  # traced once per selection
+            self._outline = (intervention, Outline.of(intervention))
+        self.highlight(self._outline[1])
 
     def _toggled(self, item: QListWidgetItem) -> None:
         intervention: Intervention = item.data(Qt.ItemDataRole.UserRole)
