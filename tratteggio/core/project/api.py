@@ -6,6 +6,7 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
+from tratteggio.core.credentials.identity import Identity
 from tratteggio.core.errors import ProjectError
 from tratteggio.core.io.fileset import check_targets
 from tratteggio.core.io.loading import load_mask, load_photo
@@ -106,8 +107,13 @@ def _request(path: Path, fill_id: int, info: Any) -> dict[str, Any]:
 
 
 def export_project(
-    path: Path, output: Path, *, visible_copy: bool = False, lossy: bool = False
+    path: Path,
+    output: Path,
+    *,
+    visible_copy: bool = False,
+    lossy: bool = False,
+    signer: Identity | None = None,
 ) -> dict[str, Path]:
     """The same files File ▸ Export writes from the studio, from a saved project."""
     doc, _ = read_project(path)
-    return export_document(doc, output, visible_copy=visible_copy, inputs=[path], lossy=lossy)
+    return export_document(doc, output, visible_copy=visible_copy, inputs=[path], lossy=lossy, signer=signer)
