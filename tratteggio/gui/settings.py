@@ -33,3 +33,12 @@ def last_folder() -> str:
 
 def set_last_folder(folder: str) -> None:
     settings().setValue("last_folder", folder)
+
+
+def signing_identity() -> str:
+    """The identity exports are signed with (Content Credentials), '' for none (Preferences)."""
+    return str(settings().value("sign_identity", "") or "")
+
+
+def set_signing_identity(path: str) -> None:
+    settings().setValue("sign_identity", path)

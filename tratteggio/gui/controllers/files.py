@@ -11,6 +11,7 @@ from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QGuiApplication, QImage
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QWidget
 
+from tratteggio.core.credentials.identity import load_identity
 from tratteggio.core.errors import TratteggioError
 from tratteggio.core.io.loading import load_mask, load_photo
 from tratteggio.core.io.saving import write_mask_png
@@ -20,7 +21,6 @@ from tratteggio.core.record.docexport import export_document
 from tratteggio.core.studio.document import Document
 from tratteggio.gui import settings as prefs
 from tratteggio.gui.controllers.project import ProjectController
-from tratteggio.gui.runner import TaskContext
 from tratteggio.gui.session import StudioSession
 
 LARGE_FILE = 64 << 20  # bytes: bigger photos are decoded on the worker thread
@@ -206,16 +206,16 @@ class FileController(QObject):
         doc = self.session.doc
         if doc is None:
             return
-        snapshot = doc.snapshot()
+        snapshot, identity = doc.snapshot(), prefs.signing_identity()
 
         def done(files: dict) -> None:
             names = ", ".join(p.name for p in files.values())
-            self.session.say(f"Exported {names}")
+            self.session.say(f"Exported {names}" + (" (signed)" if identity else ""))
             if on_done is not None:
                 on_done(files)
 
         self.session.runner.run(
-            lambda ctx: _export(snapshot, Path(path), documentation, ctx),
+            lambda ctx: _export(snapshot, Path(path), documentation, identity),
             label="export",
             cancellable=False,
             on_done=done,
@@ -224,8 +224,10 @@ class FileController(QObject):
         self.session.say(f"Exporting {Path(path).name}…")
 
 
-def _export(doc: Document, path: Path, documentation: bool, ctx: TaskContext) -> dict[str, Path]:
-    return export_document(doc, path, visible_copy=documentation)
+def _export(doc: Document, path: Path, documentation: bool, identity: str) -> dict[str, Path]:
+    """Export, signed with the identity Preferences name (checked again here: it may have expired)."""
+    signer = load_identity(identity) if identity else None
+    return export_document(doc, path, visible_copy=documentation, signer=signer)
 
 
 def suggested_export(doc: Document) -> str:
