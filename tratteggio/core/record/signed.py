@@ -8,7 +8,6 @@ record is this record, and that the pixels are still the ones it names: one chan
 
 from __future__ import annotations
 
-import hashlib
 import json
 from dataclasses import replace
 from pathlib import Path
@@ -21,15 +20,10 @@ from tratteggio.core.credentials.sign import manifest_for, sign_staged
 from tratteggio.core.errors import TratteggioError
 from tratteggio.core.io.fileset import FileSet
 from tratteggio.core.io.loading import load_photo
+from tratteggio.core.io.pixelhash import pixels_sha256
 from tratteggio.core.record.schema import ConservationRecord
 
-
-def pixels_sha256(pixels: np.ndarray) -> str:
-    """The hash of an image's pixels with their shape and type (not of any file's bytes)."""
-    pixels = np.ascontiguousarray(pixels)
-    digest = hashlib.sha256(f"{pixels.shape}:{pixels.dtype.str}:".encode())
-    digest.update(pixels.reshape(-1).view(np.uint8).data)
-    return digest.hexdigest()
+__all__ = ["pixels_sha256", "sign_output", "signed_problems", "verify_signed_file"]
 
 
 def staged_pixels_hash(part: Path, pixels: np.ndarray, exact: bool) -> str:
