@@ -43,6 +43,13 @@ class FileController(QObject):
         if path:
             self.open_path(path)
 
+    def open_iiif_dialog(self) -> None:
+        """File ▸ Open from IIIF…: fetch a master from a museum's server, then open it."""
+        from tratteggio.gui.iiif_dialog import IIIFDialog
+
+        self.iiif = IIIFDialog(self.session, self.open_path, self.dialogs)
+        self.iiif.show()
+
     def open_path(
         self, path: str | Path, mask: str | Path | None = None, background: bool | None = None
     ) -> bool:
