@@ -67,6 +67,8 @@ def write_info(
 
 
 class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"  # keep-alive, as museum servers do
+
     def __init__(
         self, *args: object, root: Path, latency: float, faults: dict[str, Fault], **kw: object
     ) -> None:

@@ -137,12 +137,14 @@ def _slow(handler) -> None:  # type: ignore[no-untyped-def]
 def _to_file(handler) -> None:  # type: ignore[no-untyped-def]
     handler.send_response(302)
     handler.send_header("Location", "file:///etc/passwd")
+    handler.send_header("Content-Length", "0")
     handler.end_headers()
 
 
 def _loop(handler) -> None:  # type: ignore[no-untyped-def]
     handler.send_response(302)
     handler.send_header("Location", handler.path)
+    handler.send_header("Content-Length", "0")
     handler.end_headers()
 
 

@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from tratteggio.core.errors import Cancelled
-from tratteggio.core.iiif.http import get
+from tratteggio.core.iiif.http import KeptAlive
 from tratteggio.core.iiif.service import IIIFError, Tile
 from tratteggio.core.iiif.source import Source, resolve
 from tratteggio.core.iiif.tiles import decode_tile, tile_limit
@@ -110,6 +110,7 @@ class _Job:
         self.canvas: np.ndarray | None = None
         self.resumed, self.done = 0, 0
         self._lock, self._stop = threading.Lock(), threading.Event()
+        self._http = KeptAlive(timeout)
 
     def run(self, connections: int, on_progress: Progress | None) -> np.ndarray:
         self._prepare_parts()
@@ -161,7 +162,7 @@ class _Job:
             with self._lock:
                 self.resumed += 1
         else:
-            data = get(url, limit=tile_limit(tile), timeout=self.timeout)
+            data = self._http.get(url, limit=tile_limit(tile))
             scratch = part.with_suffix(".partial")
             scratch.write_bytes(data)
             scratch.replace(part)
