@@ -225,3 +225,21 @@ def test_nothing_is_written_over_an_input_name(site: Path, out: Path) -> None:
     before = fingerprint(out)
     one_refusal(cli("fetch", "http://127.0.0.1:9/x", "-o", out / "m.png"), "folder")
     assert fingerprint(out) == before
+
+
+def test_a_restoration_of_a_fetched_master_names_its_source(site: Path, out: Path) -> None:
+    source = picture(200, 300)
+    with serving(site) as base:
+        make_tileset(site, source, tile=128, base=base)
+        assert cli("fetch", f"{base}/{IMAGE}/info.json", "-o", out / "m.png").code == 0
+    mask = np.zeros((200, 300), np.uint8)
+    mask[50:60, 50:90] = 255
+    (out / "mask.png").write_bytes(cv2.imencode(".png", mask)[1].tobytes())
+    assert (
+        cli(
+            "restore", out / "m.png", "--mask", out / "mask.png", "-o", out / "r.png", "--engine", "telea"
+        ).code
+        == 0
+    )
+    named = json.loads((out / "r.record.json").read_text())["notes"]["master_source"]
+    assert named["source"]["url"].endswith("info.json") and named["pixels_sha256"] == pixels_sha256(source)

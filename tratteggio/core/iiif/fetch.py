@@ -184,3 +184,22 @@ class _Job:
             done = self.done
         if on_progress is not None:
             on_progress(done, len(self.tiles))
+
+
+def master_source(master: Path | None, pixels: np.ndarray) -> dict[str, object] | None:
+    """What MASTER.source.json says about where `master` was fetched from, if it is there and
+    names these very pixels (a master edited since is no longer the museum's image)."""
+    if master is None:
+        return None
+    sidecar = source_sidecar(Path(master))
+    try:
+        if not sidecar.is_file() or sidecar.stat().st_size > 1 << 20:
+            return None
+        data = json.loads(sidecar.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError, RecursionError):
+        return None
+    if not isinstance(data, dict) or data.get("schema") != SCHEMA:
+        return None
+    if data.get("pixels_sha256") != pixels_sha256(pixels):
+        return None
+    return data

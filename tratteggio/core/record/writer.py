@@ -23,6 +23,7 @@ import numpy as np
 
 from tratteggio.core.credentials.identity import Identity
 from tratteggio.core.errors import ImageSaveError
+from tratteggio.core.iiif.fetch import master_source
 from tratteggio.core.io.fileset import FileSet
 from tratteggio.core.io.saving import check_exact, encode_png, inexact_reason, output_format, write_photo
 from tratteggio.core.mask import Mask
@@ -194,6 +195,9 @@ def write_documented(
         signer=signer,
     )
     source = record_source_type(list(fills))
+    fetched = master_source(master_path, photo.pixels)
+    if fetched is not None:  # a master fetched from an IIIF server: the record names its source
+        notes = {**(notes or {}), "master_source": fetched}
     losses = _accumulate(fills, photo, lambda f: f.losses)
     union = _accumulate(fills, photo, lambda f: f.damage)
     hashes: dict[Path, str] = {}
