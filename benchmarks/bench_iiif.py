@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import subprocess
 import sys
 import tempfile
@@ -46,11 +47,13 @@ def child(url: str, output: str, connections: int) -> None:
     Path("/proc/self/clear_refs").write_text("5")  # reset the peak (VmHWM) to what is held now
     before = _status("VmRSS")
     stamps: list[float] = []
+    cpu = time.process_time()
     start = time.perf_counter()
     fetched = fetch_image(
         url, output, connections=connections, on_progress=lambda d, t: stamps.append(time.perf_counter())
     )
     seconds = time.perf_counter() - start
+    cpu = time.process_time() - cpu
     extra = _status("VmHWM") - before
     print(
         json.dumps(
@@ -59,6 +62,7 @@ def child(url: str, output: str, connections: int) -> None:
                 "tiles_seconds": stamps[-1] - start,
                 "extra_bytes": extra,
                 "tiles": fetched.tiles,
+                "cpu": cpu,
             }
         )
     )
@@ -69,6 +73,12 @@ def _status(field: str) -> int:
         if line.startswith(field + ":"):
             return int(line.split()[1]) * 1024
     raise RuntimeError(field)
+
+
+def cpu_seconds(pid: int) -> float:
+    """User and system CPU seconds a process has used (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def fetch(url: str, output: Path, connections: int) -> dict[str, float]:
@@ -117,7 +127,10 @@ def main() -> int:
             runs: dict[int, list[dict[str, float]]] = {1: [], 4: []}
             for _ in range(args.repeats):
                 for connections in (1, 4):
-                    runs[connections].append(fetch(url, Path(tmp) / "master.tif", connections))
+                    served = cpu_seconds(server.pid)
+                    run = fetch(url, Path(tmp) / "master.tif", connections)
+                    run["server_cpu"] = cpu_seconds(server.pid) - served
+                    runs[connections].append(run)
         finally:
             server.terminate()
             server.wait()
@@ -134,6 +147,13 @@ def main() -> int:
         f"{one / four:.2f}x (target: at least 4x)"
     )
     print(f"whole fetch (writing the TIFF too): {whole1:.1f} s and {whole4:.1f} s: {whole1 / whole4:.2f}x")
+    client = sum(r["cpu"] for r in runs[4]) / len(runs[4]) / tiles * 1000
+    served = sum(r["server_cpu"] for r in runs[4]) / len(runs[4]) / tiles * 1000
+    floor = tiles * max(args.latency / 4, (client + served) / 1000 / (os.cpu_count() or 1))
+    print(
+        f"CPU a tile (4 connections): fetch {client:.0f} ms, server {served:.0f} ms; with "
+        f"{os.cpu_count()} cores free the 4-connection run could not beat {floor:.1f} s"
+    )
     print(
         f"peak memory above the start: {peak / 1e6:.0f} MB for a {image_bytes / 1e6:.0f} MB image "
         f"({peak / image_bytes:.2f}x; target: at most 2x)"
