@@ -13,8 +13,10 @@ from collections.abc import Callable, Sequence
 from tratteggio import __version__
 from tratteggio.cli import (
     batch,
+    credentials,
     detection,
     extend,
+    fetch,
     imagine,
     lab,
     models,
@@ -43,7 +45,7 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Command]]:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     commands: dict[str, Command] = {}
     modules = (studio, restore, project, models, lab, detection, revive, extend, imagine, batch, serve)
-    for module in (*modules, support):
+    for module in (*modules, credentials, fetch, support):
         commands.update(module.add_parsers(sub))
     return parser, commands
 

@@ -9,6 +9,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from tratteggio.cli.credentials import add_sign_option, identity_from_args
 from tratteggio.cli.options import add_request_options, progress_bar, request_from_args
 from tratteggio.core.batch.jobs import BATCH_FOLDER, plan_jobs
 from tratteggio.core.batch.journal import Summary
@@ -88,10 +89,12 @@ def _run_options(p: argparse.ArgumentParser) -> None:
         "--verify-outputs", action="store_true", help="skip a photo only if its output's hash matches too"
     )
     g.add_argument("--max-failures", type=int, metavar="N", help="stop handing out photos after N failures")
+    add_sign_option(p)
 
 
 def cmd_batch(args: argparse.Namespace) -> int:
     settings = _settings(args)
+    identity_from_args(args)  # a wrong identity fails here, before any photo
     if not CLUSTER.fullmatch(args.cluster):
         raise RequestError(f"--cluster {args.cluster}: use none, local, auto or HOST:PORT")
     for name in ("workers", "max_failures"):
@@ -143,6 +146,7 @@ def _settings(args: argparse.Namespace) -> BatchSettings:
         lossy=args.lossy,
         redo=args.redo,
         verify_outputs=args.verify_outputs,
+        sign=str(args.sign) if args.sign else None,
     )
 
 

@@ -7,6 +7,7 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
+from tratteggio.cli.credentials import add_sign_option, identity_from_args
 from tratteggio.cli.messages import warn
 from tratteggio.core.project.api import create_project, export_project, summarize_project
 
@@ -47,6 +48,7 @@ def add_parsers(sub: argparse._SubParsersAction) -> dict[str, Callable[[argparse
     export.add_argument(
         "--lossy", action="store_true", help="accept a format that cannot hold the master exactly"
     )
+    add_sign_option(export)
     return {"project": cmd_project}
 
 
@@ -57,8 +59,14 @@ def cmd_project(args: argparse.Namespace) -> int:
     elif args.project_command == "show":
         print(json.dumps(summarize_project(args.project), indent=2))
     else:
+        signer = identity_from_args(args)
         files = export_project(
-            args.project, args.output, visible_copy=args.visible, lossy=args.lossy, on_warning=warn
+            args.project,
+            args.output,
+            visible_copy=args.visible,
+            lossy=args.lossy,
+            on_warning=warn,
+            signer=signer,
         )
         print(f"wrote {files['output']} with {files['record'].name}")
     return 0

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import numpy as np
 
+from tratteggio.cli.credentials import add_sign_option, add_trust_option, identity_from_args, verify_photo
 from tratteggio.cli.messages import warn
 from tratteggio.cli.options import add_preview_options, add_request_options, progress_bar, request_from_args
 from tratteggio.cli.serve import add_remote_options, remote_from_args
@@ -25,6 +26,7 @@ from tratteggio.core.pipeline.layers import (
 )
 from tratteggio.core.pipeline.restore import StepPreview, restore
 from tratteggio.core.record.rerun import load_replay, master_photo, replay, verify_set
+from tratteggio.core.record.schema import read_record
 from tratteggio.core.record.writer import Fill, Plan, check_output, write_documented
 
 Command = Callable[[argparse.Namespace], int]
@@ -65,11 +67,14 @@ def add_parsers(sub: argparse._SubParsersAction) -> dict[str, Command]:
     add_remote_options(r)
     v = sub.add_parser(
         "verify",
-        help="check that the files beside a record are the ones it names",
-        description="Compare the output, loss map and masks beside RECORD with the hashes it names. "
-        "Exit 0 when they agree, 2 when a file is missing or differs (a torn or edited set).",
+        help="check that the files beside a record are the ones it names, or a photo's credentials",
+        description="Compare the output, loss map and masks beside RECORD with the hashes it names; "
+        "given a photo instead, read its Content Credentials: valid or not, who signed, what was done, "
+        "whether its pixels still match the record inside. Exit 0 when all agree, 2 when a file is "
+        "missing or differs (a torn or edited set) or the credentials are missing or invalid.",
     )
-    v.add_argument("record", type=Path, metavar="RECORD")
+    v.add_argument("record", type=Path, metavar="RECORD|PHOTO")
+    add_trust_option(v)
     return {"restore": cmd_restore, "rerun": cmd_rerun, "verify": cmd_verify}
 
 
@@ -81,14 +86,17 @@ def _add_output(p: argparse.ArgumentParser, metavar: str, text: str) -> None:
         help="accept an output format that cannot hold the master exactly (JPEG, or fewer bits); "
         "the record then says pixels outside the restored area may differ",
     )
+    add_sign_option(p)
 
 
 def cmd_restore(args: argparse.Namespace) -> int:
     request = request_from_args(args)
     inputs = [args.photo, args.mask]
     extras = check_previews(args, inputs)
+    signer = identity_from_args(args)
     photo = load_photo(args.photo)
-    check_sequence(args, check_output(args.output, photo, [*inputs, *extras], lossy=args.lossy), inputs)
+    planned = check_output(args.output, photo, [*inputs, *extras], lossy=args.lossy, signer=signer)
+    check_sequence(args, planned, inputs)
     mask = load_mask(args.mask, photo.shape2d, on_warning=warn)
     with remote_from_args(args), progress_bar(f"restoring ({request.engine})") as update:
         result = restore(photo, mask, request, on_step=_stepper(update))
@@ -102,6 +110,7 @@ def cmd_restore(args: argparse.Namespace) -> int:
             inputs=inputs,
             lossy=args.lossy,
             extras=preview_files(args, photo.pixels, result.previews),
+            signer=signer,
         )
     say_previews(args, len(result.previews))
     print(
@@ -114,6 +123,7 @@ def cmd_restore(args: argparse.Namespace) -> int:
 def cmd_rerun(args: argparse.Namespace) -> int:
     job = load_replay(args.record, allow_pickle=args.allow_pickle)
     extras = check_previews(args, job.inputs)
+    signer = identity_from_args(args)
     planned = check_output(
         args.output,
         job.photo or CREATED_LIKE,
@@ -121,6 +131,7 @@ def cmd_rerun(args: argparse.Namespace) -> int:
         fills=job.mask_files,
         has_master_file=job.master is not None or job.photo is None,
         lossy=args.lossy,
+        signer=signer,
     )
     check_sequence(args, planned, job.inputs)
     with remote_from_args(args), progress_bar("rerunning") as update:
@@ -137,20 +148,17 @@ def cmd_rerun(args: argparse.Namespace) -> int:
             inputs=job.inputs,
             lossy=args.lossy,
             extras=preview_files(args, master.pixels, [p for r in results for p in r.previews]),
+            signer=signer,
         )
     say_previews(args, sum(len(r.previews) for r in results))
-    same = files_hash(files["output"]) == job.record.output.sha256
+    same = read_record(files["record"]).output.sha256 == job.record.output.sha256  # unsigned bytes
     print(f"wrote {files['output']}: {'identical to' if same else 'DIFFERS from'} {job.record.output.file}")
     return 0 if same else EXIT_DIFFERS
 
 
-def files_hash(path: Path) -> str:
-    from tratteggio.core.record.describe import sha256_file
-
-    return sha256_file(path)
-
-
 def cmd_verify(args: argparse.Namespace) -> int:
+    if not args.record.name.lower().endswith(".json"):
+        return verify_photo(args.record, args.trust)
     problems = verify_set(args.record)
     if problems:
         raise TratteggioError(f"{args.record.name}: " + "; ".join(problems))

@@ -55,6 +55,7 @@ class Menus:
     def _file_menu(self) -> None:
         files, projects, menu = self.parts.files, self.parts.projects, self.bar.addMenu("&File")
         self._add(menu, "open", "&Open…", "Ctrl+O", files.open_dialog)
+        self._add(menu, "open_iiif", "Open from &IIIF…", None, files.open_iiif_dialog)
         self.recent = menu.addMenu("Open &Recent")
         self._add(menu, "save", "&Save", "Ctrl+S", projects.save)
         self._add(menu, "save_as", "Save &As…", "Ctrl+Shift+S", projects.save_as)

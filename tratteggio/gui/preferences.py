@@ -103,6 +103,8 @@ class PreferencesDialog(QDialog):
         form.addRow("Token file", token_row)
         form.addRow("", self.test_button)
         form.addRow("Canvas", self.wheel_zooms)
+
+        form.addRow("Sign exports with", self._signing_row())
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.answer)
@@ -110,8 +112,45 @@ class PreferencesDialog(QDialog):
         layout.addWidget(buttons)
         self._load()
 
+    def _signing_row(self) -> QHBoxLayout:
+        self.signing = QLineEdit()
+        self.signing.setPlaceholderText("none; or a folder made by `tratteggio credentials new`")
+        self.signing.setToolTip(
+            "Exports then carry Content Credentials (C2PA) signed with this identity "
+            "(needs pip install 'tratteggio[credentials]')"
+        )
+        browse = QPushButton("Browse…")
+        browse.clicked.connect(self._browse_identity)
+        row = QHBoxLayout()
+        row.addWidget(self.signing)
+        row.addWidget(browse)
+        return row
+
+    def _browse_identity(self) -> None:
+        folder = QFileDialog.getExistingDirectory(
+            self, "Signing identity", self.signing.text() or prefs.last_folder()
+        )
+        if folder:
+            self.signing.setText(folder)
+
+    def _check_identity(self) -> bool:
+        path = self.signing.text().strip()
+        if path:
+            try:
+                from tratteggio.core.credentials.identity import load_identity
+                from tratteggio.core.credentials.sign import require_c2pa
+
+                require_c2pa()
+                load_identity(path)
+            except TratteggioError as exc:
+                self.answer.setText(f"Cannot sign with this identity: {exc}")
+                return False
+        prefs.set_signing_identity(path)
+        return True
+
     def _load(self) -> None:
         store = prefs.settings()
+        self.signing.setText(prefs.signing_identity())
         (self.remote if store.value(WHERE, "local") == "remote" else self.local).setChecked(True)
         self.url.setText(str(store.value(URL, "") or ""))
         self.token.setText(str(store.value(TOKEN_FILE, "") or ""))
@@ -166,8 +205,11 @@ class PreferencesDialog(QDialog):
         self.models.clear()
 
     def accept(self) -> None:
-        """Keep and apply the choice; a server setting that cannot be used keeps the dialog open."""
+        """Keep and apply the choice; a server setting or a signing identity that cannot be used
+        keeps the dialog open."""
         store = prefs.settings()
+        if not self._check_identity():
+            return
         if self.remote.isChecked():
             try:
                 self.target()

@@ -46,3 +46,12 @@ def wheel_zooms() -> bool:
 
 def set_wheel_zooms(on: bool) -> None:
     settings().setValue(WHEEL_ZOOMS, "true" if on else "false")
+
+
+def signing_identity() -> str:
+    """The identity exports are signed with (Content Credentials), '' for none (Preferences)."""
+    return str(settings().value("sign_identity", "") or "")
+
+
+def set_signing_identity(path: str) -> None:
+    settings().setValue("sign_identity", path)

@@ -29,13 +29,15 @@ def finished(job: Job, settings: BatchSettings) -> bool:
         return False
     if not _same_request(record, settings) or not output.is_file():
         return False
+    if (record.output.credentials is not None) != (settings.sign is not None):  # signed as asked
+        return False
     try:
         check_regular_file(Path(job.photo), "photo")  # a FIFO put in a photo's place would block the hash
         if record.master.sha256 != sha256_file(Path(job.photo)):
             return False
         if settings.detection is None and not _same_mask(job, record):
             return False
-        return not settings.verify_outputs or sha256_file(output) == record.output.sha256
+        return not settings.verify_outputs or _same_output(output, record)
     except (OSError, TratteggioError):
         return False
 
@@ -56,3 +58,11 @@ def _same_mask(job: Job, record: ConservationRecord) -> bool:
     except TratteggioError:
         return False
     return sha256_bytes(encode_png(mask.to_image())) == record.interventions[0].mask.sha256
+
+
+def _same_output(output: Path, record: ConservationRecord) -> bool:
+    if record.output.credentials is None:
+        return sha256_file(output) == record.output.sha256
+    from tratteggio.core.record.signed import signed_problems
+
+    return not signed_problems(output, record)

@@ -52,6 +52,7 @@ class BatchSettings:
     lossy: bool = False
     redo: bool = False
     verify_outputs: bool = False
+    sign: str | None = None  # a signing identity (tratteggio.core.credentials.identity.load_identity)
 
     def details(self) -> dict[str, Any]:
         """The intervention details a result of these settings carries (empty for given masks)."""

@@ -23,6 +23,7 @@ from tratteggio.core.batch.jobs import Job
 from tratteggio.core.batch.proposals import load_detector, proposal_finished, propose, write_proposal
 from tratteggio.core.batch.resume import finished
 from tratteggio.core.batch.settings import BatchSettings
+from tratteggio.core.credentials.identity import load_identity
 from tratteggio.core.engines import get_engine, warm_engine
 from tratteggio.core.errors import MaskError, TratteggioError
 from tratteggio.core.io.atomic import write_bytes_atomic
@@ -126,14 +127,17 @@ class Worker:
         output.parent.mkdir(parents=True, exist_ok=True)
         photo = load_photo(photo_path)
         inputs = [photo_path, *map(Path, job.masks[:1])]
-        check_output(output, photo, inputs, lossy=settings.lossy)
+        signer = load_identity(settings.sign) if settings.sign else None
+        check_output(output, photo, inputs, lossy=settings.lossy, signer=signer)
         mask = self._mask(job, photo)
         if settings.detection is not None and not mask.pixel_count:
             return Outcome.NO_DAMAGE, "no damage proposed"
         result = restore(photo, mask, settings.request)
         fill = Fill(1, result, mask, settings.details())
         lossy = settings.lossy
-        write_documented(output, result.pixels, photo, photo_path, [fill], inputs=inputs, lossy=lossy)
+        write_documented(
+            output, result.pixels, photo, photo_path, [fill], inputs=inputs, lossy=lossy, signer=signer
+        )
         return Outcome.DONE, f"{result.effective_mask.pixel_count} pixels restored"
 
     def _mask(self, job: Job, photo: Photo) -> Mask:

@@ -175,6 +175,17 @@ class FileSet:
             raise ImageSaveError(f"{target}: could not be written ({exc.strerror or exc})") from None
         return part
 
+    def restage(self, target: Path, writer: Callable[[Path, Path], object]) -> Path:
+        """Replace `target`'s staged part by `writer(staged, new_part)` (signing the staged photo,
+        say); the earlier part is removed whatever happens."""
+        target = Path(target)
+        old = self._parts[target]
+        try:
+            return self.write_with(target, lambda part: writer(old, part))
+        finally:
+            with contextlib.suppress(OSError):
+                old.unlink()
+
     def write_bytes(self, target: Path, data: bytes) -> Path:
         return self.write_with(target, lambda part: part.write_bytes(data))
 

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from tratteggio.core.credentials.identity import Identity
 from tratteggio.core.errors import ProjectError
 from tratteggio.core.io.fileset import check_targets
 from tratteggio.core.io.loading import load_mask, load_photo
@@ -119,7 +120,8 @@ def export_project(
     visible_copy: bool = False,
     lossy: bool = False,
     on_warning: Callable[[str], None] | None = None,
+    signer: Identity | None = None,
 ) -> dict[str, Path]:
     """The same files File ▸ Export writes from the studio, from a saved project."""
     doc, _ = read_project(path, on_warning=on_warning)
-    return export_document(doc, output, visible_copy=visible_copy, inputs=[path], lossy=lossy)
+    return export_document(doc, output, visible_copy=visible_copy, inputs=[path], lossy=lossy, signer=signer)

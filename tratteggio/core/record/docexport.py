@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
+from tratteggio.core.credentials.identity import Identity
 from tratteggio.core.errors import ImageSaveError
 from tratteggio.core.pipeline.extend import Extension
 from tratteggio.core.record.entries import Created, Documented, Extended, Revival
@@ -27,6 +28,7 @@ def export_document(
     visible_copy: bool = False,
     inputs: Sequence[Path] = (),
     lossy: bool = False,
+    signer: Identity | None = None,
 ) -> dict[str, Path]:
     """Write the restored photo (master's bit depth and ICC) with record, loss map and masks.
 
@@ -51,6 +53,7 @@ def export_document(
         visible_copy=visible_copy,
         lossy=lossy,
         notes={"origin": doc.origin} if doc.origin else None,
+        signer=signer,
     )
 
 

@@ -231,8 +231,9 @@ def verify_set(path: str | Path, on_file: Callable[[str], None] | None = None) -
                 _request(item, allow_pickle=False)
         except TratteggioError as exc:
             problems.append(str(exc))
+    signed = record.output.credentials is not None  # other bytes than the record's: check its pixels
     named = [
-        ("output", record.output.file, record.output.sha256),
+        ("output", record.output.file, None if signed else record.output.sha256),
         ("loss map", record.loss_map.file, record.loss_map.sha256),
         ("mask", record.mask.file, record.mask.sha256),
     ]
@@ -247,6 +248,13 @@ def verify_set(path: str | Path, on_file: Callable[[str], None] | None = None) -
             problems.append(f"{name}: missing ({what})")
         elif sha256_file(file) != expected:
             problems.append(f"{name}: differs from the record ({what}); the set is torn or was edited")
+    if signed:
+        from tratteggio.core.record.signed import signed_problems
+
+        output = sidecar_file(path, record.output.file, "output")
+        problems += (
+            signed_problems(output, record) if output.is_file() else [f"{output.name}: missing (output)"]
+        )
     return problems
 
 

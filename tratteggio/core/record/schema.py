@@ -77,6 +77,10 @@ class OutputInfo:
     sha256: str
     format: str
     exact: bool = True  # False: a lossy or lower-depth format the user accepted with --lossy
+    # signed (Content Credentials): `sha256` names the unsigned bytes a rerun reproduces, the signed
+    # file holds the same pixels (`pixels_sha256`) and names its signer (`credentials`)
+    pixels_sha256: str | None = None
+    credentials: str | None = None
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,9 @@ from pathlib import Path
 
 import numpy as np
 
+from tratteggio.core.credentials.identity import Identity
 from tratteggio.core.errors import ImageSaveError
+from tratteggio.core.iiif.fetch import master_source
 from tratteggio.core.io.fileset import FileSet
 from tratteggio.core.io.saving import check_exact, encode_png, inexact_reason, output_format, write_photo
 from tratteggio.core.mask import Mask
@@ -134,10 +136,17 @@ def check_output(
     visible_copy: bool = False,
     lossy: bool = False,
     extras: Sequence[Path] = (),
+    signer: Identity | None = None,
 ) -> Plan:
     """Fail before any work if any file of the set (with the caller's `extras`) cannot be
-    written, would replace an input, or cannot hold the master's pixels exactly (unless `lossy`)."""
-    output_format(output)
+    written, would replace an input, cannot hold the master's pixels exactly (unless `lossy`), or
+    cannot carry Content Credentials (with a `signer`)."""
+    kind = output_format(output)
+    if signer is not None:
+        from tratteggio.core.credentials.sign import mime_for, require_c2pa
+
+        require_c2pa()
+        mime_for(kind)
     check_exact(photo, output, lossy)
     master_ext = None if has_master_file else ".tif"
     files = plan(output, fills, master_ext=master_ext, visible_copy=visible_copy, extras=extras)
@@ -159,13 +168,15 @@ def write_documented(
     lossy: bool = False,
     notes: dict[str, object] | None = None,
     extras: Sequence[tuple[Path, Callable[[Path], object]]] = (),
+    signer: Identity | None = None,
 ) -> dict[str, Path]:
     """Write `pixels` (the restored photo) with its documentation; returns the files by role.
 
     `photo` is the master (its depth, ICC and identity); without `master_path` the master is
     written into the set too, so the record always names a file and its hash. `extras` are more
     files of the set, each with the function that writes it, called in order: they are committed
-    with the others, or not at all.
+    with the others, or not at all. With a `signer` the output carries Content Credentials
+    (signed inside the set, before the record is staged; see tratteggio.core.record.signed).
     """
     if not fills:
         raise ImageSaveError("nothing to export: accept a restoration first")
@@ -181,8 +192,12 @@ def write_documented(
         visible_copy=visible_copy,
         lossy=lossy,
         extras=[target for target, _ in extras],
+        signer=signer,
     )
     source = record_source_type(list(fills))
+    fetched = master_source(master_path, photo.pixels)
+    if fetched is not None:  # a master fetched from an IIIF server: the record names its source
+        notes = {**(notes or {}), "master_source": fetched}
     losses = _accumulate(fills, photo, lambda f: f.losses)
     union = _accumulate(fills, photo, lambda f: f.damage)
     hashes: dict[Path, str] = {}
@@ -192,10 +207,10 @@ def write_documented(
             hashes[target] = sha256_file(staged.write_bytes(target, data))
 
         restored, kind = Photo(pixels, photo.icc_profile), output_format(files.output)
-        part = staged.write_with(
+        unsigned = staged.write_with(
             files.output, lambda tmp: write_photo(restored, tmp, kind, xmp=xmp_packet(source))
         )
-        hashes[files.output] = sha256_file(part)
+        hashes[files.output] = sha256_file(unsigned)
         put(files.lossmap, encode_png(losses.to_image()))
         put(files.mask, encode_png(union.to_image()))
         for path, fill in zip(files.fill_masks, damaged if files.fill_masks else (), strict=True):
@@ -211,6 +226,11 @@ def write_documented(
         exact = inexact_reason(photo, output_format(files.output)) is None
         master = _master_info(photo, master_path, files, hashes)
         record = _record(master, files, fills, hashes, (losses, union), exact, notes)
+        if signer is not None:
+            from tratteggio.core.record import signed
+
+            record = signed.signed_record(record, signed.staged_pixels_hash(unsigned, pixels, exact), signer)
+            signed.sign_output(staged, files.output, kind, record, signer)
         staged.write_bytes(files.record, record.to_json().encode())
     out = {"output": files.output, "lossmap": files.lossmap, "mask": files.mask, "record": files.record}
     if files.master is not None:

@@ -11,6 +11,7 @@ from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QGuiApplication, QImage
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QWidget
 
+from tratteggio.core.credentials.identity import load_identity
 from tratteggio.core.errors import TratteggioError
 from tratteggio.core.io.loading import load_mask, load_photo
 from tratteggio.core.io.saving import write_mask_png
@@ -22,7 +23,6 @@ from tratteggio.gui import settings as prefs
 from tratteggio.gui.controllers.project import ProjectController
 from tratteggio.gui.file_dialogs import open_image_path
 from tratteggio.gui.imageconv import to_qimage
-from tratteggio.gui.runner import TaskContext
 from tratteggio.gui.session import StudioSession
 
 LARGE_FILE = 64 << 20  # bytes: bigger photos are decoded on the worker thread
@@ -42,6 +42,13 @@ class FileController(QObject):
         path = open_image_path(self.dialogs, "Open a photo or a project", prefs.last_folder(), OPEN_FILTER)
         if path:
             self.open_path(path)
+
+    def open_iiif_dialog(self) -> None:
+        """File ▸ Open from IIIF…: fetch a master from a museum's server, then open it."""
+        from tratteggio.gui.iiif_dialog import IIIFDialog
+
+        self.iiif = IIIFDialog(self.session, self.open_path, self.dialogs)
+        self.iiif.show()
 
     def open_path(
         self, path: str | Path, mask: str | Path | None = None, background: bool | None = None
@@ -219,16 +226,16 @@ class FileController(QObject):
         doc = self.session.doc
         if doc is None:
             return
-        snapshot = doc.snapshot()
+        snapshot, identity = doc.snapshot(), prefs.signing_identity()
 
         def done(files: dict) -> None:
             names = ", ".join(p.name for p in files.values())
-            self.session.say(f"Exported {names}")
+            self.session.say(f"Exported {names}" + (" (signed)" if identity else ""))
             if on_done is not None:
                 on_done(files)
 
         self.session.runner.run(
-            lambda ctx: _export(snapshot, Path(path), documentation, ctx),
+            lambda ctx: _export(snapshot, Path(path), documentation, identity),
             label="export",
             cancellable=False,
             on_done=done,
@@ -237,8 +244,10 @@ class FileController(QObject):
         self.session.say(f"Exporting {Path(path).name}…")
 
 
-def _export(doc: Document, path: Path, documentation: bool, ctx: TaskContext) -> dict[str, Path]:
-    return export_document(doc, path, visible_copy=documentation)
+def _export(doc: Document, path: Path, documentation: bool, identity: str) -> dict[str, Path]:
+    """Export, signed with the identity Preferences name (checked again here: it may have expired)."""
+    signer = load_identity(identity) if identity else None
+    return export_document(doc, path, visible_copy=documentation, signer=signer)
 
 
 def suggested_export(doc: Document) -> str:
