@@ -146,3 +146,17 @@ def test_without_the_extra_sign_says_how_to_install(
     photo, mask = _photo(tmp_path, "png", np.uint8)
     said = cli("restore", photo, "--mask", mask, "-o", tmp_path / "out.png", "--sign", lab)
     one_refusal(said, "pip install 'tratteggio[credentials]'")
+
+
+def test_a_chain_out_of_order_is_refused(tmp_path: Path) -> None:
+    other, pair = certs.good("Other"), certs.good()
+    identity = certs.bundle(
+        tmp_path / "mixed.pem",
+        pair["chain"].split(b"-----END CERTIFICATE-----\n")[0]
+        + b"-----END CERTIFICATE-----\n"
+        + other["root"],
+        pair["key"],
+    )
+    photo, mask = _photo(tmp_path, "png", np.uint8)
+    said = cli("restore", photo, "--mask", mask, "-o", tmp_path / "out.png", "--sign", identity)
+    one_refusal(said, "was not issued by")

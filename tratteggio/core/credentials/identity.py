@@ -124,10 +124,12 @@ def _check_chain(where: Path, certs: list[Any]) -> None:
         raise CredentialsError(
             f"{where}: the chain has the signer only; add its issuer's certificate after it"
         )
+    from cryptography.exceptions import InvalidSignature
+
     for cert, issuer in zip(certs, certs[1:], strict=False):
         try:
             cert.verify_directly_issued_by(issuer)
-        except (ValueError, TypeError, Exception) as exc:  # InvalidSignature has no common base
+        except (ValueError, TypeError, InvalidSignature) as exc:
             raise CredentialsError(
                 f"{where}: {_subject(cert)} was not issued by {_subject(issuer)} ({type(exc).__name__})"
             ) from None
