@@ -15,6 +15,7 @@ from tratteggio.core.engines.remote import RemoteTarget, _connect
 from tratteggio.core.engines.wire import RUN_PATH, encode_png
 from tratteggio.server.calls import ServerState
 from tratteggio.server.config import ServerConfig
+from tratteggio.server.run import uvicorn_options
 
 from .conftest import TOKEN, crop, request
 from .test_protocol import next_of, send_fill, state_of
@@ -107,3 +108,8 @@ def test_a_deeply_nested_or_huge_first_message_is_a_clean_refusal(client: TestCl
             reply = ws.receive_json()
         assert reply["type"] == "error" and reply["kind"] == "request", reply
         assert "internal" not in reply["message"], reply
+
+
+def test_a_client_that_vanishes_without_closing_is_found_within_20_s(config: ServerConfig) -> None:
+    options = uvicorn_options(config)
+    assert options["ws_ping_interval"] + options["ws_ping_timeout"] <= 20

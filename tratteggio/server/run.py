@@ -8,6 +8,8 @@ from typing import Any
 from tratteggio.core.errors import TratteggioError
 from tratteggio.server.config import ServerConfig
 
+PING_S = 10.0
+
 
 class MissingExtra(TratteggioError):
     """FastAPI or uvicorn is not installed."""
@@ -52,6 +54,10 @@ def uvicorn_options(config: ServerConfig) -> dict[str, Any]:
         "ssl_keyfile": config.ssl_keyfile,
         "ws_max_size": config.limits.message_bytes(),
         "ws_per_message_deflate": False,  # PNG on the wire: compressing it again is wasted time
+        # a client that vanishes without closing (network cut, laptop asleep) is found by a missed
+        # ping: within 20 s (uvicorn's default, 20 + 20 s, left the device computing up to 45 s)
+        "ws_ping_interval": PING_S,
+        "ws_ping_timeout": PING_S,
         "log_level": "info",
         "timeout_graceful_shutdown": 5,
     }
