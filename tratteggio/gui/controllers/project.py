@@ -62,7 +62,13 @@ class ProjectController(QObject):
         doc = self.session.doc
         if doc is None:
             return False
-        if self.path is None and not doc.interventions and not doc.mask.any() and doc.detector is None:
+        if (
+            self.path is None
+            and not doc.made_here
+            and not doc.interventions
+            and not doc.mask.any()
+            and doc.detector is None
+        ):
             return False  # a photo just opened: nothing to lose yet
         return doc.revision != self.journal.saved_revision
 
@@ -299,7 +305,8 @@ class ProjectController(QObject):
         for orphan in orphans():
             text = f"Tratteggio ended without saving your work on {orphan.name}. Recover it?"
             box = QMessageBox(QMessageBox.Icon.Question, "Recover unsaved work", text, parent=self.dialogs)
-            box.setInformativeText(orphan.describe() + ". Later keeps it for the next start.")
+            where = f"In {orphan.where}\n" if orphan.where else ""
+            box.setInformativeText(f"{where}{orphan.describe()}. Later keeps it for the next start.")
             recover = box.addButton("Recover", QMessageBox.ButtonRole.AcceptRole)
             discard = box.addButton("Discard", QMessageBox.ButtonRole.DestructiveRole)
             box.addButton("Later", QMessageBox.ButtonRole.RejectRole)
