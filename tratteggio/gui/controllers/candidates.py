@@ -63,18 +63,22 @@ class CandidateController(QObject):
         panel.restoreRequested.connect(self.start)
         panel.cancelRequested.connect(self.cancel)
         panel.engine.currentIndexChanged.connect(self._warm_up)
-        session.documentChanged.connect(lambda _doc: self._reset())
+        session.documentChanged.connect(lambda _doc: self._reset(new_document=True))
 
     def running(self) -> bool:
         return any(c.handle is not None and c.handle.active for c in self.candidates)
 
-    def _reset(self) -> None:
+    def _reset(self, new_document: bool = False) -> None:
+        """Forget the candidates; a new document also forgets the advice and any layers shown (the
+        previous photo's ageing or creation layers mean nothing on the new one)."""
         for candidate in self.candidates:
             if candidate.handle is not None:
                 candidate.handle.cancel()
         self.candidates, self._streaming = [], None
-        if self.timeline.owner == OWNER:
+        if self.timeline.owner == OWNER or new_document:
             self.timeline.clear()
+        if new_document:
+            self.panel.set_advice("")
         self.canvas.show_preview([])
 
     def _warm_up(self) -> None:
@@ -269,6 +273,7 @@ class CandidateController(QObject):
             return
         doc.accept(chosen.result, chosen.mask)
         self._reset()
+        self.panel.set_advice("")  # it spoke of the mask just restored
         self.session.say("Accepted: the restoration is an intervention now (Ctrl+Z undoes it).")
 
     def discard(self) -> None:
