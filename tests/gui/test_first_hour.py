@@ -5,7 +5,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+from PySide6.QtWidgets import QDialog, QFileDialog
+
 from tratteggio.gui.main_window import MainWindow
+from tratteggio.gui.panels.create_dialogs import PromptDialog
 
 from .test_made_documents import age
 
@@ -28,3 +32,77 @@ def test_advice_goes_after_accept_and_layers_go_with_their_document(
     window.files.open_path(photo_file)  # a drop: the aged photo's layers mean nothing here
     assert window.timeline.owner == "" and window.timeline.strip.count() == 0
     assert window.panel.advice.text() == ""
+
+
+def test_extend_and_new_from_prompt_ask_for_a_model_before_the_dialog(
+    window: MainWindow, photo_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    window.files.open_path(photo_file)
+    warned: list[str] = []
+    window.session.problem.connect(warned.append)
+    from tratteggio.gui.panels import restore_panel
+
+    monkeypatch.setattr(restore_panel, "cached_models", list)  # an empty hub cache, wherever it is
+    opened: list[object] = []
+    monkeypatch.setattr(QDialog, "exec", lambda self: opened.append(self) or 0)
+    window.menus.actions["extend_canvas"].trigger()
+    window.menus.actions["new_from_prompt"].trigger()
+    assert not opened  # no dialog filled in vain: the model is checked first
+    assert len(warned) == 2 and all("No diffusion model is downloaded" in w for w in warned)
+    assert "press Download" in warned[0]
+
+
+def test_the_dialogs_choose_among_the_downloaded_models(
+    window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "my-model"
+    folder.mkdir()
+    window.panel.add_model(str(folder))
+    window.panel.select_engine("auto", None)  # the panel on a classical engine: the dialog still offers it
+    seen: list[PromptDialog] = []
+    monkeypatch.setattr(QDialog, "exec", lambda self: seen.append(self) or 0)
+    window.menus.actions["new_from_prompt"].trigger()
+    (dialog,) = seen
+    assert [dialog.model.itemText(i) for i in range(dialog.model.count())] == [str(folder)]
+    assert dialog.values().model == str(folder)
+
+
+def test_models_dialog_use_download_and_added_folders(
+    window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tratteggio.gui import model_manager
+    from tratteggio.gui.panels import restore_panel
+
+    monkeypatch.setattr(restore_panel, "cached_models", list)  # an empty hub cache, wherever it is
+    monkeypatch.setattr(model_manager, "cached_models", list)
+    window.panel.mark_downloads()
+    labels = [window.panel.engine.itemText(i) for i in range(window.panel.engine.count())]
+    catalog = [label for label in labels if label.startswith("Diffusion")]
+    assert catalog and all(label.endswith("(not downloaded)") for label in catalog)  # an empty cache
+    window.open_model_manager()
+    manager = window.manager
+    before = window.panel.engine.currentData()
+    manager.table.selectRow(0)
+    manager.buttons["Use"].click()
+    assert window.panel.engine.currentData() == before  # not switched to a model not there
+    assert "not downloaded" in manager.status.text() and "press Download" in manager.status.text()
+    folder = tmp_path / "local-model"
+    folder.mkdir()
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *a, **k: str(folder))
+    manager.buttons["Add folder…"].click()
+    last = manager.table.rowCount() - 1
+    assert manager.table.item(last, 0).text() == str(folder)  # listed
+    assert window.panel.engine.currentData() == ("diffusion", str(folder))
+    assert not window.panel.engine.currentText().endswith("(not downloaded)")
+    manager.close()
+
+
+def test_a_missing_model_points_to_the_models_dialog_in_the_studio() -> None:
+    from tratteggio.core.engines.models import resolve_model
+    from tratteggio.core.errors import TratteggioError
+    from tratteggio.gui.session import studio_words
+
+    with pytest.raises(TratteggioError) as error:
+        resolve_model("someone/not-cached")
+    text = studio_words(str(error.value))
+    assert "Models…" in text and "press Download" in text and "tratteggio models" not in text

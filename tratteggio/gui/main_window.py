@@ -148,8 +148,9 @@ class MainWindow(QMainWindow):
     def open_model_manager(self) -> None:
         from tratteggio.gui.model_manager import ModelManager
 
-        self.manager = ModelManager(self.session, self)
+        self.manager = ModelManager(self.session, self, local=self.panel.diffusion_models())
         self.manager.modelChosen.connect(self.panel.add_model)
+        self.manager.downloadsChanged.connect(self.panel.mark_downloads)
         self.manager.show()
 
     def open_preferences(self) -> None:
