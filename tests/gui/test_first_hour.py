@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QDialog, QFileDialog
+from PySide6.QtWidgets import QDialog, QFileDialog, QPlainTextEdit
 
 from tratteggio.gui.main_window import MainWindow
 from tratteggio.gui.panels.create_dialogs import PromptDialog
@@ -106,3 +106,27 @@ def test_a_missing_model_points_to_the_models_dialog_in_the_studio() -> None:
         resolve_model("someone/not-cached")
     text = studio_words(str(error.value))
     assert "Models…" in text and "press Download" in text and "tratteggio models" not in text
+
+
+def test_a_run_past_half_a_second_shows_a_busy_bar_and_messages_are_kept(
+    qtbot: object, window: MainWindow
+) -> None:
+    import time
+
+    bar = window.status.progress
+    with qtbot.waitSignal(window.session.runner.ended, timeout=5_000):  # type: ignore[attr-defined]
+        window.session.runner.run(lambda ctx: time.sleep(0.1), label="quick")
+    qtbot.wait(600)  # type: ignore[attr-defined]
+    assert not bar.isVisible()  # a quick run: no bar flashes
+    window.session.runner.run(lambda ctx: time.sleep(1.5), label="slow fill")
+    qtbot.waitUntil(bar.isVisible, timeout=1_400)  # type: ignore[attr-defined]
+    assert bar.maximum() == 0 and bar.format() == "slow fill"  # busy: it reports no progress
+    qtbot.waitUntil(lambda: not bar.isVisible(), timeout=5_000)  # type: ignore[attr-defined]
+    window.session.say("first message")
+    window.session.warn("a problem")
+    window.status._clear.timeout.emit()  # the bar forgets after 8 s ...
+    assert window.status.current_message() == ""
+    window.menus.actions["messages"].trigger()  # ... View ▸ Messages keeps them
+    shown = window.status.messages_dialog.findChild(QPlainTextEdit).toPlainText()  # type: ignore[attr-defined]
+    assert "first message" in shown and "a problem" in shown
+    window.status.messages_dialog.close()  # type: ignore[attr-defined]

@@ -29,7 +29,7 @@ from tratteggio.gui.panels.restore_panel import RestorePanel
 from tratteggio.gui.panels.revive_dialog import ReviveDialog
 from tratteggio.gui.preferences import PreferencesDialog, apply_diffusion_preference
 from tratteggio.gui.session import StudioSession
-from tratteggio.gui.status_bar import StatusBar
+from tratteggio.gui.status_bar import StatusBar, add_messages_action
 from tratteggio.gui.timeline import Timeline
 from tratteggio.gui.toolbar import ToolBar
 
@@ -85,6 +85,7 @@ class MainWindow(QMainWindow):
         self.revive = ReviveController(session, self.canvas, self.revive_dialog)
         self.creation = CreationController(session, self.canvas, self.timeline, self.panel, self)
         add_creation_menus(self.menus, self.creation, self.revive)
+        add_messages_action(self.menus, self.status)
         self._restore_settings()
 
     def _tabs(self) -> QTabWidget:
