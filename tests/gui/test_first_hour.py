@@ -3,9 +3,11 @@ the questions before opening, the recovery prompt's path and time."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import QUrl
 from PySide6.QtWidgets import QDialog, QFileDialog, QPlainTextEdit
 
 from tratteggio.gui.main_window import MainWindow
@@ -130,3 +132,26 @@ def test_a_run_past_half_a_second_shows_a_busy_bar_and_messages_are_kept(
     shown = window.status.messages_dialog.findChild(QPlainTextEdit).toPlainText()  # type: ignore[attr-defined]
     assert "first message" in shown and "a problem" in shown
     window.status.messages_dialog.close()  # type: ignore[attr-defined]
+
+
+def test_f1_opens_the_guide_at_the_page_for_what_the_user_is_doing(window: MainWindow) -> None:
+    from tratteggio.gui.help import guide_page
+
+    folder = guide_page("index").parent
+    pages = sorted(p.stem for p in folder.glob("*.md"))
+    assert {"index", "restore", "detect", "revive", "age", "create", "models", "projects"} <= set(pages)
+    for page in folder.glob("*.md"):  # every link between pages leads to a page
+        for target in re.findall(r"\]\(([\w-]+\.md)\)", page.read_text(encoding="utf-8")):
+            assert (folder / target).is_file(), (page.name, target)
+    window.tabs.setCurrentIndex(1)  # Detect
+    window.menus.help.actions["guide"].trigger()  # F1
+    dialog = window.menus.help.dialog
+    assert dialog.page() == "detect" and "hatched" in dialog.browser.toPlainText()  # type: ignore[union-attr]
+    dialog.browser.setSource(QUrl("index.md"))  # type: ignore[union-attr]
+    assert dialog.page() == "index"  # type: ignore[union-attr]
+    dialog.close()  # type: ignore[union-attr]
+    window.tabs.setCurrentIndex(0)
+    window.revive_dialog.show()
+    window.menus.help.actions["guide"].trigger()
+    assert window.menus.help.dialog.page() == "revive"  # type: ignore[union-attr]
+    window.revive_dialog.hide()

@@ -86,6 +86,7 @@ class MainWindow(QMainWindow):
         self.creation = CreationController(session, self.canvas, self.timeline, self.panel, self)
         add_creation_menus(self.menus, self.creation, self.revive)
         add_messages_action(self.menus, self.status)
+        self.menus.help.topic = self._help_topic
         self._restore_settings()
 
     def _tabs(self) -> QTabWidget:
@@ -144,6 +145,15 @@ class MainWindow(QMainWindow):
     @property
     def doc(self) -> object:
         return self.session.doc
+
+    def _help_topic(self) -> str:
+        """The guide's page for what the user is doing: an open tool dialog, else the side tab."""
+        for name in ("revive_dialog", "manager"):
+            dialog = getattr(self, name, None)
+            if isinstance(dialog, QWidget) and dialog.isVisible():
+                return {"revive_dialog": "revive", "manager": "models"}[name]
+        tab = self.tabs.tabText(self.tabs.currentIndex()).lower()
+        return {"interventions": "projects"}.get(tab, tab)
 
     # -- dialogs -------------------------------------------------------------------------------
     def open_model_manager(self) -> None:
