@@ -155,3 +155,19 @@ def test_f1_opens_the_guide_at_the_page_for_what_the_user_is_doing(window: MainW
     window.menus.help.actions["guide"].trigger()
     assert window.menus.help.dialog.page() == "revive"  # type: ignore[union-attr]
     window.revive_dialog.hide()
+
+
+def test_detect_losses_finding_nothing_says_pick_from_a_loss(
+    qtbot: object, window: MainWindow, tmp_path: Path
+) -> None:
+    import numpy as np
+
+    from tratteggio.core import Photo, save_photo
+
+    photo = tmp_path / "plain.png"
+    save_photo(Photo(np.full((80, 100, 3), 120, np.uint8)), photo)
+    window.files.open_path(photo)
+    window.detect_panel.kind.setCurrentText("losses")
+    with qtbot.waitSignal(window.session.runner.ended, timeout=20_000):  # type: ignore[attr-defined]
+        window.detect_panel.detect_button.click()
+    assert "Pick from a loss" in window.status.current_message()
