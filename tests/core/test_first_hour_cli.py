@@ -41,3 +41,36 @@ def test_the_recovery_prompt_names_the_full_path_and_the_local_time(monkeypatch:
     finally:
         monkeypatch.delenv("TZ")
         time.tzset()
+
+
+def test_help_names_what_each_command_takes(capsys: pytest.CaptureFixture[str]) -> None:
+    for command in ("imagine", "extend"):
+        with pytest.raises(SystemExit):
+            main([command, "--help"])
+        text = capsys.readouterr().out
+        assert "--engine diffusion" not in text  # neither has an --engine
+        usage = text.split("\n\n")[0]
+        assert " --model M" in usage and "[--model M]" not in usage  # required, and shown so
+    with pytest.raises(SystemExit):
+        main(["open", "--help"])
+    assert "project" in capsys.readouterr().out
+    with pytest.raises(SystemExit):
+        main(["restore", "--help"])
+    assert "diffusion (--engine diffusion)" in capsys.readouterr().out  # restore has --engine
+
+
+def test_the_progress_bar_waits_for_its_total(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sys
+
+    from tratteggio.cli.options import progress_bar
+
+    monkeypatch.setenv("TRATTEGGIO_PROGRESS", "1")
+    with progress_bar("restoring 3 photos") as update:
+        print("2 worker(s) ready in 0.4 s: a, b", file=sys.stderr)
+        update(0, 0)  # nothing known yet
+        assert capsys.readouterr().err == "2 worker(s) ready in 0.4 s: a, b\n"  # the line alone
+        update(1, 3)
+    err = capsys.readouterr().err
+    assert "1/3" in err and "0/0" not in err

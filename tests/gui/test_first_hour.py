@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import numpy as np
 import pytest
 from PySide6.QtCore import QUrl
 from PySide6.QtWidgets import QDialog, QFileDialog, QPlainTextEdit
@@ -160,8 +161,6 @@ def test_f1_opens_the_guide_at_the_page_for_what_the_user_is_doing(window: MainW
 def test_detect_losses_finding_nothing_says_pick_from_a_loss(
     qtbot: object, window: MainWindow, tmp_path: Path
 ) -> None:
-    import numpy as np
-
     from tratteggio.core import Photo, save_photo
 
     photo = tmp_path / "plain.png"
@@ -171,3 +170,52 @@ def test_detect_losses_finding_nothing_says_pick_from_a_loss(
     with qtbot.waitSignal(window.session.runner.ended, timeout=20_000):  # type: ignore[attr-defined]
         window.detect_panel.detect_button.click()
     assert "Pick from a loss" in window.status.current_message()
+
+
+def test_opening_a_photo_asks_about_the_unsaved_work_before_its_project(
+    qtbot: object, window: MainWindow, photo_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    from tratteggio.core import Photo, save_photo
+
+    other = tmp_path / "other.png"
+    save_photo(Photo(np.full((60, 80, 3), 90, np.uint8)), other)
+    window.files.open_path(other)
+    window.projects.save_as(other.with_suffix(".tratteggio"), wait=True)  # a project beside it
+    window.files.open_path(photo_file)
+    doc = window.doc
+    assert doc is not None
+    doc.set_mask(np.ones(doc.mask.shape, bool), "rect")  # unsaved work
+    order: list[str] = []
+    window.projects.ask_save = lambda name: order.append(f"save {name}") or "discard"  # type: ignore[func-returns-value]
+    monkeypatch.setattr(
+        QMessageBox, "question", lambda *a, **k: order.append("project") or QMessageBox.StandardButton.Yes
+    )
+    with qtbot.waitSignal(window.projects.opened, timeout=30_000):  # type: ignore[attr-defined]
+        window.files.open_path(other)
+    assert order == ["save coffee.png", "project"]  # once each, the unsaved work first
+
+
+def test_export_with_visible_restorations_has_its_own_title_and_a_visible_copy(
+    qtbot: object, window: MainWindow, photo_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    window.files.open_path(photo_file)
+    doc = window.doc
+    assert doc is not None
+    doc.mask[100:120, 100:140] = True
+    with qtbot.waitSignal(window.runs.finished, timeout=30_000):  # type: ignore[attr-defined]
+        window.runs.start()
+    window.runs.accept()
+    titles: list[str] = []
+    target = tmp_path / "out.png"
+    monkeypatch.setattr(
+        QFileDialog,
+        "getSaveFileName",
+        lambda _p, title, *a, **k: (titles.append(title), (str(target), ""))[1],
+    )
+    window.menus.actions["export_doc"].trigger()
+    qtbot.waitUntil(lambda: (tmp_path / "out.visible.png").exists(), timeout=30_000)  # type: ignore[attr-defined]
+    window.menus.actions["export"].trigger()
+    assert titles[0].startswith("Export with visible restorations") and titles[1] == "Export restored photo"
+    assert not (tmp_path / "out.tratteggio.png").exists()  # no name that reads as a project

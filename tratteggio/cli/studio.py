@@ -14,9 +14,10 @@ def add_parsers(sub: argparse._SubParsersAction) -> dict[str, Callable[[argparse
     p = sub.add_parser(
         "open",
         help="open the studio (also: tratteggio with no command)",
-        description="Open the studio window, optionally with a photo and its damage mask.",
+        description="Open the studio window, optionally with a photo and its damage mask, or a "
+        "project (NAME.tratteggio: the master, its mask, every intervention and the view).",
     )
-    p.add_argument("photo", nargs="?", metavar="PHOTO", help="photo to open")
+    p.add_argument("photo", nargs="?", metavar="PHOTO", help="photo or project (.tratteggio) to open")
     p.add_argument("--mask", metavar="MASK", help="damage mask to load with it (the photo's size)")
     p.add_argument(
         "--snapshot",

@@ -113,9 +113,10 @@ class ProjectController(QObject):
         return {buttons.Save: "save", buttons.Discard: "discard"}.get(answer, "cancel")  # type: ignore[call-overload]
 
     # -- opening -------------------------------------------------------------------------------
-    def open_project(self, path: Path, master: Path | None = None) -> None:
-        """Read a project on the worker; a missing master is asked for, then checked by its hash."""
-        if not self.session.may_replace():
+    def open_project(self, path: Path, master: Path | None = None, asked: bool = False) -> None:
+        """Read a project on the worker; a missing master is asked for, then checked by its hash.
+        `asked`: the unsaved work was already asked about (opening a photo offered its project)."""
+        if not asked and not self.session.may_replace():
             return
         self.session.runner.run(
             lambda ctx: read_project(path, master, verify="fast"),
