@@ -35,9 +35,10 @@ def cmd_open(args: argparse.Namespace) -> int:
             "no display to open the studio on (DISPLAY is not set); on a server, the commands work "
             "without one: see `tratteggio --help`"
         )
-    from tratteggio.core.support.libcheck import platform_problem
+    from tratteggio.core.support.libcheck import display_problem, platform_problem
 
-    problem = platform_problem()  # before Qt aborts (exit 134) with a hint that may name the wrong library
+    # before Qt aborts (exit 134) with a hint that may name the wrong library
+    problem = platform_problem() or display_problem()
     if problem:
         raise TratteggioError(problem)
     from tratteggio.gui.app import run_studio  # Qt loads only for the studio
