@@ -56,9 +56,10 @@ def test_about_shows_the_doctor_report_and_copies_it(window: MainWindow, qtbot: 
     assert QGuiApplication.clipboard().text() == text
 
 
-def test_user_guide_opens_the_readme(window: MainWindow) -> None:
+def test_user_guide_opens_its_own_pages(window: MainWindow) -> None:
     dialog = window.menus.help.show_guide()
-    assert "Drop a photo on the window" in dialog.browser.toPlainText()
+    text = dialog.browser.toPlainText()
+    assert dialog.page() == "restore" and "pip install" not in text  # the open tab's page, no developer notes
 
 
 def test_open_sample_opens_the_aged_photo_and_its_mask(window: MainWindow, qtbot: object) -> None:

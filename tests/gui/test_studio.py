@@ -117,7 +117,7 @@ def test_classical_run_scrub_accept_and_export(
     record = json.loads((tmp_path / "restored.record.json").read_text())
     assert record["interventions"][0]["request"]["engine"] == "auto"
     assert np.array_equal(load_photo(tmp_path / "restored.tif").pixels, doc.composite())
-    assert (tmp_path / "restored.tratteggio.png").exists() and (tmp_path / "restored.lossmap.png").exists()
+    assert (tmp_path / "restored.visible.png").exists() and (tmp_path / "restored.lossmap.png").exists()
     window.menus.actions["undo"].trigger()  # accepting is undoable
     assert doc.interventions == [] and doc.mask.any()
 

@@ -6,7 +6,13 @@ import argparse
 from collections.abc import Callable
 from pathlib import Path
 
-from tratteggio.cli.options import add_preview_options, add_request_options, progress_bar, request_from_args
+from tratteggio.cli.options import (
+    MODEL_TITLES,
+    add_preview_options,
+    add_request_options,
+    progress_bar,
+    request_from_args,
+)
 from tratteggio.core.io.loading import load_photo
 from tratteggio.core.pipeline.extend import Margins, extend
 from tratteggio.core.record.entries import Extended
@@ -29,7 +35,7 @@ def add_parsers(sub: argparse._SubParsersAction) -> dict[str, Command]:
     for side in ("left", "right", "top", "bottom"):
         p.add_argument(f"--{side}", type=int, default=0, metavar="PX", help=f"pixels to add on the {side}")
     p.add_argument("--lossy", action="store_true", help="accept an output format that loses bits (JPEG)")
-    add_request_options(p, skip=("engine", "blend"))
+    add_request_options(p, skip=("engine", "blend"), titles=MODEL_TITLES, required=("model",))
     add_preview_options(p)
     return {"extend": cmd_extend}
 

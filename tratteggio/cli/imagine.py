@@ -6,7 +6,13 @@ import argparse
 from collections.abc import Callable
 from pathlib import Path
 
-from tratteggio.cli.options import add_preview_options, add_request_options, progress_bar, request_from_args
+from tratteggio.cli.options import (
+    MODEL_TITLES,
+    add_preview_options,
+    add_request_options,
+    progress_bar,
+    request_from_args,
+)
 from tratteggio.core.pipeline.imagine import imagine, parse_size
 from tratteggio.core.record.entries import Created
 from tratteggio.core.record.writer import check_output, write_documented
@@ -28,7 +34,7 @@ def add_parsers(sub: argparse._SubParsersAction) -> dict[str, Command]:
     p.add_argument("prompt", metavar="PROMPT", help="what the picture shows")
     p.add_argument("-o", "--output", type=Path, required=True, metavar="OUT", help="the created picture")
     p.add_argument("--size", metavar="WxH", help="width x height in pixels (default: the model's own size)")
-    add_request_options(p, skip=NOT_FOR_CREATION)
+    add_request_options(p, skip=NOT_FOR_CREATION, titles=MODEL_TITLES, required=("model",))
     add_preview_options(p)
     return {"imagine": cmd_imagine}
 

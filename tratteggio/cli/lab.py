@@ -245,6 +245,21 @@ def cmd_detect(args: argparse.Namespace) -> int:
     )
     print(
         f"wrote {args.output}{saved}: {found.mean() * 100:.2f}% of pixels proposed as {args.kind}; "
-        "review it in the studio"
+        "review it in the studio" + nothing_found_hint(args.kind, bool(found.any()), args.support)
     )
     return 0
+
+
+def nothing_found_hint(kind: str, found: bool, support: str | None) -> str:
+    """What to try when a losses search found nothing: the ground colour is the whole search."""
+    if found or kind != "losses":
+        return ""
+    if support:
+        return (
+            f"\nno loss has the ground colour {support}: give the colour a loss shows (sample it "
+            "inside one) with --support R,G,B, or use Pick from a loss… in the studio's Detect tab"
+        )
+    return (
+        "\nno loss matched the estimated ground colour: give the colour the losses show (plaster, "
+        "paper) with --support R,G,B, or use Pick from a loss… in the studio's Detect tab"
+    )

@@ -44,7 +44,9 @@ def add_parsers(sub: argparse._SubParsersAction) -> dict[str, Callable[[argparse
     )
     export.add_argument("project", type=Path, metavar="P.tratteggio")
     export.add_argument("-o", "--output", type=Path, required=True, metavar="OUT")
-    export.add_argument("--visible", action="store_true", help="also write the documentation copy (hatched)")
+    export.add_argument(
+        "--visible", action="store_true", help="also write the documentation copy, NAME.visible.png (hatched)"
+    )
     export.add_argument(
         "--lossy", action="store_true", help="accept a format that cannot hold the master exactly"
     )

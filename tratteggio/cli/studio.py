@@ -14,9 +14,10 @@ def add_parsers(sub: argparse._SubParsersAction) -> dict[str, Callable[[argparse
     p = sub.add_parser(
         "open",
         help="open the studio (also: tratteggio with no command)",
-        description="Open the studio window, optionally with a photo and its damage mask.",
+        description="Open the studio window, optionally with a photo and its damage mask, or a "
+        "project (NAME.tratteggio: the master, its mask, every intervention and the view).",
     )
-    p.add_argument("photo", nargs="?", metavar="PHOTO", help="photo to open")
+    p.add_argument("photo", nargs="?", metavar="PHOTO", help="photo or project (.tratteggio) to open")
     p.add_argument("--mask", metavar="MASK", help="damage mask to load with it (the photo's size)")
     p.add_argument(
         "--snapshot",
@@ -34,9 +35,10 @@ def cmd_open(args: argparse.Namespace) -> int:
             "no display to open the studio on (DISPLAY is not set); on a server, the commands work "
             "without one: see `tratteggio --help`"
         )
-    from tratteggio.core.support.libcheck import platform_problem
+    from tratteggio.core.support.libcheck import display_problem, platform_problem
 
-    problem = platform_problem()  # before Qt aborts (exit 134) with a hint that may name the wrong library
+    # before Qt aborts (exit 134) with a hint that may name the wrong library
+    problem = platform_problem() or display_problem()
     if problem:
         raise TratteggioError(problem)
     from tratteggio.gui.app import run_studio  # Qt loads only for the studio

@@ -7,7 +7,7 @@ a Copy button for bug reports.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
@@ -73,6 +73,7 @@ class HelpMenu:
         self.menu.addSeparator()
         self._add("about", "&About Tratteggio", None, self.show_about)
         self.dialog: QWidget | None = None
+        self.topic: Callable[[], str] = lambda: "index"  # the guide's page for what the user is doing
 
     def _add(self, key: str, text: str, shortcut: str | None, slot: object) -> None:
         action = self.menu.addAction(text)
@@ -86,7 +87,8 @@ class HelpMenu:
         return self._show(ShortcutsDialog(shortcut_rows(every), self.parts.dialogs))
 
     def show_guide(self) -> GuideDialog:
-        return self._show(GuideDialog(user_guide(), self.parts.dialogs))
+        """The user guide (its own pages, not the README) at the page for what the user is doing."""
+        return self._show(GuideDialog(guide_page(self.topic()), self.parts.dialogs))
 
     def show_about(self) -> AboutDialog:
         dialog = self._show(AboutDialog(self.parts.dialogs))
@@ -131,15 +133,8 @@ def _examine(runtime: QtRuntime) -> Report:
     return examine(runtime)
 
 
-def user_guide() -> str:
-    """The README (the user guide): the source tree's, else the installed package's metadata."""
-    from importlib import metadata
-
-    readme = Path(__file__).resolve().parents[2] / "README.md"
-    if readme.is_file():
-        return readme.read_text(encoding="utf-8")
-    try:
-        text = metadata.metadata("tratteggio").get_payload()  # type: ignore[attr-defined]
-    except (metadata.PackageNotFoundError, AttributeError):
-        text = ""
-    return str(text) if text and text.strip() else "The user guide is the README.md of Tratteggio."
+def guide_page(topic: str) -> Path:
+    """The guide's page for `topic` ("restore", "detect", "revive"...), else its first page."""
+    folder = Path(__file__).resolve().parents[1] / "resources" / "guide"
+    page = folder / f"{topic}.md"
+    return page if page.is_file() else folder / "index.md"

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QGuiApplication
+from pathlib import Path
+
+from PySide6.QtCore import Qt, QUrl
+from PySide6.QtGui import QGuiApplication, QTextDocument
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
+    QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
@@ -58,19 +61,33 @@ class ShortcutsDialog(QDialog):
 
 
 class GuideDialog(QDialog):
-    """The README, rendered, opened at the studio's section."""
+    """The user guide (resources/guide/*.md), rendered, opened at one page; its links move between
+    pages and Back returns."""
 
-    def __init__(self, markdown: str, parent: QWidget | None = None) -> None:
+    def __init__(self, page: Path, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("User guide — Tratteggio")
-        self.resize(760, 680)
+        self.resize(720, 620)
         self.browser = QTextBrowser()
         self.browser.setOpenExternalLinks(True)
-        self.browser.setMarkdown(markdown)
+        self.browser.setSearchPaths([str(page.parent)])
+        self.browser.setSource(QUrl.fromLocalFile(str(page)), QTextDocument.ResourceType.MarkdownResource)
+        back = QPushButton("Back")
+        back.clicked.connect(self.browser.backward)
+        self.browser.backwardAvailable.connect(back.setEnabled)
+        back.setEnabled(False)
+        close = QPushButton("Close")
+        close.clicked.connect(self.close)
+        row = QHBoxLayout()
+        row.addWidget(back)
+        row.addStretch(1)
+        row.addWidget(close)
         layout = QVBoxLayout(self)
         layout.addWidget(self.browser)
-        if self.browser.find("The studio"):
-            self.browser.ensureCursorVisible()
+        layout.addLayout(row)
+
+    def page(self) -> str:
+        return Path(self.browser.source().path()).stem
 
 
 class AboutDialog(QDialog):

@@ -31,7 +31,7 @@ from tratteggio.gui.panels.restore_panel import RestorePanel
 from tratteggio.gui.panels.revive_dialog import ReviveDialog
 from tratteggio.gui.preferences import PreferencesDialog, apply_diffusion_preference
 from tratteggio.gui.session import StudioSession
-from tratteggio.gui.status_bar import StatusBar
+from tratteggio.gui.status_bar import StatusBar, add_messages_action
 from tratteggio.gui.timeline import Timeline
 from tratteggio.gui.toolbar import ToolBar
 
@@ -92,6 +92,8 @@ class MainWindow(QMainWindow):
         self.revive = ReviveController(session, self.canvas, self.revive_dialog)
         self.creation = CreationController(session, self.canvas, self.timeline, self.panel, self)
         add_creation_menus(self.menus, self.creation, self.revive)
+        add_messages_action(self.menus, self.status)
+        self.menus.help.topic = self._help_topic
         self._restore_settings()
 
     def _tabs(self) -> QTabWidget:
@@ -144,12 +146,22 @@ class MainWindow(QMainWindow):
     def doc(self) -> object:
         return self.session.doc
 
+    def _help_topic(self) -> str:
+        """The guide's page for what the user is doing: an open tool dialog, else the side tab."""
+        for name in ("revive_dialog", "manager"):
+            dialog = getattr(self, name, None)
+            if isinstance(dialog, QWidget) and dialog.isVisible():
+                return {"revive_dialog": "revive", "manager": "models"}[name]
+        tab = self.tabs.tabText(self.tabs.currentIndex()).lower()
+        return {"interventions": "projects"}.get(tab, tab)
+
     # -- dialogs -------------------------------------------------------------------------------
     def open_model_manager(self) -> None:
         from tratteggio.gui.model_manager import ModelManager
 
-        self.manager = ModelManager(self.session, self)
+        self.manager = ModelManager(self.session, self, local=self.panel.diffusion_models())
         self.manager.modelChosen.connect(self.panel.add_model)
+        self.manager.downloadsChanged.connect(self.panel.mark_downloads)
         self.manager.show()
 
     def open_preferences(self) -> None:

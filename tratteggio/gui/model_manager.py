@@ -3,6 +3,7 @@ local folders or .safetensors files added to the engine list."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Signal
@@ -27,10 +28,15 @@ from tratteggio.gui.session import StudioSession
 
 class ModelManager(QDialog):
     modelChosen = Signal(str)  # a hub id, a folder, or a .safetensors path
+    downloadsChanged = Signal()  # a download ended: the engine list marks what is downloaded anew
 
-    def __init__(self, session: StudioSession, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, session: StudioSession, parent: QWidget | None = None, local: list[str] | None = None
+    ) -> None:
         super().__init__(parent)
         self.session = session
+        catalog = {entry.id for entry in CATALOG}
+        self.local = [m for m in local or [] if m not in catalog]  # folders and files added
         self.setWindowTitle("Models")
         self.resize(820, 360)
         self.table = QTableWidget(0, 5)
@@ -50,6 +56,7 @@ class ModelManager(QDialog):
         buttons["Add folder…"].clicked.connect(self._add_folder)
         buttons["Add .safetensors…"].clicked.connect(self._add_file)
         buttons["Close"].clicked.connect(self.close)
+        self.buttons = buttons
         row = QHBoxLayout()
         for button in buttons.values():
             row.addWidget(button)
@@ -62,23 +69,37 @@ class ModelManager(QDialog):
         self.refresh()
 
     def refresh(self) -> None:
-        self.table.setRowCount(len(CATALOG))
-        have = {m.id: m for m in cached_models()}
+        self.table.setRowCount(len(CATALOG) + len(self.local))
+        self.have = {m.id: m for m in cached_models()}
         for row, entry in enumerate(CATALOG):
-            cached = f"yes ({have[entry.id].size_bytes / 2**30:.1f} GB)" if entry.id in have else "no"
-            cells = (entry.id, entry.family, f"{entry.size_gb:.1f} GB", entry.licence, cached)
-            for column, text in enumerate(cells):
-                self.table.setItem(row, column, QTableWidgetItem(text))
+            size = self.have[entry.id].size_bytes / 2**30 if entry.id in self.have else 0
+            cached = f"yes ({size:.1f} GB)" if entry.id in self.have else "no"
+            self._row(row, (entry.id, entry.family, f"{entry.size_gb:.1f} GB", entry.licence, cached))
+        for row, location in enumerate(self.local, start=len(CATALOG)):
+            there = "yes (local)" if Path(location).expanduser().exists() else "no (moved or deleted)"
+            self._row(row, (location, "local", "", "", there))
         self.table.resizeColumnsToContents()
+
+    def _row(self, row: int, cells: tuple[str, ...]) -> None:
+        for column, text in enumerate(cells):
+            self.table.setItem(row, column, QTableWidgetItem(text))
 
     def selected_id(self) -> str | None:
         row = self.table.currentRow()
-        return CATALOG[row].id if 0 <= row < len(CATALOG) else None
+        names = [entry.id for entry in CATALOG] + self.local
+        return names[row] if 0 <= row < len(names) else None
 
     def _use(self) -> None:
+        """Switch the Restore panel to the selected model, if it is there to use."""
         model_id = self.selected_id()
-        if model_id:
-            self.modelChosen.emit(model_id)
+        if model_id is None:
+            return
+        if model_id not in self.local and model_id not in self.have:
+            self.status.setText(f"{model_id} is not downloaded yet: press Download first, then Use.")
+            self.buttons["Download"].setDefault(True)
+            self.buttons["Download"].setFocus()
+            return
+        self.modelChosen.emit(model_id)
 
     def download_selected(self) -> None:
         model_id = self.selected_id()
@@ -113,16 +134,25 @@ class ModelManager(QDialog):
         self.status.setText(message)
         self.progress.setVisible(False)
         self.refresh()
+        self.downloadsChanged.emit()
 
     def _add_folder(self) -> None:
         folder = QFileDialog.getExistingDirectory(self, "Diffusers model folder (with model_index.json)")
         if folder:
-            self.modelChosen.emit(folder)
+            self._added(folder)
+
+    def _added(self, location: str) -> None:
+        """A local folder or file: listed here and chosen in the Restore panel."""
+        if location not in self.local:
+            self.local.append(location)
+            self.refresh()
+        self.table.selectRow(len(CATALOG) + self.local.index(location))
+        self.modelChosen.emit(location)
 
     def _add_file(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, "Checkpoint", "", "Safetensors (*.safetensors)")
         if path:
-            self.modelChosen.emit(path)
+            self._added(path)
 
     def closeEvent(self, event: Any) -> None:
         self.cancel_download()

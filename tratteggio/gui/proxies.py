@@ -74,12 +74,19 @@ class PhotoProxy(Proxy):
         self.buffer[target.slices] = rgb8(shrunk)
 
 
+RGBA = tuple[int, int, int, int]
+STRIPE = 4  # proxy pixels per band of a hatched proxy
+
+
 class MaskProxy(Proxy):
-    def __init__(self, bits: np.ndarray, rgba: tuple[int, int, int, int], box: Box | None = None) -> None:
+    def __init__(
+        self, bits: np.ndarray, rgba: RGBA, box: Box | None = None, hatch: RGBA | None = None
+    ) -> None:
         """The proxy of `bits`, drawn within `box` only when given (the caller knows the rest is
-        empty: a few ms instead of a whole 10 MP pass)."""
+        empty: a few ms instead of a whole 10 MP pass). With `hatch`, diagonal bands alternate
+        `rgba` and `hatch`: a pattern no solid mask colour can be mistaken for."""
         super().__init__(bits.shape[0], bits.shape[1], 4, QImage.Format.Format_ARGB32_Premultiplied)
-        self.rgba = rgba
+        self.rgba, self.hatch = rgba, hatch
         self.update(bits, box or Box(0, 0, bits.shape[1], bits.shape[0]))
 
     def set_color(self, bits: np.ndarray, rgba: tuple[int, int, int, int]) -> None:
@@ -92,10 +99,21 @@ class MaskProxy(Proxy):
             self.buffer[target.slices] = 0
             return
         coverage = _resized(bits[source.slices].view(np.uint8) * np.uint8(255), target.width, target.height)
-        r, g, b, a = self.rgba
+        r, g, b, a = self._colors(target)
         alpha = (coverage.astype(np.uint16) * a // 255).astype(np.uint16)
         out = self.buffer[target.slices]
         out[..., 0] = (alpha * b // 255).astype(np.uint8)
         out[..., 1] = (alpha * g // 255).astype(np.uint8)
         out[..., 2] = (alpha * r // 255).astype(np.uint8)
         out[..., 3] = alpha.astype(np.uint8)
+
+    def _colors(self, target: Box) -> tuple[np.ndarray | int, ...]:
+        """Each channel, one value or (hatched) a plane of diagonal bands in proxy coordinates."""
+        if self.hatch is None:
+            return self.rgba
+        ys = np.arange(target.y0, target.y1, dtype=np.int32)[:, None]
+        xs = np.arange(target.x0, target.x1, dtype=np.int32)[None, :]
+        band = ((xs + ys) // STRIPE) % 2 == 0
+        return tuple(
+            np.where(band, one, two).astype(np.uint16) for one, two in zip(self.rgba, self.hatch, strict=True)
+        )

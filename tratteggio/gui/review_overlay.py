@@ -1,6 +1,7 @@
-"""What the canvas draws over the photo while a damage proposal is under review: the proposal (cyan)
-and the teaching marks ("damage" orange, "not damage" green), each through a display proxy updated
-only where it changed."""
+"""What the canvas draws over the photo while a damage proposal is under review: the proposal
+(diagonal yellow and dark bands, a hazard hatching: the mask is one solid colour, never yellow) and
+the teaching marks ("damage" orange, "not damage" green), each through a display proxy updated only
+where it changed."""
 
 from __future__ import annotations
 
@@ -13,13 +14,14 @@ from tratteggio.core.mask import bbox_of
 from tratteggio.core.studio.review import MarkKind, Review
 from tratteggio.gui.proxies import MaskProxy
 
-PROPOSAL_RGBA = (40, 200, 230, 150)
+PROPOSAL_RGBA = (255, 225, 0, 200)  # yellow, banded with ...
+PROPOSAL_HATCH = (20, 20, 70, 170)  # ... a dark navy
 MARK_RGBA = {MarkKind.DAMAGE: (255, 150, 0, 170), MarkKind.CLEAN: (70, 220, 90, 150)}
 
 
 def proposal_proxy(bits: np.ndarray) -> MaskProxy:
     """The proposal's display proxy: safe to build on the worker (a QImage, no widget)."""
-    return MaskProxy(bits, PROPOSAL_RGBA)
+    return MaskProxy(bits, PROPOSAL_RGBA, hatch=PROPOSAL_HATCH)
 
 
 class ReviewOverlay:

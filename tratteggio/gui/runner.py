@@ -136,6 +136,7 @@ class JobRunner(QObject):
 
     _submit = Signal(object)
     ended = Signal(object)  # Handle, after its own callbacks ran: for observers (status, tests)
+    began = Signal(object)  # Handle, as the worker starts it: for observers (the status bar)
 
     def __init__(self, parent: QObject | None = None, name: str = "tratteggio-worker") -> None:
         super().__init__(parent)
@@ -202,6 +203,7 @@ class JobRunner(QObject):
         handle = self._handles.get(task_id)
         if handle is not None:
             handle.state = JobState.RUNNING
+            self.began.emit(handle)
 
     @Slot(int, object)
     def _on_step(self, task_id: int, value: object) -> None:

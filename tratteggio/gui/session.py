@@ -8,6 +8,7 @@ of them receives the window. The document's own listeners (Qt-free) are forwarde
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from PySide6.QtCore import QObject, Signal
@@ -50,10 +51,10 @@ class StudioSession(QObject):
         self.documentEdited.emit(kind, box)
 
     def say(self, text: str) -> None:
-        self.message.emit(text)
+        self.message.emit(studio_words(text))
 
     def warn(self, text: str) -> None:
-        self.problem.emit(text)
+        self.problem.emit(studio_words(text))
 
     def show_progress(self, done: float, total: float, text: str = "") -> None:
         self.progress.emit(done, total, text)
@@ -74,3 +75,12 @@ class StudioSession(QObject):
 
     def threads_running(self) -> bool:
         return any(r.is_running() for r in (self.runner, self.downloads, self.journal))
+
+
+# core's errors name the command line's way; in the studio the Models dialog does the same
+_DOWNLOAD = re.compile(r"; run `tratteggio models download [^`]+` on a machine with a network connection")
+
+
+def studio_words(text: str) -> str:
+    """A core message in the studio's words: "Models… ▸ Download" instead of a command to type."""
+    return _DOWNLOAD.sub(": open Models… in the Restore panel, select it and press Download", text)

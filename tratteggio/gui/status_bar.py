@@ -1,7 +1,11 @@
-"""The status bar: the session's messages (elided, never over the other fields), a progress bar for
-work under way, and the pixel under the cursor, the zoom and the photo's size."""
+"""The status bar: the session's messages (elided, never over the other fields; every one kept in
+the log View ▸ Messages shows), a progress bar for work under way (a busy bar for any run past
+0.5 s that reports no progress of its own), and the pixel under the cursor, the zoom and the
+photo's size."""
 
 from __future__ import annotations
+
+import time
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QFontMetrics, QResizeEvent
@@ -12,6 +16,8 @@ from tratteggio.gui.canvas import Canvas
 from tratteggio.gui.session import StudioSession
 
 MESSAGE_MS = 8000
+BUSY_AFTER_MS = 500  # a run still going after this shows a busy bar
+LOG_LINES = 1000
 
 
 class ElidedLabel(QLabel):
@@ -58,10 +64,38 @@ class StatusBar(QStatusBar):
         session.problem.connect(self.say)
         session.progress.connect(self.show_progress)
         session.documentChanged.connect(self._new_document)
+        self.log: list[str] = []  # every message, timestamped, newest last (View ▸ Messages)
+        self.session = session
+        self._busy = QTimer(self)
+        self._busy.setSingleShot(True)
+        self._busy.timeout.connect(self._show_busy)
+        self._busy_label = ""
+        session.runner.began.connect(self._began)
+        session.runner.ended.connect(lambda _handle: self._ended())
 
     def say(self, text: str) -> None:
         self.message_label.set_full_text(text)
         self._clear.start(MESSAGE_MS)
+        if text:
+            self.log = [*self.log[-(LOG_LINES - 1) :], f"{time.strftime('%H:%M:%S')}  {text}"]
+
+    def _began(self, handle: object) -> None:
+        self._busy_label = str(getattr(handle, "label", ""))
+        if not self._busy.isActive():
+            self._busy.start(BUSY_AFTER_MS)
+
+    def _show_busy(self) -> None:
+        """A run still going after 0.5 s: a busy bar, unless it shows its own progress."""
+        if self.session.runner.busy() and not self.progress.isVisible():
+            self.progress.setRange(0, 0)  # indeterminate
+            self.progress.setFormat(self._busy_label)
+            self.progress.setVisible(True)
+
+    def _ended(self) -> None:
+        if not self.session.runner.busy():
+            self._busy.stop()
+            if self.progress.maximum() == 0:  # the busy bar, not a run's own progress
+                self.progress.setVisible(False)
 
     def current_message(self) -> str:
         return self.message_label.full
@@ -79,3 +113,37 @@ class StatusBar(QStatusBar):
         self.message_label.set_full_text("")
         self.show_progress(0, 0, "")
         self.size_label.setText(doc.photo.describe() if doc is not None else "No photo")
+
+
+def add_messages_action(menus: object, status: StatusBar) -> None:
+    """View ▸ Messages: every status message of the session, kept (they leave the bar after 8 s)."""
+    from PySide6.QtGui import QAction
+    from PySide6.QtWidgets import QMenu
+
+    bar = menus.bar  # type: ignore[attr-defined]
+    view = next(m for a in bar.actions() if a.text() == "&View" and isinstance(m := a.menu(), QMenu))
+    action = QAction("&Messages…", bar)
+    action.triggered.connect(lambda _=False: show_messages(status))
+    menus.actions["messages"] = action  # type: ignore[attr-defined]
+    view.addSeparator()
+    view.addAction(action)
+
+
+def show_messages(status: StatusBar) -> object:
+    from PySide6.QtWidgets import QDialog, QDialogButtonBox, QPlainTextEdit, QVBoxLayout
+
+    dialog = QDialog(status.window())
+    dialog.setWindowTitle("Messages")
+    dialog.resize(720, 360)
+    text = QPlainTextEdit("\n".join(status.log) or "No messages yet.")
+    text.setReadOnly(True)
+    text.moveCursor(text.textCursor().MoveOperation.End)
+    buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+    buttons.rejected.connect(dialog.close)
+    layout = QVBoxLayout(dialog)
+    layout.addWidget(text)
+    layout.addWidget(buttons)
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    dialog.show()
+    status.messages_dialog = dialog  # type: ignore[attr-defined]
+    return dialog

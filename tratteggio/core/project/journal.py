@@ -103,17 +103,45 @@ class Orphan:
     mask_pixels: int
     interventions: int
     unsaved: bool = True  # edits after the last save (always, for a session never saved)
+    origin: dict[str, Any] | None = None  # how a picture made in the studio came to be
 
     @property
     def name(self) -> str:
         named = self.project or self.master
-        return Path(named).name if named else "an unsaved photo"
+        return Path(named).name if named else self.made()
+
+    @property
+    def where(self) -> str:
+        """The full path of the project (or photo) the work belongs to, or "" for an unsaved one."""
+        return self.project or self.master or ""
+
+    def made(self) -> str:
+        origin = self.origin or {}
+        for key, what in (
+            ("created_from", "a picture created from noise"),
+            ("extended_from", "an extension of {}"),
+            ("aged_from", "an aged copy of {}"),
+        ):
+            if key in origin:
+                source = str(origin[key])
+                return what.format(Path(source).name if source.startswith(("/", ".")) else source)
+        return "an unsaved photo"
 
     def describe(self) -> str:
         count = {0: "no interventions", 1: "1 intervention"}.get(self.interventions)
         count = count or f"{self.interventions} interventions"
-        when = self.saved.replace("T", " ").replace("+00:00", " UTC")
-        return f"{self.name}: {self.mask_pixels:,} masked pixels, {count}; journaled {when}"
+        return f"{self.name}: {self.mask_pixels:,} masked pixels, {count}; journaled {local_time(self.saved)}"
+
+
+def local_time(stamp: str) -> str:
+    """An ISO time written in UTC, shown in the user's own time zone ("2026-12-08 01:02:03 CET")."""
+    from datetime import datetime
+
+    try:
+        when = datetime.fromisoformat(stamp)
+    except ValueError:
+        return stamp
+    return when.astimezone().strftime("%Y-%m-%d %H:%M:%S %Z").strip()
 
 
 def orphans(on_damaged: Callable[[str], None] | None = None) -> list[Orphan]:
@@ -181,8 +209,15 @@ def summarize(path: Path) -> Orphan:
         meta = store.meta()
         pixels = store.mask_pixel_count()
         count = len(store.intervention_rows())
+    origin = meta.get("origin")
     return Orphan(
-        path, meta.get("project"), meta.get("master_path"), str(meta.get("saved", "?")), pixels, count
+        path,
+        meta.get("project"),
+        meta.get("master_path"),
+        str(meta.get("saved", "?")),
+        pixels,
+        count,
+        origin=origin if isinstance(origin, dict) else None,
     )
 
 

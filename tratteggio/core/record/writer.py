@@ -7,7 +7,7 @@ DIR/NAME.lossmap.png      every pixel the interventions changed or may have chan
 DIR/NAME.mask.png         the damage mask as given (the union, with several interventions)
 DIR/NAME.mask-K.png       intervention K's own mask, when there are several (what `rerun` replays)
 DIR/NAME.master.EXT       the master itself, when it has no file of its own (pasted, aged in the studio)
-DIR/NAME.tratteggio.png   with `visible_copy`: restored areas hatched and outlined
+DIR/NAME.visible.png      with `visible_copy`: restored areas hatched and outlined
 
 CLI restore, rerun, studio export and project export all write through `write_documented`.
 """
@@ -47,6 +47,8 @@ from tratteggio.core.record.schema import (
     OutputInfo,
 )
 from tratteggio.core.record.visible import tratteggio_view
+
+VISIBLE_SUFFIX = ".visible.png"  # the documentation copy (was NAME.tratteggio.png: read as a project)
 
 
 @dataclass(frozen=True, eq=False)
@@ -120,7 +122,7 @@ def plan(
         record=record_path(output),
         fill_masks=tuple(sidecar(output, f".mask-{k}.png") for k in range(1, fills + 1)) if fills > 1 else (),
         master=sidecar(output, f".master{master_ext}") if master_ext else None,
-        visible=sidecar(output, ".tratteggio.png") if visible_copy else None,
+        visible=sidecar(output, VISIBLE_SUFFIX) if visible_copy else None,
         extras=tuple(Path(p) for p in extras),
     )
 
@@ -236,7 +238,7 @@ def write_documented(
     if files.master is not None:
         out["master"] = files.master
     if files.visible is not None:
-        out["tratteggio"] = files.visible
+        out["visible"] = out["tratteggio"] = files.visible  # "tratteggio": the key's old name, still read
     return out
 
 

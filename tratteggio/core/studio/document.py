@@ -95,6 +95,12 @@ class Document:
         self.revision = 0  # counts every change of mask or interventions (undo and redo too)
         self._next_id = 1
 
+    @property
+    def made_here(self) -> bool:
+        """The picture exists only in this document (extended, created from noise, aged): it has no
+        file of its own, so it is work to save like any stroke."""
+        return self.path is None and (self.lineage is not None or bool(self.origin))
+
     # -- notifications -------------------------------------------------------------------------
     def notify(self, kind: str, box: Box | None = None) -> None:
         if kind not in ("image", "marks", "review"):  # the composite follows; a review is not kept

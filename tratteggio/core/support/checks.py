@@ -10,9 +10,16 @@ from tratteggio.core.support.doctor import Problem, QtRuntime, Report, collect
 
 QT_FIX = "pip install 'PySide6-Essentials!=6.12.0'"
 TORCH_FIX = (
-    "reinstall torch: `pip install torch==2.13.0` (the CPU build), or the build for your GPU from "
-    "pytorch.org; the classical engines work without it"
+    "reinstall torch: `pip install torch --index-url https://download.pytorch.org/whl/cpu` (the CPU "
+    "build), or `pip install torch` for an NVIDIA GPU (README ▸ From source); the classical engines "
+    "work without it"
 )
+# What to install for the GPU the system shows (README ▸ From source names the same lines).
+GPU_FIX = {
+    "nvidia": "pip install --force-reinstall torch==2.13.0 (the default index's build is the CUDA one)",
+    "amd": "pip install --force-reinstall torch==2.13.0 --index-url https://download.pytorch.org/whl/rocmX.Y "
+    "(the ROCm build; X.Y: the ROCm version of your driver, as pytorch.org lists them)",
+}
 
 
 def examine(runtime: QtRuntime | None = None, network: bool = True) -> Report:
@@ -25,6 +32,7 @@ def problems(report: Report) -> list[Problem]:
     found = _qt_problems(report)
     if report.torch.error:
         found.append(Problem(f"torch cannot be imported ({report.torch.error})", TORCH_FIX))
+    found += gpu_problems(report)
     found += [
         Problem(
             f"known-bad release installed: {bad}", "install another: pip install 'PySide6-Essentials!=6.12.0'"
@@ -79,4 +87,31 @@ def _qt_problems(report: Report) -> list[Problem]:
                 "check that the display is reachable; QT_DEBUG_PLUGINS=1 tratteggio shows Qt's reasons",
             )
         )
+    return found
+
+
+def gpu_problems(report: Report) -> list[Problem]:
+    """A GPU the system shows that torch cannot use: the CPU build installed, or a build that fails."""
+    torch = report.torch
+    found: list[Problem] = []
+    if report.frozen:
+        return found  # the installers carry the CPU build by design (README ▸ Install)
+    for gpu in torch.gpus:
+        fix = GPU_FIX.get(gpu)
+        if fix is None:
+            continue
+        name = {"nvidia": "an NVIDIA", "amd": "an AMD"}[gpu]
+        wanted = {"nvidia": "cuda", "amd": "rocm"}[gpu]
+        if not torch.build.startswith(wanted):
+            what = f"{name} GPU is present but torch is the {torch.build or 'missing'} build"
+            found.append(Problem(f"{what}: diffusion runs on the CPU (minutes per loss)", fix))
+        elif torch.version and torch.device == "cpu":
+            found.append(
+                Problem(
+                    f"torch's {torch.build} build cannot use the {gpu.upper()} GPU it sees: diffusion "
+                    "runs on the CPU",
+                    "update the GPU driver (a torch build needs a driver at least as new as its "
+                    "CUDA/ROCm), or install the torch build for your driver from pytorch.org",
+                )
+            )
     return found

@@ -151,6 +151,51 @@ def platform_problem(env: Mapping[str, str] = os.environ, system: str = sys.plat
     )
 
 
+X11_SOCKETS = Path("/tmp/.X11-unix")
+
+
+def display_problem(
+    env: Mapping[str, str] = os.environ, system: str = sys.platform, sockets: Path = X11_SOCKETS
+) -> str | None:
+    """One line when DISPLAY names an X server nobody answers at (Qt would abort with exit 134 and a
+    hint about libxcb-cursor0), or None: tried with a plain socket connection, no X library."""
+    display = env.get("DISPLAY", "")
+    if not system.startswith("linux") or platform_name(env, system) != "xcb" or not display:
+        return None
+    host, _, rest = display.rpartition(":")
+    number = rest.split(".")[0]
+    if not number.isdigit():
+        return f"the studio cannot start: DISPLAY={display} is not a display name (such as :0)"
+    if x_server_answers(host, int(number), sockets):
+        return None
+    where = f"{host}, TCP port {6000 + int(number)}" if host not in ("", "unix") else sockets / f"X{number}"
+    return (
+        f"the studio cannot start: the X display DISPLAY={display} cannot be reached (nothing answers at "
+        f"{where}); start it from a desktop session or under `xvfb-run -a`, or set DISPLAY to a running "
+        "X server; the commands work without one"
+    )
+
+
+def x_server_answers(host: str, number: int, sockets: Path = X11_SOCKETS, timeout: float = 2.0) -> bool:
+    import socket
+
+    if host in ("", "unix"):
+        targets: list[tuple[int, object]] = [(socket.AF_UNIX, str(sockets / f"X{number}"))]
+        if sockets == X11_SOCKETS:  # Linux X servers also listen on the abstract socket
+            targets.append((socket.AF_UNIX, f"\0{sockets}/X{number}"))
+    else:
+        targets = [(socket.AF_INET, (host, 6000 + number))]
+    for family, address in targets:
+        try:
+            with socket.socket(family, socket.SOCK_STREAM) as conn:
+                conn.settimeout(timeout)
+                conn.connect(address)  # type: ignore[arg-type]
+                return True
+        except OSError:
+            continue
+    return False
+
+
 def install_hint(missing: list[str]) -> str:
     family = distro_family()
     families = [family] if family is not None else [DEBIAN, FEDORA]

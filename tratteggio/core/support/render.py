@@ -57,11 +57,13 @@ def _qt(report: Report) -> list[str]:
 
 def _torch(report: Report) -> list[str]:
     t = report.torch
+    gpus = f"; GPU seen: {', '.join(g.upper() for g in t.gpus)}" if t.gpus else "; no GPU seen"
     if t.error:
-        return [f"torch       cannot be imported: {t.error}"]
+        build = f" ({t.build} build installed)" if t.build else ""
+        return [f"torch       cannot be imported{build}: {t.error}{gpus}"]
     return [
         f"torch       {t.version} ({t.build} build); diffusion runs on {t.device}: {t.device_name}, "
-        f"memory {size(t.memory_bytes)}"
+        f"memory {size(t.memory_bytes)}{gpus}"
     ]
 
 

@@ -5,11 +5,13 @@ Accept makes it an intervention (Discard forgets them)."""
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import QMessageBox
 
 from tratteggio.core.engines import warm_engine
 from tratteggio.core.mask import Mask
@@ -53,6 +55,7 @@ class CandidateController(QObject):
         self.candidates: list[Candidate] = []
         self._started = 0.0
         self._streaming: Candidate | None = None
+        self.ask_merge: Callable[[int], bool] = self._ask_merge  # replaceable: tests answer for the user
         timeline.stepSelected.connect(self._on_scrub)
         timeline.candidateChanged.connect(lambda _: self._show_candidate())
         timeline.acceptRequested.connect(self.accept)
@@ -60,18 +63,22 @@ class CandidateController(QObject):
         panel.restoreRequested.connect(self.start)
         panel.cancelRequested.connect(self.cancel)
         panel.engine.currentIndexChanged.connect(self._warm_up)
-        session.documentChanged.connect(lambda _doc: self._reset())
+        session.documentChanged.connect(lambda _doc: self._reset(new_document=True))
 
     def running(self) -> bool:
         return any(c.handle is not None and c.handle.active for c in self.candidates)
 
-    def _reset(self) -> None:
+    def _reset(self, new_document: bool = False) -> None:
+        """Forget the candidates; a new document also forgets the advice and any layers shown (the
+        previous photo's ageing or creation layers mean nothing on the new one)."""
         for candidate in self.candidates:
             if candidate.handle is not None:
                 candidate.handle.cancel()
         self.candidates, self._streaming = [], None
-        if self.timeline.owner == OWNER:
+        if self.timeline.owner == OWNER or new_document:
             self.timeline.clear()
+        if new_document:
+            self.panel.set_advice("")
         self.canvas.show_preview([])
 
     def _warm_up(self) -> None:
@@ -100,8 +107,7 @@ class CandidateController(QObject):
             return
         if self.running():
             return
-        if not doc.mask.any():
-            self.session.warn("The mask is empty: paint over the damage first (brush: B).")
+        if not doc.mask.any() and not self._merge_pending_proposal():
             return
         self._reset()
         self.panel.prepare_run()
@@ -116,6 +122,35 @@ class CandidateController(QObject):
         self.panel.set_running(True)
         self.runningChanged.emit(True)
         self.session.say(f"Restoring with {self.candidates[0].request.engine}…")
+
+    def _merge_pending_proposal(self) -> bool:
+        """An empty mask: with a proposal under review, offer to merge it and restore (True: merged)."""
+        doc = self.session.doc
+        review = doc.review if doc is not None else None
+        if doc is None or review is None or not review.shown.any():
+            self.session.warn("The mask is empty: paint over the damage first (brush: B).")
+            return False
+        if not self.ask_merge(int(review.shown.sum())):
+            return False
+        doc.end_review(merge=True)
+        self.session.say("Merged the proposal into the mask (Ctrl+Z undoes it).")
+        return bool(doc.mask.any())
+
+    def _ask_merge(self, pixels: int) -> bool:
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            "Restore the proposal?",
+            "The mask is empty, but a detection proposal is waiting to be merged.",
+            parent=self.canvas.window(),
+        )
+        box.setInformativeText(
+            f"Merge the proposal ({pixels:,} pixels, hatched on the canvas) into the mask and restore it?"
+        )
+        merge = box.addButton("Merge and restore", QMessageBox.ButtonRole.AcceptRole)
+        box.addButton(QMessageBox.StandardButton.Cancel)
+        box.setDefaultButton(merge)
+        box.exec()
+        return box.clickedButton() is merge
 
     def _advise(self, mask: Mask, engine: str) -> None:
         """Say what losses the mask holds and how `engine` suits them, on the worker (a 16 MP mask of
@@ -239,6 +274,7 @@ class CandidateController(QObject):
             return
         doc.accept(chosen.result, chosen.mask)
         self._reset()
+        self.panel.set_advice("")  # it spoke of the mask just restored
         self.session.say("Accepted: the restoration is an intervention now (Ctrl+Z undoes it).")
 
     def discard(self) -> None:

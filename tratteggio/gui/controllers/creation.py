@@ -1,7 +1,7 @@
 """Pictures made in the studio: Extend Canvas and New from Prompt. Each runs on the runner with the
-Restore panel's diffusion model; the result opens as a new document whose lineage documents how it
-was made, and the timeline shows its layers of time (the new area filling in; the picture
-emerging from noise)."""
+diffusion model its dialog names (offered only once a model is downloaded); the result opens as a
+new document whose lineage documents how it was made, and the timeline shows its layers of time (the
+new area filling in; the picture emerging from noise)."""
 
 from __future__ import annotations
 
@@ -50,31 +50,52 @@ class CreationController(QObject):
         if self.session.doc is None:
             self.session.warn("Open a photo first.")
             return
-        dialog = ExtendDialog(self.dialogs)
+        models = self.usable_models()
+        if not models:
+            return
+        dialog = ExtendDialog(self.dialogs, models, self._panel_model())
         if dialog.exec() == QDialog.DialogCode.Accepted:
             try:
                 margins = dialog.margins()
             except TratteggioError as exc:
                 self.session.warn(str(exc))
                 return
-            self.extend(margins, dialog.prompt.text())
+            self.extend(margins, dialog.prompt.text(), dialog.model.currentData())
 
     def prompt_dialog(self) -> None:
-        dialog = PromptDialog(self.dialogs)
+        models = self.usable_models()
+        if not models:
+            return
+        dialog = PromptDialog(self.dialogs, models, self._panel_model())
         if dialog.exec() == QDialog.DialogCode.Accepted:
             self.imagine(dialog.values())
 
+    def usable_models(self) -> list[str]:
+        """The downloaded diffusion models (asked before a dialog is filled); none: say how to get one."""
+        self.panel.mark_downloads()
+        models = [m for m in self.panel.diffusion_models() if self.panel.downloaded(m)]
+        if not models:
+            self.session.warn(
+                "No diffusion model is downloaded yet: open Models… in the Restore panel, select one and "
+                "press Download (or add a local folder) first."
+            )
+        return models
+
+    def _panel_model(self) -> str | None:
+        kind, name = self.panel.engine.currentData()
+        return str(name) if kind == DIFFUSION_ENGINE else None
+
     # -- work ----------------------------------------------------------------------------------
-    def _request(self, **changes: object) -> RestorationRequest | None:
-        request = self.panel.request()
-        if request.engine != DIFFUSION_ENGINE:
+    def _request(self, model: str | None, **changes: object) -> RestorationRequest | None:
+        model = model or self._panel_model()
+        if model is None:
             self.session.warn("Choose a diffusion model in the Restore panel first (Models… adds one).")
             return None
-        return request.replace(**changes)
+        return self.panel.diffusion_request(model).replace(**changes)
 
-    def extend(self, margins: Margins, prompt: str = "") -> None:
+    def extend(self, margins: Margins, prompt: str = "", model: str | None = None) -> None:
         doc = self.session.doc
-        request = self._request(prompt=prompt)
+        request = self._request(model, prompt=prompt)
         if doc is None or request is None or not self.session.may_replace():  # a new document follows
             return
         source = source_of(doc)
@@ -89,7 +110,9 @@ class CreationController(QObject):
         self.session.say("Extending the canvas…")
 
     def imagine(self, values: PromptValues) -> None:
-        request = self._request(prompt=values.prompt, negative_prompt=values.negative, steps=values.steps)
+        request = self._request(
+            values.model, prompt=values.prompt, negative_prompt=values.negative, steps=values.steps
+        )
         if request is None or not self.session.may_replace():  # the creation opens as a new document
             return
         request = request.replace(seed=values.seed)

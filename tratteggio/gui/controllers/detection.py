@@ -139,6 +139,12 @@ class DetectController(QObject):
             self._sync()
         if self.canvas.tool.mark is None:
             self.canvas.set_tool(Tool.REVIEW)
+        if request.kind == "losses" and not bits.any():
+            self.session.say(
+                "No losses found: press Pick from a loss… and click inside one, so the search knows "
+                "the colour of the support showing through."
+            )
+            return
         self.session.say("Proposal ready: review it before merging, or teach with the two brushes.")
 
     def _failed(self, text: str) -> None:

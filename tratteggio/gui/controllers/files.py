@@ -62,12 +62,12 @@ class FileController(QObject):
         if path.suffix.lower() == SUFFIX:
             self.projects.open_project(path)
             return True
+        if not self.session.may_replace():  # the unsaved work first, then the next file's project
+            return False
         beside = path.with_suffix(SUFFIX)
         if mask is None and beside.is_file() and self._prefer_project(path, beside):
-            self.projects.open_project(beside)
+            self.projects.open_project(beside, asked=True)
             return True
-        if not self.session.may_replace():
-            return False
         if background is None:
             background = path.is_file() and path.stat().st_size > LARGE_FILE
         if background:
@@ -212,9 +212,12 @@ class FileController(QObject):
         doc = self.session.doc
         if doc is None:
             return
-        path, _ = QFileDialog.getSaveFileName(
-            self.dialogs, "Export restored photo", suggested_export(doc), IMAGE_FILTER
+        title = (
+            "Export with visible restorations (also writes NAME.visible.png)"
+            if documentation
+            else "Export restored photo"
         )
+        path, _ = QFileDialog.getSaveFileName(self.dialogs, title, suggested_export(doc), IMAGE_FILTER)
         if path:
             prefs.set_last_folder(str(Path(path).parent))
             self.export_in_background(path, documentation)

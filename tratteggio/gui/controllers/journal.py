@@ -74,6 +74,9 @@ class JournalKeeper(QObject):
         self._path, self._lock = new_journal()
         self._sync = ProjectSync(doc, self._path)
         self.saved_revision = doc.revision
+        if doc.made_here and project is None:  # a picture made in the studio is unsaved work at once
+            self.saved_revision = -1
+            self.flush()
 
     def flush(self) -> None:
         """Hand what changed to the journal runner (GUI thread: O(1)). The one runner thread is

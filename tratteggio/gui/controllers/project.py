@@ -63,7 +63,13 @@ class ProjectController(QObject):
         doc = self.session.doc
         if doc is None:
             return False
-        if self.path is None and not doc.interventions and not doc.mask.any() and doc.detector is None:
+        if (
+            self.path is None
+            and not doc.made_here
+            and not doc.interventions
+            and not doc.mask.any()
+            and doc.detector is None
+        ):
             return False  # a photo just opened: nothing to lose yet
         return doc.revision != self.journal.saved_revision
 
@@ -108,9 +114,10 @@ class ProjectController(QObject):
         return {buttons.Save: "save", buttons.Discard: "discard"}.get(answer, "cancel")  # type: ignore[call-overload]
 
     # -- opening -------------------------------------------------------------------------------
-    def open_project(self, path: Path, master: Path | None = None) -> None:
-        """Read a project on the worker; a missing master is asked for, then checked by its hash."""
-        if not self.session.may_replace():
+    def open_project(self, path: Path, master: Path | None = None, asked: bool = False) -> None:
+        """Read a project on the worker; a missing master is asked for, then checked by its hash.
+        `asked`: the unsaved work was already asked about (opening a photo offered its project)."""
+        if not asked and not self.session.may_replace():
             return
         self.session.runner.run(
             lambda ctx: read_project(path, master, verify="fast"),
@@ -303,7 +310,8 @@ class ProjectController(QObject):
         for orphan in orphans(on_damaged=self.session.warn):
             text = f"Tratteggio ended without saving your work on {orphan.name}. Recover it?"
             box = QMessageBox(QMessageBox.Icon.Question, "Recover unsaved work", text, parent=self.dialogs)
-            box.setInformativeText(orphan.describe() + ". Later keeps it for the next start.")
+            where = f"In {orphan.where}\n" if orphan.where else ""
+            box.setInformativeText(f"{where}{orphan.describe()}. Later keeps it for the next start.")
             recover = box.addButton("Recover", QMessageBox.ButtonRole.AcceptRole)
             discard = box.addButton("Discard", QMessageBox.ButtonRole.DestructiveRole)
             box.addButton("Later", QMessageBox.ButtonRole.RejectRole)

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 from tratteggio.core.lab.detect import DETECT_KINDS, LINE_KINDS, DetectRequest
 from tratteggio.core.studio.review import Review
 
-IDLE_SUMMARY = "The proposal appears in cyan. Click a part of it to reject it."
+IDLE_SUMMARY = "The proposal appears hatched yellow and dark. Click a part of it to reject it."
 TEACH_TOOLS = (
     ("review", "Click away", "Click a proposed part to reject it (it also teaches: not damage)"),
     ("teach damage", "Damage", "Brush over damage the proposal misses: the detector learns it"),

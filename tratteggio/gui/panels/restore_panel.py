@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from tratteggio.core.engines.hub import cached_models
 from tratteggio.core.engines.models import CATALOG
 from tratteggio.core.request import CLASSICAL_ENGINES, RestorationRequest, spec
 
@@ -46,6 +47,7 @@ CLASSICAL_TIPS = {
     "telea": "OpenCV's Telea: the fastest fill; smooth, blurs losses",
     "navier-stokes": "OpenCV's Navier-Stokes fill: fast; continues edges a little",
 }
+NOT_DOWNLOADED = " (not downloaded)"
 THIN_ENGINES = ("hybrid", "biharmonic", "telea", "navier-stokes")  # made for thin damage
 DETERMINISTIC_TIP = "{engine} is deterministic: every seed and candidate gives the same pixels"
 
@@ -68,6 +70,8 @@ class RestorePanel(QWidget):
             )
         for entry in CATALOG:
             self.engine.addItem(f"Diffusion — {entry.id}", ("diffusion", entry.id))
+        self._have: set[str] = set()
+        self.mark_downloads()
         add_model = QPushButton("Models…")
         add_model.setToolTip("The catalog, downloads, and local diffusers folders or .safetensors files")
         add_model.clicked.connect(self.modelsRequested)
@@ -175,17 +179,42 @@ class RestorePanel(QWidget):
             padding=self.padding.value(),
             blend=self.blend.value(),
         )
-        if kind == "classical":
-            return base
-        return base.replace(
+        return base if kind == "classical" else self.diffusion_request(name, base)
+
+    def diffusion_request(self, model: str, base: RestorationRequest | None = None) -> RestorationRequest:
+        """A diffusion request for `model` with the panel's prompts and settings."""
+        return (base or RestorationRequest(engine="biharmonic")).replace(
             engine="diffusion",
-            model=name,
+            model=model,
             prompt=self.prompt.text(),
             negative_prompt=self.negative.text(),
             steps=self.steps.value(),
             guidance=self.guidance.value(),
             strength=self.strength.value(),
         )
+
+    def mark_downloads(self) -> None:
+        """Label each catalog model the hub cache lacks "(not downloaded)" (after each download too)."""
+        self._have = {m.id for m in cached_models()}
+        for index in range(self.engine.count()):
+            kind, name = self.engine.itemData(index)
+            if kind == "diffusion":
+                missing = "" if self.downloaded(name) else NOT_DOWNLOADED
+                self.engine.setItemText(index, f"Diffusion — {name}{missing}")
+
+    def downloaded(self, model: str) -> bool:
+        """A hub model in the cache, or a local folder or file that is still there."""
+        if any(entry.id == model for entry in CATALOG):
+            return model in self._have
+        return model in self._have or Path(model).expanduser().exists()
+
+    def diffusion_models(self) -> list[str]:
+        """Every diffusion model the engine list holds: the catalog and the folders and files added."""
+        return [
+            name
+            for kind, name in map(tuple, (self.engine.itemData(i) for i in range(self.engine.count())))
+            if kind == "diffusion"
+        ]
 
     def _find(self, key: tuple[str, str | None]) -> int:
         """The index of an engine entry (findData does not compare Python tuples by value)."""
