@@ -52,7 +52,7 @@ def read_project(
         with ProjectStore(path) as store:
             meta = store.meta()
             if not isinstance(meta.get("view", {}), dict):  # only where the studio was looking: drop it
-                meta["view"] = {}
+                meta["view"], meta["view_dropped"] = {}, True
             photo, master_path = _master(store, meta, master, verify)
             if verify and master_path is not None and not meta.get("master_sha256") and on_warning:
                 on_warning(f"{Path(path).name} names no hash of its master: {master_path} is used unchecked")

@@ -132,7 +132,8 @@ class ProjectController(QObject):
         self._opening = path.resolve()
         saved = meta.get("view") or {}
         self.view = readable_view(saved)
-        if not isinstance(saved, dict) or any(k in saved and k not in self.view for k in VIEW_KEYS):
+        dropped = meta.get("view_dropped") or not isinstance(saved, dict)
+        if dropped or any(k in saved and k not in self.view for k in VIEW_KEYS):
             self.session.say(f"{path.name}: its saved view is unreadable; the photo is shown whole")
         self.session.guards.remove(self.confirm_discard)  # already asked before reading
         try:
