@@ -121,7 +121,8 @@ class ReviveTransform:
             return out
         rows = max(1, (1 << 21) // max(1, color.shape[1]))  # about 2 MP at a time: bounded memory
         luts = [self._lut(c, pixels.dtype) for c in range(3)]
-        codes = [_codes(lut, pixels.dtype) for lut in luts] if self.chroma_gain == 1.0 else None
+        exact = self.chroma_gain == 1.0 and np.dtype(pixels.dtype).kind == "u"
+        codes = [_codes(lut, pixels.dtype) for lut in luts] if exact else None
         for start in range(0, color.shape[0], rows):
             band = color[start : start + rows]
             if codes is not None:  # curves alone: each code maps straight to its revived code
