@@ -58,7 +58,7 @@ def grid() -> dict[str, Reviver]:
 
 CANDIDATES: dict[str, Callable[[], dict[str, Reviver]]] = {
     "default": lambda: {"default": reviver(EstimateSettings())},
-    "issue 12": lambda: {"issue 12": reviver(EstimateSettings(backoff=False))},
+    "issue 12": lambda: {"issue 12": reviver(EstimateSettings(max_dim=0.05, stretch=1.0, backoff=False))},
     "grid": grid,
 }
 

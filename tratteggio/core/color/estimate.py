@@ -22,7 +22,7 @@ point comes out gray); a white region pins the white level of each channel.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -34,7 +34,8 @@ from tratteggio.core.photo import color_view, dtype_max
 
 REFERENCES = ("auto", "neutral", "white", "chart")
 MAX_LIFT = 0.25  # fading lifts blacks by at most this much of full scale (luma)
-MAX_DIM = 0.05  # ... and dims whites by at most this much: the highlights' change is mostly colour
+MAX_DIM = 0.2  # ... and dims whites by at most this much (issue 25: fading dims them 10-30%, tinted)
+STRETCH = 0.5  # the share of the measured lift and dimming undone (a flat photo looks faded too)
 END_FRACTION = 0.5  # percent of pixels averaged for the black and the white
 SAMPLE = 250_000  # pixels the estimate looks at (an even subsample of bigger photos)
 SPINE_BANDS = 12
@@ -96,7 +97,7 @@ class EstimateSettings:
 
     max_lift: float = MAX_LIFT
     max_dim: float = MAX_DIM
-    stretch: float = 1.0
+    stretch: float = STRETCH
     tint: float = 1.0
     saturation_per_lift: float = SATURATION_PER_LIFT
     backoff: bool = True
@@ -144,26 +145,28 @@ def estimate_with_evidence(
     request.check_inside(height, width)
     if request.reference == "chart":
         return _from_chart(pixels, request.strength)
-    rgb = _unit_rgb(pixels)
-    sample = rgb[:: _stride(height, width), :: _stride(height, width)].reshape(-1, 3).astype(np.float64)
+    stride = _stride(height, width)
+    sample = _unit_rgb(pixels[::stride, ::stride]).reshape(-1, 3).astype(np.float64)
     luma = sample @ LUMA.astype(np.float64)
     dark, bright = _ends(sample, luma)
     spine, on_spine = _spine(sample, luma)
     trust = float(np.clip((on_spine - 0.55) / 0.35, 0.0, 1.0))  # 0: a colourful scene, 1: monochrome
     blue_print = trust > 0.5 and _is_blue(spine)
     keep = 0.0 if blue_print else settings.tint
+    if request.reference != "auto":  # a reference the user knows: issue 12's levels, undone whole
+        settings = replace(settings, stretch=1.0, max_dim=0.05)
     lift = settings.stretch * min(float(dark @ LUMA), settings.max_lift)
     dim = settings.stretch * min(1.0 - float(bright @ LUMA), settings.max_dim)
     black = lift + keep * (dark - dark @ LUMA)
     white = 1.0 - dim + keep * (bright - bright @ LUMA)
     if request.reference == "white":
         assert request.box is not None
-        white = rgb[request.box.slices].reshape(-1, 3).astype(np.float64).mean(axis=0)
+        white = _unit_rgb(pixels[request.box.slices]).reshape(-1, 3).astype(np.float64).mean(axis=0)
     black, white = _valid_levels(black, white)
     levels = ReviveTransform(tuple(black), tuple(white))
     if request.reference == "neutral":
         assert request.point is not None
-        gamma = _gammas_through(levels, [_picked(rgb, *request.point)], np.ones(1))
+        gamma = _gammas_through(levels, [_picked(pixels, *request.point)], np.ones(1))
     else:
         gamma = np.exp(keep * trust * np.log(_gammas_through(levels, spine, np.ones(len(spine)))))
     transform = ReviveTransform(
@@ -221,7 +224,7 @@ def _is_blue(spine: np.ndarray) -> bool:
     """The gray spine of a monochrome lies on the blue side (blue above red by a clear margin)."""
     if len(spine) == 0:
         return False
-    return bool(np.median(spine[:, 2] - spine[:, 0]) > 0.08)
+    return bool(np.median(spine[:, 2] - spine[:, 0]) > 0.015)
 
 
 def _unit_rgb(pixels: np.ndarray) -> np.ndarray:
@@ -286,9 +289,9 @@ def _gammas_through(
     return np.clip(gamma, 0.4, 2.5)
 
 
-def _picked(rgb: np.ndarray, x: int, y: int) -> np.ndarray:
+def _picked(pixels: np.ndarray, x: int, y: int) -> np.ndarray:
     r = PICK_RADIUS
-    patch = rgb[max(0, y - r) : y + r + 1, max(0, x - r) : x + r + 1].reshape(-1, 3)
+    patch = _unit_rgb(pixels[max(0, y - r) : y + r + 1, max(0, x - r) : x + r + 1]).reshape(-1, 3)
     return np.median(patch.astype(np.float64), axis=0)
 
 

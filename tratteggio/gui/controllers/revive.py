@@ -8,9 +8,9 @@ from __future__ import annotations
 from dataclasses import replace
 
 import numpy as np
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QPointF, Signal
 
-from tratteggio.core.color.estimate import ReviveRequest, estimate
+from tratteggio.core.color.estimate import Estimate, ReviveRequest, estimate_with_evidence
 from tratteggio.core.color.revive import ReviveTransform
 from tratteggio.core.geometry import Box
 from tratteggio.core.studio.revival import ReviveIntervention
@@ -103,17 +103,22 @@ class ReviveController(QObject):
         pixels, scale = self._proxy
         request = scaled(self.request, scale, *pixels.shape[:2])
         self.session.runner.run(
-            lambda ctx: estimate(pixels, request),
+            lambda ctx: estimate_with_evidence(pixels, request),
             label="revive estimate",
             cancellable=False,
             on_done=self._estimated,
             on_failed=self.session.warn,
         )
 
-    def _estimated(self, transform: ReviveTransform) -> None:
-        self.transform = transform
+    def _estimated(self, found: Estimate) -> None:
+        self.transform = found.transform
         self.dialog.apply_button.setEnabled(True)
-        self.dialog.figures.setText(transform.describe())
+        said = found.score.describe() if found.score is not None else f"Estimate: {found.describe()}"
+        self.dialog.figures.setText(f"{found.transform.describe()}\n{said}")
+        scale = self._proxy[1] if self._proxy is not None else 1.0
+        outline: np.ndarray = found.chart.outline / scale if found.chart is not None else np.zeros((0, 2))
+        self.canvas.outline = [QPointF(float(x), float(y)) for x, y in outline]
+        self.canvas.update()
         self._preview()
 
     def _preview(self) -> None:
@@ -146,8 +151,9 @@ class ReviveController(QObject):
             self._preview()
 
     def _reference(self, name: str) -> None:
-        if name == "auto":
-            self.request = ReviveRequest(strength=self.request.strength)
+        if name in ("auto", "chart"):
+            self.request = ReviveRequest(name, strength=self.request.strength)
+            self.canvas.outline = []
             self._estimate()
         else:
             self._pick()
@@ -211,6 +217,7 @@ class ReviveController(QObject):
         self._picking = False
         self.canvas.end_tool(Tool.PICK)
         self.canvas.show_preview([])
+        self.canvas.outline = []
         self._split(False)
         if self.dialog.isVisible():
             self.dialog.hide()
