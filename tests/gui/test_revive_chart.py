@@ -53,14 +53,17 @@ def test_calibrate_from_the_chart_outlines_it_and_applies(
         chart_button.click()
     assert window.revive.request.reference == "chart"
     assert "chart ΔE00 per patch" in window.revive_dialog.figures.text()
-    outline = np.array([(p.x(), p.y()) for p in window.canvas.outline])
-    assert outline.shape == (4, 2)
+    outline = window.revive.outline  # type: ignore[attr-defined]
+    assert outline is not None and outline.shape == (4, 2)
     assert np.abs(np.sort(outline, axis=0) - np.sort(corners, axis=0)).max() < 30  # in photo pixels
-    assert window.canvas.preview[0][1] != first  # the preview changed with the reference
+    (_, shown), (box, drawn) = window.canvas.preview  # the preview, and the outline drawn over it
+    assert shown != first  # the preview changed with the reference
+    assert box.x0 <= outline[:, 0].min() and box.x1 >= outline[:, 0].max() and not drawn.isNull()
     with qtbot.waitSignal(window.revive.previewShown, timeout=30_000):  # type: ignore[attr-defined]
         window.revive_dialog.strength.setValue(30)  # live: a new preview at the new strength
     window.revive_dialog.split.setChecked(True)
     assert window.canvas.split == 0.5
     revive = window.revive.apply()
     assert revive is not None and revive.request.reference == "chart" and revive.transform.strength == 0.3
-    assert window.canvas.outline == [] and window.canvas.split is None
+    assert window.revive.outline is None and window.canvas.preview == []  # type: ignore[attr-defined]
+    assert window.canvas.split is None

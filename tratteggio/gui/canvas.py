@@ -46,7 +46,6 @@ class Canvas(QWidget):
         self.mask_rgba = (230, 40, 60, 120)
         self.mask_visible = True
         self.highlight: list[Box] = []  # regions of the intervention selected in the inspector
-        self.outline: list[QPointF] = []  # a closed outline over the photo (the colour chart found)
         self.mask_color_chosen = False  # the user's own colour; else one that stands out from the photo
         self.zoom = 1.0
         self.origin = QPointF(0, 0)  # photo coordinate at the widget's top-left corner
@@ -215,7 +214,6 @@ class Canvas(QWidget):
             self.review_overlay.draw(painter, self.doc.photo.width, self.doc.photo.height)
             if self.highlight:
                 draw_highlight(painter, self.highlight)
-            draw_shape(painter, self.outline[-1:] + self.outline, rectangle=False)
         self._draw_tool(painter)
         painter.restore()
         if self.split is not None:
