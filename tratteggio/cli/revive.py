@@ -9,7 +9,7 @@ from pathlib import Path
 
 import numpy as np
 
-from tratteggio.core.color.estimate import ReviveRequest, estimate
+from tratteggio.core.color.estimate import ReviveRequest, estimate_with_evidence
 from tratteggio.core.errors import RequestError
 from tratteggio.core.geometry import Box
 from tratteggio.core.io.atomic import write_bytes_atomic
@@ -41,6 +41,12 @@ def add_parsers(sub: argparse._SubParsersAction) -> dict[str, Command]:
     ref.add_argument(
         "--white", metavar="X,Y,W,H", help="a region you know was white (a margin, a label, a chart patch)"
     )
+    ref.add_argument(
+        "--chart",
+        action="store_true",
+        help="calibrate from an X-Rite ColorChecker Classic 24 in the frame: fit the transform to its "
+        "published patch colours, print and record per-patch ΔE00 before and after",
+    )
     p.add_argument(
         "--strength", type=float, default=1.0, metavar="0..1", help="how much of the correction (default 1)"
     )
@@ -67,6 +73,8 @@ def revive_request(args: argparse.Namespace) -> ReviveRequest:
         if w <= 0 or h <= 0:
             raise RequestError(f"--white {args.white}: width and height must be positive")
         return ReviveRequest("white", box=Box(x, y, x + w, y + h), strength=args.strength)
+    if args.chart:
+        return ReviveRequest("chart", strength=args.strength)
     return ReviveRequest("auto", strength=args.strength)
 
 
@@ -89,14 +97,20 @@ def cmd_revive(args: argparse.Namespace) -> int:
     if not args.preview:
         check_output(args.output, photo, [args.photo], lossy=args.lossy)
     started = time.perf_counter()
-    transform = estimate(photo.pixels, request)
+    found = estimate_with_evidence(photo.pixels, request)
+    transform = found.transform
     revived = transform.apply(photo.pixels)
     print(transform.describe())
+    if found.score is not None:
+        print(found.score.describe())
+    elif request.reference == "auto":
+        print(f"estimate: {found.describe()}")
     if args.preview:
         write_bytes_atomic(preview, encode_png(before_after(photo.pixels, revived)))
         print(f"wrote {preview} (before | after); nothing else was written")
         return 0
-    entry = Revival(1, transform, request, photo.shape2d, time.perf_counter() - started)
+    seconds = time.perf_counter() - started
+    entry = Revival(1, transform, request, photo.shape2d, seconds, evidence=found.to_dict())
     files = write_documented(
         args.output, revived, photo, args.photo, [entry], inputs=[args.photo], lossy=args.lossy
     )

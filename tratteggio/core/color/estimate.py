@@ -22,18 +22,20 @@ point comes out gray); a white region pins the white level of each channel.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
+from tratteggio.core.color.chart import ChartFound, ChartScore, find_chart, fit_to_chart, score_chart
 from tratteggio.core.color.revive import LUMA, MIN_RANGE, ReviveTransform
 from tratteggio.core.errors import RequestError
 from tratteggio.core.geometry import Box
 from tratteggio.core.photo import color_view, dtype_max
 
-REFERENCES = ("auto", "neutral", "white")
+REFERENCES = ("auto", "neutral", "white", "chart")
 MAX_LIFT = 0.25  # fading lifts blacks by at most this much of full scale (luma)
-MAX_DIM = 0.05  # ... and dims whites by at most this much: the highlights' change is mostly colour
+MAX_DIM = 0.2  # ... and dims whites by at most this much (issue 25: fading dims them 10-30%, tinted)
+STRETCH = 0.5  # the share of the measured lift and dimming undone (a flat photo looks faded too)
 END_FRACTION = 0.5  # percent of pixels averaged for the black and the white
 SAMPLE = 250_000  # pixels the estimate looks at (an even subsample of bigger photos)
 SPINE_BANDS = 12
@@ -44,8 +46,9 @@ PICK_RADIUS = 2  # a picked point is the median of a (2r+1)^2 neighbourhood
 
 @dataclass(frozen=True)
 class ReviveRequest:
-    """Which reference the estimate uses: "auto", "neutral" (`point` x, y was gray) or "white"
-    (`box` was white); and how strongly the result is applied (0..1)."""
+    """Which reference the estimate uses: "auto", "neutral" (`point` x, y was gray), "white"
+    (`box` was white) or "chart" (a ColorChecker Classic 24 in the frame); and how strongly the
+    result is applied (0..1)."""
 
     reference: str = "auto"
     point: tuple[int, int] | None = None
@@ -85,36 +88,143 @@ class ReviveRequest:
                 )
 
 
-def estimate(pixels: np.ndarray, request: ReviveRequest) -> ReviveTransform:
+@dataclass(frozen=True)
+class EstimateSettings:
+    """What the estimate from the photo alone believes about fading (chosen leave-one-family-out
+    in benchmarks/bench_revival_families.py): how much of the measured lift and dimming of the
+    tone range to undo (`stretch`: a naturally flat photo looks lifted and dimmed too), how far
+    whites may have dimmed, how much of the ends' tint to remove, and the saturation gain."""
+
+    max_lift: float = MAX_LIFT
+    max_dim: float = MAX_DIM
+    stretch: float = STRETCH
+    tint: float = 1.0
+    saturation_per_lift: float = SATURATION_PER_LIFT
+    backoff: bool = True
+
+
+DEFAULT_SETTINGS = EstimateSettings()
+
+
+@dataclass(frozen=True)
+class Estimate:
+    """The transform, how sure the estimate is of it (0..1: the share of it kept), and why; from a
+    chart, the chart found and its patches' ΔE00 before and after."""
+
+    transform: ReviveTransform
+    confidence: float = 1.0
+    reasons: tuple[str, ...] = ()
+    chart: ChartFound | None = None
+    score: ChartScore | None = None
+
+    def to_dict(self) -> dict[str, object]:
+        out: dict[str, object] = {"confidence": round(self.confidence, 4), "reasons": list(self.reasons)}
+        if self.chart is not None and self.score is not None:
+            out["chart"] = {"outline": np.round(self.chart.outline, 1).tolist(), **self.score.to_dict()}
+        return out
+
+    def describe(self) -> str:
+        sure = f"confidence {self.confidence:.2f}"
+        return sure + (": " + "; ".join(self.reasons) if self.reasons else "")
+
+
+def estimate(
+    pixels: np.ndarray, request: ReviveRequest, settings: EstimateSettings = DEFAULT_SETTINGS
+) -> ReviveTransform:
     """The transform that revives `pixels` (any supported dtype and channels) as `request` says."""
+    return estimate_with_evidence(pixels, request, settings).transform
+
+
+def estimate_with_evidence(
+    pixels: np.ndarray, request: ReviveRequest, settings: EstimateSettings = DEFAULT_SETTINGS
+) -> Estimate:
+    """The transform, with how sure the estimate is. From the photo alone, where the photo gives
+    little evidence (a flat or gray subject, a low-key scene) the transform backs off towards no
+    change; a picked reference is trusted whole."""
     height, width = pixels.shape[:2]
     request.check_inside(height, width)
-    rgb = _unit_rgb(pixels)
-    sample = rgb[:: _stride(height, width), :: _stride(height, width)].reshape(-1, 3).astype(np.float64)
+    if request.reference == "chart":
+        return _from_chart(pixels, request.strength)
+    stride = _stride(height, width)
+    sample = _unit_rgb(pixels[::stride, ::stride]).reshape(-1, 3).astype(np.float64)
     luma = sample @ LUMA.astype(np.float64)
     dark, bright = _ends(sample, luma)
     spine, on_spine = _spine(sample, luma)
     trust = float(np.clip((on_spine - 0.55) / 0.35, 0.0, 1.0))  # 0: a colourful scene, 1: monochrome
-    lift = min(float(dark @ LUMA), MAX_LIFT)
-    black = lift + (dark - dark @ LUMA)
-    white = max(float(bright @ LUMA), 1.0 - MAX_DIM) + (bright - bright @ LUMA)
+    blue_print = trust > 0.5 and _is_blue(spine)
+    keep = 0.0 if blue_print else settings.tint
+    if request.reference != "auto":  # a reference the user knows: issue 12's levels, undone whole
+        settings = replace(settings, stretch=1.0, max_dim=0.05)
+    lift = settings.stretch * min(float(dark @ LUMA), settings.max_lift)
+    dim = settings.stretch * min(1.0 - float(bright @ LUMA), settings.max_dim)
+    black = lift + keep * (dark - dark @ LUMA)
+    white = 1.0 - dim + keep * (bright - bright @ LUMA)
     if request.reference == "white":
         assert request.box is not None
-        white = rgb[request.box.slices].reshape(-1, 3).astype(np.float64).mean(axis=0)
+        white = _unit_rgb(pixels[request.box.slices]).reshape(-1, 3).astype(np.float64).mean(axis=0)
     black, white = _valid_levels(black, white)
     levels = ReviveTransform(tuple(black), tuple(white))
     if request.reference == "neutral":
         assert request.point is not None
-        gamma = _gammas_through(levels, [_picked(rgb, *request.point)], np.ones(1))
+        gamma = _gammas_through(levels, [_picked(pixels, *request.point)], np.ones(1))
     else:
-        gamma = np.exp(trust * np.log(_gammas_through(levels, spine, np.ones(len(spine)))))
-    return ReviveTransform(
+        gamma = np.exp(keep * trust * np.log(_gammas_through(levels, spine, np.ones(len(spine)))))
+    transform = ReviveTransform(
         tuple(black),
         tuple(white),
         tuple(gamma),
-        saturation=float(np.clip(1.0 + SATURATION_PER_LIFT * lift, 1.0, 2.0)),
+        saturation=float(np.clip(1.0 + settings.saturation_per_lift * lift, 1.0, 2.0)),
         strength=request.strength,
     )
+    if request.reference != "auto" or not settings.backoff:
+        return Estimate(transform)
+    confidence, reasons = _evidence(float(dark @ LUMA), float(bright @ LUMA), trust, blue_print)
+    return Estimate(backed_off(transform, confidence), confidence, tuple(reasons))
+
+
+def _from_chart(pixels: np.ndarray, strength: float) -> Estimate:
+    found = find_chart(pixels)
+    transform = fit_to_chart(found.measured)
+    return Estimate(
+        transform.at_strength(strength), chart=found, score=score_chart(found.measured, transform)
+    )
+
+
+FLAT = (0.15, 0.45)  # a tone range (luma of the ends) this wide gives no / full evidence
+LOW_KEY = (0.25, 0.5)  # a brightest tone this bright gives no / full evidence of the whites
+
+
+def _evidence(dark: float, bright: float, trust: float, blue_print: bool) -> tuple[float, list[str]]:
+    """How much of the estimate the photo supports (0..1), and why it is less than 1."""
+    reasons = []
+    spread = float(np.clip((bright - dark - FLAT[0]) / (FLAT[1] - FLAT[0]), 0.0, 1.0))
+    if spread < 1.0:
+        reasons.append(f"its tones span only {bright - dark:.2f} of full scale (a flat or gray subject)")
+    key = float(np.clip((bright - LOW_KEY[0]) / (LOW_KEY[1] - LOW_KEY[0]), 0.0, 1.0))
+    if key < 1.0:
+        reasons.append(f"its brightest tone is {bright:.2f} (a low-key scene: its whites are unknown)")
+    if trust > 0.5:
+        reasons.append("a monochrome print: its tint is taken as toning or yellowing")
+    if blue_print:
+        reasons.append("a blue monochrome (a cyanotype?): its blue is kept")
+    return spread * key, reasons
+
+
+def backed_off(transform: ReviveTransform, confidence: float) -> ReviveTransform:
+    """`transform`'s parameters moved towards no change: `confidence` 1 keeps them, 0 is identity."""
+    c = float(np.clip(confidence, 0.0, 1.0))
+    black = tuple(c * b for b in transform.black)
+    white = tuple(1.0 - c * (1.0 - w) for w in transform.white)
+    gamma = tuple(g**c for g in transform.gamma)
+    saturation = 1.0 + c * (transform.saturation - 1.0)
+    return ReviveTransform(black, white, gamma, saturation, transform.strength, transform.softness)  # type: ignore[arg-type]
+
+
+def _is_blue(spine: np.ndarray) -> bool:
+    """The gray spine of a monochrome lies on the blue side (blue above red by a clear margin)."""
+    if len(spine) == 0:
+        return False
+    return bool(np.median(spine[:, 2] - spine[:, 0]) > 0.015)
 
 
 def _unit_rgb(pixels: np.ndarray) -> np.ndarray:
@@ -179,9 +289,9 @@ def _gammas_through(
     return np.clip(gamma, 0.4, 2.5)
 
 
-def _picked(rgb: np.ndarray, x: int, y: int) -> np.ndarray:
+def _picked(pixels: np.ndarray, x: int, y: int) -> np.ndarray:
     r = PICK_RADIUS
-    patch = rgb[max(0, y - r) : y + r + 1, max(0, x - r) : x + r + 1].reshape(-1, 3)
+    patch = _unit_rgb(pixels[max(0, y - r) : y + r + 1, max(0, x - r) : x + r + 1]).reshape(-1, 3)
     return np.median(patch.astype(np.float64), axis=0)
 
 

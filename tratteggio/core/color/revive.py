@@ -11,6 +11,7 @@ record, and applying them again gives the same bytes.
 from __future__ import annotations
 
 import math
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, replace
 from numbers import Real
 from typing import Any
@@ -23,6 +24,7 @@ from tratteggio.core.photo import color_view, dtype_max, to_dtype
 LUMA = np.array([0.2126, 0.7152, 0.0722], np.float32)  # Rec. 709 weights; they sum to 1
 SOFTNESS = 0.02  # width of the soft clip at the black and white levels, in 0..1 units
 MIN_RANGE = 0.05  # a channel's white level stays at least this far above its black level
+THREADS = 2  # bands of a big photo revived at once
 TABLE = 65536  # samples of each curve for float photos (integer photos use exact lookup tables)
 
 
@@ -121,14 +123,23 @@ class ReviveTransform:
             return out
         rows = max(1, (1 << 21) // max(1, color.shape[1]))  # about 2 MP at a time: bounded memory
         luts = [self._lut(c, pixels.dtype) for c in range(3)]
-        codes = [_codes(lut, pixels.dtype) for lut in luts] if self.chroma_gain == 1.0 else None
-        for start in range(0, color.shape[0], rows):
+        exact = self.chroma_gain == 1.0 and np.dtype(pixels.dtype).kind == "u"
+        codes = [_codes(lut, pixels.dtype) for lut in luts] if exact else None
+
+        def one(start: int) -> None:
             band = color[start : start + rows]
             if codes is not None:  # curves alone: each code maps straight to its revived code
                 for c in range(3):
-                    band[..., c] = codes[c][band[..., c]]
+                    band[..., c] = np.take(codes[c], band[..., c])
             else:
                 band[...] = self._apply_rgb(band, luts)
+
+        starts = range(0, color.shape[0], rows)
+        if len(starts) == 1:
+            one(0)
+            return out
+        with ThreadPoolExecutor(THREADS) as pool:  # numpy's take and OpenCV release the GIL
+            list(pool.map(one, starts))
         return out
 
     def _apply_rgb(self, band: np.ndarray, luts: list[Any]) -> np.ndarray:
@@ -138,9 +149,13 @@ class ReviveTransform:
         for c in range(3):
             curved[..., c] = _lookup(luts[c], band[..., c])
         mixed: np.ndarray = cv2.transform(curved, self.chroma_matrix())  # several times numpy's matmul
-        np.clip(mixed, 0.0, 1.0, out=mixed)
+        if band.dtype not in (np.uint8, np.uint16):
+            np.clip(mixed, 0.0, 1.0, out=mixed)
+            return to_dtype(mixed * np.float32(dtype_max(band.dtype)), band.dtype)
         np.multiply(mixed, np.float32(dtype_max(band.dtype)), out=mixed)
-        return to_dtype(mixed, band.dtype)
+        np.rint(mixed, out=mixed)  # whole numbers: OpenCV's saturating conversion is numpy's clip
+        depth = cv2.CV_8U if band.dtype == np.uint8 else cv2.CV_16U
+        return np.asarray(cv2.add(mixed, 0.0, dtype=depth))
 
     def chroma_matrix(self) -> np.ndarray:
         """RGB -> RGB: luma kept, chroma scaled by `chroma_gain`."""
@@ -186,7 +201,7 @@ def _codes(lut: tuple[str, Any], dtype: np.dtype) -> Any:
 def _lookup(lut: tuple[str, np.ndarray], values: np.ndarray) -> np.ndarray:
     kind, table = lut
     if kind == "index":
-        return table[values]
+        return np.take(table, values)
     grid = np.linspace(0.0, 1.0, len(table), dtype=np.float32)
     return np.interp(np.clip(values, 0.0, 1.0), grid, table).astype(np.float32)
 

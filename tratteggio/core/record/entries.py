@@ -76,6 +76,7 @@ class Revival:
     request: ReviveRequest
     shape: tuple[int, int]
     seconds: float = 0.0
+    evidence: dict[str, Any] | None = None  # the estimate's confidence and reasons, a chart's ΔE00
     kind = "revive"
     generative = False
     device = None
@@ -100,7 +101,7 @@ class Revival:
             regions=[[0, 0, width, height]],
             seconds=round(self.seconds, 3),
             digital_source_type=CLASSICAL_SOURCE,
-            details={"global": True, "reference": self.request.reference},
+            details={"global": True, "reference": self.request.reference, **(self.evidence or {})},
         )
 
 

@@ -10,7 +10,7 @@ from dataclasses import replace
 import numpy as np
 from PySide6.QtCore import QObject, Signal
 
-from tratteggio.core.color.estimate import ReviveRequest, estimate
+from tratteggio.core.color.estimate import Estimate, ReviveRequest, estimate_with_evidence
 from tratteggio.core.color.revive import ReviveTransform
 from tratteggio.core.geometry import Box
 from tratteggio.core.studio.revival import ReviveIntervention
@@ -55,6 +55,19 @@ def scaled(request: ReviveRequest, scale: float, height: int, width: int) -> Rev
     return replace(request, point=point, box=box)
 
 
+def outline_layer(corners: np.ndarray, width: int = 3) -> tuple[Box, np.ndarray]:
+    """A closed outline through `corners` (x, y in photo pixels) as a transparent RGBA layer."""
+    import cv2
+
+    x0, y0 = np.floor(corners.min(axis=0)).astype(int) - width
+    x1, y1 = np.ceil(corners.max(axis=0)).astype(int) + width + 1
+    x0, y0 = max(0, int(x0)), max(0, int(y0))
+    layer = np.zeros((y1 - y0, x1 - x0, 4), np.uint8)
+    points = np.round(corners - (x0, y0)).astype(np.int32)
+    cv2.polylines(layer, [points], True, (255, 230, 0, 255), width, cv2.LINE_AA)
+    return Box(x0, y0, int(x1), int(y1)), layer
+
+
 class ReviveController(QObject):
     previewShown = Signal()  # a preview of the current transform is on the canvas
 
@@ -63,6 +76,7 @@ class ReviveController(QObject):
         self.session, self.canvas, self.dialog = session, canvas, dialog
         self.request = ReviveRequest()
         self.transform: ReviveTransform | None = None
+        self.outline: np.ndarray | None = None  # the colour chart found (4 x 2, photo pixels)
         self._proxy: tuple[np.ndarray, float] | None = None
         self._previewing = self._stale = self._picking = False
         self._corner: tuple[int, int] | None = None
@@ -103,17 +117,20 @@ class ReviveController(QObject):
         pixels, scale = self._proxy
         request = scaled(self.request, scale, *pixels.shape[:2])
         self.session.runner.run(
-            lambda ctx: estimate(pixels, request),
+            lambda ctx: estimate_with_evidence(pixels, request),
             label="revive estimate",
             cancellable=False,
             on_done=self._estimated,
             on_failed=self.session.warn,
         )
 
-    def _estimated(self, transform: ReviveTransform) -> None:
-        self.transform = transform
+    def _estimated(self, found: Estimate) -> None:
+        self.transform = found.transform
         self.dialog.apply_button.setEnabled(True)
-        self.dialog.figures.setText(transform.describe())
+        said = found.score.describe() if found.score is not None else f"Estimate: {found.describe()}"
+        self.dialog.figures.setText(f"{found.transform.describe()}\n{said}")
+        scale = self._proxy[1] if self._proxy is not None else 1.0
+        self.outline = found.chart.outline / scale if found.chart is not None else None
         self._preview()
 
     def _preview(self) -> None:
@@ -140,14 +157,18 @@ class ReviveController(QObject):
         doc = self.session.doc
         if doc is None or not self.dialog.isVisible():
             return
-        self.canvas.show_preview([(Box(0, 0, doc.photo.width, doc.photo.height), pixels)])
+        layers = [(Box(0, 0, doc.photo.width, doc.photo.height), pixels)]
+        if self.outline is not None:  # the chart found, outlined over the preview
+            layers.append(outline_layer(self.outline))
+        self.canvas.show_preview(layers)
         self.previewShown.emit()
         if self._stale:
             self._preview()
 
     def _reference(self, name: str) -> None:
-        if name == "auto":
-            self.request = ReviveRequest(strength=self.request.strength)
+        if name in ("auto", "chart"):
+            self.request = ReviveRequest(name, strength=self.request.strength)
+            self.outline = None
             self._estimate()
         else:
             self._pick()
@@ -211,6 +232,7 @@ class ReviveController(QObject):
         self._picking = False
         self.canvas.end_tool(Tool.PICK)
         self.canvas.show_preview([])
+        self.outline = None
         self._split(False)
         if self.dialog.isVisible():
             self.dialog.hide()

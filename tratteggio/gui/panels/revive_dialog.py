@@ -25,7 +25,10 @@ HINTS = {
     "auto": "Estimated from the photo alone.",
     "neutral": "Click a point you know was gray (a shadow of a white wall, a gray card).",
     "white": "Click two corners of a region you know was white (a margin, a label, a chart patch).",
+    "chart": "An X-Rite ColorChecker Classic 24 in the frame: the colours are fitted to its published "
+    "patches (outlined on the photo when found).",
 }
+MIN_WIDTH = 480  # wide enough for the title and a parameter line of two rows
 
 
 class ReviveDialog(QDialog):
@@ -38,11 +41,13 @@ class ReviveDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle("Revive colours")
         self.setModal(False)
+        self.setMinimumWidth(max(MIN_WIDTH, self.fontMetrics().horizontalAdvance("Revive colours") + 160))
         self.choices = QButtonGroup(self)
         labels = {
             "auto": "From the photo",
             "neutral": "A point that was gray",
             "white": "A region that was white",
+            "chart": "Calibrate from the colour chart",
         }
         layout = QVBoxLayout(self)
         for index, name in enumerate(REFERENCES):
@@ -85,7 +90,7 @@ class ReviveDialog(QDialog):
         return REFERENCES[max(0, self.choices.checkedId())]
 
     def _chosen(self, name: str) -> None:
-        self.pick_button.setEnabled(name != "auto")
+        self.pick_button.setEnabled(name in ("neutral", "white"))
         self.hint.setText(HINTS[name])
         self.referenceChanged.emit(name)
 
