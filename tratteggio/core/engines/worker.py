@@ -150,6 +150,7 @@ class WorkerModel:
         self._lock = threading.Lock()
         self._starting = threading.Lock()
         self.started = 0  # how many workers this model has started (for tests and benchmarks)
+        self.ended_on_cancel = 0  # how many it ended because a cancel was not confirmed in time
 
     # -- DiffusionModel ------------------------------------------------------------------------
     def prepare(self, request: RestorationRequest) -> ModelInfo:
@@ -233,17 +234,20 @@ class WorkerModel:
     def _stuck(self, worker: Worker) -> None:
         """A cancel the worker did not confirm in time: end it, start a new one in the background."""
         self._retire(worker, wait=False)
-        self._notice(
-            f"Cancelled: the diffusion worker did not stop within {CANCEL_WAIT_S:.1f} s, so it was "
-            "ended; a new one is starting."
-        )
+        self.ended_on_cancel += 1
         threading.Thread(target=self._restart_quietly, name="tratteggio-worker-start", daemon=True).start()
 
     def _restart_quietly(self) -> None:
+        """Said once the new worker listens, so it follows the run's own "Cancelled" line."""
         try:
             self._ready(lambda: None)
         except TratteggioError as exc:
             self._notice(str(exc))
+            return
+        self._notice(
+            f"The diffusion worker did not stop within {CANCEL_WAIT_S:.2f} s of the cancel, so it was "
+            "ended; a new one is ready."
+        )
 
     def _retire(self, worker: Worker, wait: bool = True) -> None:
         worker.end(wait)
