@@ -58,3 +58,26 @@ def test_a_worker_killed_mid_run_leaves_the_studio_up_with_one_line_and_the_next
         window.runs.start()
     assert window.runs.candidates[0].handle.state == JobState.FINISHED  # type: ignore[union-attr]
     assert worker_of(window).pid not in (None, pid)
+
+
+def test_open_takes_the_restore_options_of_the_command_line(
+    qtbot: object, photo_file: Path, tmp_path: Path
+) -> None:
+    from tratteggio.cli import build_parser
+    from tratteggio.cli.studio import chosen_options
+    from tratteggio.gui.app import make_window
+
+    model = str(tmp_path / "my-model")
+    Path(model).mkdir()
+    parser, _ = build_parser()
+    args = parser.parse_args(
+        ["open", str(photo_file), "--engine", "diffusion", "--model", model, "--steps", "7", "--seed", "42"]
+    )
+    choices = chosen_options(args)
+    assert choices == {"engine": "diffusion", "model": model, "steps": 7, "seed": 42}
+    window = make_window(None, None, choices)
+    qtbot.addWidget(window)  # type: ignore[attr-defined]
+    window.projects.ask_save = lambda name: "discard"
+    request = window.panel.request()
+    assert (request.engine, request.model, request.steps, request.seed) == ("diffusion", model, 7, 42)
+    window.close()
