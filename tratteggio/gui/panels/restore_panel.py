@@ -156,7 +156,7 @@ class RestorePanel(QWidget):
             self.add_model(str(values["model"]))
         elif values.get("engine") not in (None, "diffusion"):
             self.select_engine(str(values["engine"]), None)
-        spins = {"steps": self.steps, "guidance": self.guidance, "strength": self.strength}
+        spins: dict[str, Any] = {"steps": self.steps, "guidance": self.guidance, "strength": self.strength}
         spins.update({"seed": self.seed, "padding": self.padding, "blend": self.blend})
         for name, widget in spins.items():
             if name in values:
