@@ -5,6 +5,7 @@ each phase, the studio's memory after a run, and kill -9 of the worker mid-run, 
     python benchmarks/bench_worker.py cancel --model DIR
     python benchmarks/bench_worker.py memory --model DIR
     python benchmarks/bench_worker.py kills --model DIR [--times 20]
+    python benchmarks/bench_worker.py cold --model DIR [--repeats R]   (what the CLI would pay)
 
 The GUI-thread stall while choosing, loading and running a model: bench_studio.py --stall-only.
 """
@@ -227,11 +228,39 @@ def kills(model_dir: str, times: int) -> None:
     print(out.stdout.strip().splitlines()[-1])
 
 
+COLD = """
+import sys, time
+started = time.perf_counter()
+sys.path.insert(0, sys.argv[3])
+from bench_worker import job
+from tratteggio.core.engines.local_model import LocalModel
+from tratteggio.core.engines.worker import WorkerModel
+model = WorkerModel() if sys.argv[2] == "worker" else LocalModel()
+model.run(job(sys.argv[1], 2), lambda *_: None, lambda: None)
+print(time.perf_counter() - started)
+"""
+
+
+def cold(model_dir: str, repeats: int) -> None:
+    """A command's whole model call from a fresh process: in it, or in a worker it starts."""
+    seconds: dict[str, list[float]] = {"in-process": [], "worker": []}
+    for _ in range(repeats):
+        for name in seconds:
+            args = [sys.executable, "-c", COLD, model_dir, name, str(Path(__file__).parent)]
+            out = subprocess.run(args, capture_output=True, text=True, check=True)
+            seconds[name].append(float(out.stdout.strip().splitlines()[-1]))
+    print("| fresh process, 2 steps | in-process (s) | worker (s) |\n|---|---|---|")
+    print(
+        f"| median of {repeats} | {statistics.median(seconds['in-process']):.2f} | "
+        f"{statistics.median(seconds['worker']):.2f} |"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("what", choices=["overhead", "cancel", "memory", "kills"])
+    parser.add_argument("what", choices=["overhead", "cancel", "memory", "kills", "cold"])
     parser.add_argument("--model", required=True)
     parser.add_argument("--steps", type=int, default=3)
     parser.add_argument("--repeats", type=int, default=3)
@@ -241,6 +270,8 @@ def main() -> None:
         overhead(args.model, args.steps, args.repeats)
     elif args.what == "cancel":
         cancel(args.model, args.repeats)
+    elif args.what == "cold":
+        cold(args.model, args.repeats)
     elif args.what == "memory":
         memory(args.model)
     else:
