@@ -198,7 +198,7 @@ w.runs.stopped.connect(lambda t: outcome.append("stopped"))
 w.runs.finished.connect(lambda: outcome.append("done"))
 steps = []
 w.runs.stepsArrived.connect(steps.extend)
-def until(cond, limit=600):
+def until(cond, limit=240):
     end = time.monotonic() + limit
     while not cond() and time.monotonic() < end:
         app.processEvents(); time.sleep(0.005)
@@ -211,6 +211,7 @@ for k in range(int(sys.argv[2])):
     survived += until(lambda: outcome == ["stopped"]) and len(problems) == k + 1 and "SIGKILL" in problems[-1]
     outcome.clear(); w.panel.steps.setValue(2); w.runs.start()
     worked += until(lambda: outcome == ["done"])
+    print(k, survived, worked, outcome, problems[-1:], file=sys.stderr, flush=True)
 report = {"kills": int(sys.argv[2]), "survived": survived, "next_run_worked": worked}
 print(json.dumps({**report, "line": problems[-1]}))
 get_engine("diffusion").model.close(); w.close()
@@ -221,7 +222,7 @@ def kills(model_dir: str, times: int) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         out = subprocess.run(
             [sys.executable, "-c", KILLS, model_dir, str(times), str(Path(tmp) / "s")],
-            capture_output=True,
+            stdout=subprocess.PIPE,
             text=True,
             check=True,
         )

@@ -15,6 +15,7 @@ import argparse
 import faulthandler
 import json
 import os
+import shutil
 import sys
 import threading
 import time
@@ -232,6 +233,8 @@ def main(argv: list[str] | None = None) -> int:
         server.serve_forever()
     with suppress(OSError):
         os.unlink(args.socket)
+    if os.getppid() != args.parent:  # the studio has gone: nobody else will clear the folder
+        shutil.rmtree(os.path.dirname(args.socket), ignore_errors=True)
     os._exit(0)  # the device thread may still be loading a model: do not wait for it
 
 
