@@ -16,6 +16,7 @@ import faulthandler
 import json
 import os
 import shutil
+import socket
 import sys
 import threading
 import time
@@ -208,6 +209,16 @@ def warm_imports() -> None:
         quiet_libraries()
 
 
+def listening_socket(path: str) -> socket.socket:
+    """A Unix socket that listens already when it appears at `path` (bound elsewhere, then renamed),
+    so the studio, which waits for the path, is never refused."""
+    sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    sock.bind(path + ".new")
+    sock.listen()
+    os.rename(path + ".new", path)
+    return sock
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="tratteggio-worker")
     parser.add_argument("socket")
@@ -223,7 +234,7 @@ def main(argv: list[str] | None = None) -> int:
     os.umask(0o077)  # the socket is the user's alone (its folder is, too)
     server = unix_serve(
         lambda ws: handle(ws, state),
-        args.socket,
+        sock=listening_socket(args.socket),
         max_size=Limits().message_bytes() * 16,
         compression=None,
     )
