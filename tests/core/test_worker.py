@@ -222,3 +222,17 @@ def test_the_last_error_is_the_workers_own_line_or_a_crash() -> None:
         "Fatal Python error: Segmentation fault"
     )
     assert last_error("") == ""
+
+
+def test_an_idle_worker_ends_itself_and_the_next_call_starts_another(tmp_path: Path) -> None:
+    model = WorkerModel(idle_s=0.5)
+    model.start()
+    first = model.pid
+    assert first is not None
+    deadline = time.monotonic() + 60
+    while model.pid is not None and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert model.pid is None  # ended by itself, its memory freed
+    model.start()
+    assert model.pid not in (None, first) and model.started == 2
+    model.close()

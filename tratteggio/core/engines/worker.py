@@ -42,6 +42,7 @@ START_TIMEOUT_S = 60.0
 SILENCE_S = 20.0  # a working worker says it is alive twice a second
 CANCEL_WAIT_S = 0.15  # then ended: the photo is back within 0.3 s either way
 ERROR_PREFIX = "tratteggio worker: "
+FROZEN_WORKER_ARG = "--diffusion-worker"
 
 
 class WorkerError(TratteggioError):
@@ -72,7 +73,10 @@ class ChildWorker:
         self.folder = Path(tempfile.mkdtemp(prefix="tratteggio-worker-"))
         self.socket = str(self.folder / "worker.sock")
         self.log = self.folder / "worker.log"
-        command = [sys.executable, "-m", "tratteggio.core.engines.worker_server", self.socket]
+        if getattr(sys, "frozen", False):  # the packaged program: packaging/launch.py starts the worker
+            command = [sys.executable, FROZEN_WORKER_ARG, self.socket]
+        else:
+            command = [sys.executable, "-m", "tratteggio.core.engines.worker_server", self.socket]
         command += ["--idle", str(idle_s), "--parent", str(os.getpid())]
         with open(self.log, "ab") as log:
             self.process = subprocess.Popen(
