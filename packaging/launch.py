@@ -12,5 +12,9 @@ from pathlib import Path
 from tratteggio.cli import main, studio_main
 
 if __name__ == "__main__":
+    if sys.argv[1:2] == ["--diffusion-worker"]:  # the studio's worker (core/engines/worker.py)
+        from tratteggio.core.engines.worker_server import main as worker_main
+
+        raise SystemExit(worker_main(sys.argv[2:]))
     program = Path(sys.executable).stem.lower()
     raise SystemExit(studio_main() if program.endswith("studio") else main())

@@ -75,7 +75,7 @@ def test_preferences_test_the_connection_show_the_server_and_keep_the_choice(
     assert window.preferences.remote.isChecked() and window.preferences.url.text() == server.url
     window.preferences.local.setChecked(True)
     window.preferences.accept()
-    assert get_engine("diffusion").model.__class__.__name__ == "LocalModel"  # type: ignore[attr-defined]
+    assert get_engine("diffusion").model.__class__.__name__ == "WorkerModel"  # type: ignore[attr-defined]
 
 
 def test_a_wrong_token_shows_why_in_the_dialog(

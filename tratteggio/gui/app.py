@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from typing import Any
 
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QIcon
@@ -13,15 +14,24 @@ from tratteggio.gui.main_window import MainWindow
 from tratteggio.resources import resource
 
 
-def make_window(photo: str | None = None, mask: str | None = None) -> MainWindow:
+def make_window(
+    photo: str | None = None, mask: str | None = None, choices: dict[str, Any] | None = None
+) -> MainWindow:
     window = MainWindow()
+    if choices:
+        window.panel.choose(choices)  # `tratteggio open --engine ... --steps ...`: over the settings
     window.show()
     if photo:
         window.files.open_path(photo, mask, background=False)  # at once: --snapshot grabs the canvas next
     return window
 
 
-def run_studio(photo: str | None = None, mask: str | None = None, snapshot: str | None = None) -> int:
+def run_studio(
+    photo: str | None = None,
+    mask: str | None = None,
+    snapshot: str | None = None,
+    choices: dict[str, Any] | None = None,
+) -> int:
     """Open the studio; with `snapshot`, save a picture of the canvas once it has painted and quit."""
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setOrganizationName(settings.ORGANIZATION)
@@ -29,7 +39,7 @@ def run_studio(photo: str | None = None, mask: str | None = None, snapshot: str 
     QApplication.setWindowIcon(QIcon(str(resource("icons/tratteggio.png"))))
     QApplication.setDesktopFileName("org.tratteggio.Tratteggio")  # Wayland: the window finds its .desktop
     crash.install()
-    window = make_window(photo, mask)
+    window = make_window(photo, mask, choices)
     window.raise_()
     if not snapshot:
         QTimer.singleShot(0, window.projects.offer_recovery)  # unsaved work a crash left behind

@@ -1,5 +1,7 @@
 """Preferences ▸ Diffusion runs on: this computer, or a Tratteggio server (`tratteggio serve`) given by
 its address and a token file, with a connection test that shows the server's device and models.
+On this computer the model runs in a worker process (core/engines/worker.py) that ends itself after
+the idle time set here (default 10 minutes), freeing its memory; the studio never loads torch.
 
 Only the model call goes to the server; crops, colour match, blend, paste-back and the record stay
 here. The choice is kept in the settings and applied when the studio starts. Also ▸ Canvas: whether
@@ -10,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QCoreApplication, QObject, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -23,17 +25,28 @@ from PySide6.QtWidgets import (
     QListWidget,
     QPushButton,
     QRadioButton,
+    QSpinBox,
     QVBoxLayout,
     QWidget,
 )
 
-from tratteggio.core.engines import run_diffusion_on
+from tratteggio.core.engines import get_engine, run_diffusion_in_worker, run_diffusion_on
 from tratteggio.core.engines.remote import RemoteModel, RemoteTarget
+from tratteggio.core.engines.worker import WorkerModel
 from tratteggio.core.errors import TratteggioError
 from tratteggio.gui import settings as prefs
 from tratteggio.gui.session import StudioSession
 
 WHERE, URL, TOKEN_FILE = "diffusion/where", "diffusion/url", "diffusion/token_file"
+IDLE_MINUTES, DEFAULT_IDLE_MINUTES = "diffusion/worker_idle_minutes", 10
+
+
+def idle_minutes() -> int:
+    """How long the diffusion worker may wait for a run before it ends (the setting, in minutes)."""
+    try:
+        return max(1, int(str(prefs.settings().value(IDLE_MINUTES, DEFAULT_IDLE_MINUTES))))
+    except (TypeError, ValueError):
+        return DEFAULT_IDLE_MINUTES
 
 
 class _Notices(QObject):
@@ -46,22 +59,33 @@ def apply_diffusion_preference(session: StudioSession) -> str | None:
     """Run diffusion where the settings say; returns a problem to show, or None. A server whose
     token file has gone is reported and diffusion falls back to this computer."""
     store = prefs.settings()
-    if store.value(WHERE, "local") != "remote":
+    problem = None
+    model: RemoteModel | WorkerModel | None = None
+    if store.value(WHERE, "local") == "remote":
+        try:
+            target = RemoteTarget.parse(str(store.value(URL, "")), str(store.value(TOKEN_FILE, "")) or None)
+            model = run_diffusion_on(target)
+        except TratteggioError as exc:
+            problem = f"Diffusion runs on this computer: the server setting is unusable ({exc})"
+    if model is None:
         run_diffusion_on(None)
-        return None
-    try:
-        target = RemoteTarget.parse(str(store.value(URL, "")), str(store.value(TOKEN_FILE, "")) or None)
-    except TratteggioError as exc:
-        run_diffusion_on(None)
-        return f"Diffusion runs on this computer: the server setting is unusable ({exc})"
-    model = run_diffusion_on(target)
+        model = run_diffusion_in_worker(idle_minutes() * 60.0)
     notices = session.findChild(_Notices)
     if notices is None:
         notices = _Notices(session)
         notices.text.connect(session.say)  # queued: emitted on the worker thread
-    if model is not None:
-        model.on_notice = notices.text.emit
-    return None
+        app = QCoreApplication.instance()
+        if app is not None:
+            app.aboutToQuit.connect(_close_worker)
+    model.on_notice = notices.text.emit
+    return problem
+
+
+def _close_worker() -> None:
+    """The studio quits: its diffusion worker ends now (it would notice within a second anyway)."""
+    model = getattr(get_engine("diffusion"), "model", None)
+    if isinstance(model, WorkerModel):
+        model.close()
 
 
 class PreferencesDialog(QDialog):
@@ -93,8 +117,13 @@ class PreferencesDialog(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         self.remote.toggled.connect(self._enable)
+        self.idle = QSpinBox()
+        self.idle.setRange(1, 24 * 60)
+        self.idle.setSuffix(" min")
+        self.idle.setToolTip("Diffusion runs in a worker process; idle this long, it ends and frees memory")
         form = QFormLayout()
         form.addRow("Diffusion runs on", self.local)
+        form.addRow("Worker ends when idle for", self.idle)
         form.addRow("", self.remote)
         form.addRow("Server", self.url)
         token_row = QHBoxLayout()
@@ -155,11 +184,13 @@ class PreferencesDialog(QDialog):
         self.url.setText(str(store.value(URL, "") or ""))
         self.token.setText(str(store.value(TOKEN_FILE, "") or ""))
         self.wheel_zooms.setChecked(prefs.wheel_zooms())
+        self.idle.setValue(idle_minutes())
         self._enable()
 
     def _enable(self) -> None:
         for widget in (self.url, self.token, self.test_button):
             widget.setEnabled(self.remote.isChecked())
+        self.idle.setEnabled(self.local.isChecked())
 
     def _browse(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, "Token file", self.token.text() or prefs.last_folder())
@@ -220,6 +251,7 @@ class PreferencesDialog(QDialog):
         store.setValue(URL, self.url.text().strip())
         store.setValue(TOKEN_FILE, self.token.text().strip())
         prefs.set_wheel_zooms(self.wheel_zooms.isChecked())
+        store.setValue(IDLE_MINUTES, self.idle.value())
         store.sync()
         problem = apply_diffusion_preference(self.session)
         if problem:

@@ -16,6 +16,7 @@ from tratteggio.core.request import DIFFUSION_ENGINE, ENGINE_NAMES, RestorationR
 if TYPE_CHECKING:
     from tratteggio.core.engines.diffusion import DiffusionEngine
     from tratteggio.core.engines.remote import RemoteModel, RemoteTarget
+    from tratteggio.core.engines.worker import WorkerModel
 
 _CLASSICAL: dict[str, Engine] = {
     "auto": AutoEngine(),
@@ -61,6 +62,22 @@ def run_diffusion_on(target: RemoteTarget | None) -> RemoteModel | None:
     return model
 
 
+def run_diffusion_in_worker(idle_s: float) -> WorkerModel:
+    """Diffusion's model runs in a worker process of this one from now on (the studio): started on
+    first use, ended after `idle_s` seconds without a call. The worker already chosen is kept (its
+    idle time applies from its next start)."""
+    global _REMOTE
+    from tratteggio.core.engines.diffusion import DiffusionEngine
+    from tratteggio.core.engines.worker import WorkerModel
+
+    model = getattr(_REMOTE, "model", None)
+    if not isinstance(model, WorkerModel):
+        model = WorkerModel(idle_s)
+        _REMOTE = DiffusionEngine(model)
+    model.idle_s = idle_s
+    return model
+
+
 @contextmanager
 def diffusion_on(target: RemoteTarget | None) -> Iterator[RemoteModel | None]:
     """`run_diffusion_on(target)` for the length of a `with` block (one command)."""
@@ -78,4 +95,12 @@ def warm_engine(request: RestorationRequest) -> None:
     engine.context_size(request)  # the diffusion engine loads its pipeline to answer
 
 
-__all__ = ["Engine", "FillContext", "diffusion_on", "get_engine", "run_diffusion_on", "warm_engine"]
+__all__ = [
+    "Engine",
+    "FillContext",
+    "diffusion_on",
+    "get_engine",
+    "run_diffusion_in_worker",
+    "run_diffusion_on",
+    "warm_engine",
+]

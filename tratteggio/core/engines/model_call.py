@@ -11,7 +11,9 @@ the same bytes.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -90,3 +92,22 @@ def quantize16(rgb01: np.ndarray) -> np.ndarray:
 
 def unit_float(rgb16: np.ndarray) -> np.ndarray:
     return rgb16.astype(np.float32) / np.float32(65535.0)
+
+
+_CANCEL: ContextVar[Callable[[], bool] | None] = ContextVar("tratteggio_model_cancel", default=None)
+
+
+@contextmanager
+def cancelled_by(cancel: Callable[[], bool] | None) -> Iterator[None]:
+    """While the block runs (on this thread), what a model does before a run, such as loading in the
+    studio's worker, stops when `cancel()` says True. `prepare` takes no check of its own."""
+    token = _CANCEL.set(cancel)
+    try:
+        yield
+    finally:
+        _CANCEL.reset(token)
+
+
+def current_cancel() -> Callable[[], bool] | None:
+    """The `cancel` of the innermost `cancelled_by` block on this thread, if any."""
+    return _CANCEL.get()

@@ -11,11 +11,11 @@ FastAPI and uvicorn are an optional extra.
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import ipaddress
 import json
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -47,6 +47,7 @@ class RemoteTarget:
 
     url: str
     token: str | None = field(default=None, repr=False)
+    unix: str | None = None  # a Unix socket to connect through instead (the studio's own worker)
 
     @classmethod
     def parse(cls, url: str, token_file: str | Path | None = None) -> RemoteTarget:
@@ -98,6 +99,12 @@ class RemoteModel:
     def __init__(self, target: RemoteTarget) -> None:
         self.target = target
         self.on_notice: Callable[[str], None] | None = None
+        # The studio's worker (worker.py) sets these: it hears from its worker at least every
+        # `silence_s`, waits `cancel_wait_s` for a cancel to be confirmed, else `on_stuck()` ends it.
+        self.silence_s: float | None = None
+        self.cancel_wait_s = 0.0
+        self.on_stuck: Callable[[], None] | None = None
+        self.trusted = False  # the same user's own process: the request goes whole (allow_pickle too)
         self._infos: dict[str, ModelInfo] = {}
         self._lock = threading.Lock()
 
@@ -111,13 +118,13 @@ class RemoteModel:
             raise RemoteError(f"{self.target.host} sent an info reply this client cannot read")
         return info
 
-    def prepare(self, request: RestorationRequest) -> ModelInfo:
+    def prepare(self, request: RestorationRequest, check: Callable[[], None] | None = None) -> ModelInfo:
         key = info_key(request)
         with self._lock:
             if key in self._infos:
                 return self._infos[key]
-        with self._call() as call:
-            call.send({"op": "prepare", "request": request.to_dict()})
+        with self._call(check) as call:
+            call.send({"op": "prepare", "request": self._request(request)})
             reply = call.expect("prepared")
         try:
             info = ModelInfo.from_dict(reply["info"])
@@ -140,7 +147,9 @@ class RemoteModel:
     def run(self, job: ModelJob, report: PreviewReport, check: Callable[[], None]) -> np.ndarray:
         height, width = job.image.shape[:2]
         with self._call(check) as call:
-            header = {"op": "fill", "request": job.request.to_dict(), "width": width, "height": height}
+            header = {"op": "fill", "request": self._request(job.request), "width": width, "height": height}
+            if job.noise:
+                header["noise"] = True  # the worker also sends the starting noise (a server may not)
             call.send(header)
             call.send_bytes(encode_png(job.image))
             call.send_bytes(encode_png(job.mask))
@@ -154,23 +163,41 @@ class RemoteModel:
                     raise RemoteError(f"{self.target.host} sent a step this client cannot read")
                 report(step, picture, timestep)
 
+    def _request(self, request: RestorationRequest) -> dict[str, Any]:
+        data = request.to_dict()
+        if not self.trusted:
+            data.pop("allow_pickle", None)
+        return data
+
     @contextmanager
     def _call(self, check: Callable[[], None] | None = None) -> Iterator[_Call]:
+        if check is not None:
+            check()  # cancelled already: nothing to ask the server
         with _connect(self.target) as connection:
-            call = _Call(connection, self.target, check, self.on_notice)
+            call = _Call(connection, self.target, check, self.on_notice, self.silence_s)
             try:
                 yield call
             except Cancelled:
-                call.cancel()
+                if not call.cancel(self.cancel_wait_s) and self.on_stuck is not None:
+                    self.on_stuck()
                 raise
 
 
 def _connect(target: RemoteTarget) -> Any:
     from websockets.exceptions import InvalidHandshake, InvalidStatus
-    from websockets.sync.client import connect
+    from websockets.sync.client import connect, unix_connect
 
     headers = {"Authorization": f"Bearer {target.token}"} if target.token else {}
     try:
+        if target.unix is not None:
+            return unix_connect(
+                target.unix,
+                "ws://localhost" + RUN_PATH,
+                open_timeout=OPEN_TIMEOUT_S,
+                max_size=MAX_REPLY_BYTES,
+                compression=None,
+                close_timeout=0.05,  # a worker that does not close at once is ended anyway
+            )
         return connect(
             target.ws_url,
             additional_headers=headers,
@@ -201,8 +228,10 @@ class _Call:
         target: RemoteTarget,
         check: Callable[[], None] | None,
         on_notice: Callable[[str], None] | None,
+        silence_s: float | None = None,
     ) -> None:
         self.ws, self.target, self.check, self.on_notice = ws, target, check, on_notice
+        self.silence_s = silence_s
 
     def send(self, message: dict[str, Any]) -> None:
         self._transmit(json.dumps(message))
@@ -217,10 +246,27 @@ class _Call:
             self.expect()  # a refusal the server sent before it closed says more than "lost"
             raise
 
-    def cancel(self) -> None:
-        """Tell the server to stop; it does so within a step. Closing afterwards would do it too."""
-        with contextlib.suppress(Exception):  # gone already: nothing runs for us there
+    def cancel(self, wait_s: float = 0.0) -> bool:
+        """Tell the server to stop; it does so within a step. Closing afterwards would do it too.
+        With `wait_s`, wait that long for the server to say the call ended: False if it did not."""
+        try:
             self.ws.send(json.dumps({"op": "cancel"}))
+        except Exception:  # gone already: nothing runs for us there
+            return True
+        deadline = time.monotonic() + wait_s
+        while wait_s > 0:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return False
+            try:
+                raw = self.ws.recv(timeout=left)
+            except TimeoutError:
+                return False
+            except Exception:  # the connection ended: so did the call
+                return True
+            if _message_type(raw) in ("cancelled", "error", "done"):
+                return True
+        return True
 
     def expect(self, *types: str) -> dict[str, Any]:
         """The next message of one of `types`; queue notices are passed on, refusals raised."""
@@ -265,12 +311,17 @@ class _Call:
             raise RemoteError(f"{self.target.host} sent an image this client cannot use ({exc})") from None
 
     def _receive(self) -> str | bytes:
+        heard = time.monotonic()
         while True:
             if self.check is not None:
                 self.check()
             try:
                 return self._guard(lambda: self.ws.recv(timeout=POLL_S))  # type: ignore[no-any-return]
             except TimeoutError:
+                if self.silence_s is not None and time.monotonic() - heard > self.silence_s:
+                    raise RemoteError(
+                        f"{self.target.host} has not answered for {self.silence_s:.0f} s"
+                    ) from None
                 continue
 
     def _guard(self, fn: Callable[[], Any]) -> Any:
@@ -291,3 +342,12 @@ class _Call:
                 f"lost the connection to the diffusion server at {self.target.host} "
                 f"({exc.strerror or type(exc).__name__})"
             ) from None
+
+
+def _message_type(raw: str | bytes) -> str | None:
+    """The "type" of a server message; None for an image or anything unreadable."""
+    try:
+        message = json.loads(raw) if isinstance(raw, str) else None
+    except ValueError:
+        return None
+    return str(message.get("type")) if isinstance(message, dict) else None

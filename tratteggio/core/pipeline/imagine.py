@@ -12,7 +12,8 @@ from typing import Any
 
 import numpy as np
 
-from tratteggio.core.engines import FillContext
+from tratteggio.core.engines import FillContext, get_engine
+from tratteggio.core.engines.model_call import cancelled_by
 from tratteggio.core.errors import Cancelled, RequestError
 from tratteggio.core.geometry import Box
 from tratteggio.core.photo import Photo
@@ -61,14 +62,25 @@ def imagine(
 ) -> Creation:
     """Create a picture as `request` says (its prompt, model, seed, steps, guidance) at `size`
     (width, height; default the model's native square). Same request, same bytes."""
-    from tratteggio.core.engines.diffusion import diffusion_engine
+    with cancelled_by(cancel):
+        return _imagine(request, size, on_step, cancel)
+
+
+def _imagine(
+    request: RestorationRequest,
+    size: tuple[int, int] | None,
+    on_step: StepCallback | None,
+    cancel: CancelCheck | None,
+) -> Creation:
+    from tratteggio.core.engines.diffusion import DiffusionEngine
 
     started = time.perf_counter()
     if request.engine != DIFFUSION_ENGINE:
         request = request.replace(engine=DIFFUSION_ENGINE)
     request = request.replace(strength=1.0)  # a blank canvas: only noise to start from
     request.validate()
-    engine = diffusion_engine()
+    engine = get_engine(DIFFUSION_ENGINE)  # this process's model, the studio's worker or a server
+    assert isinstance(engine, DiffusionEngine)
     native = engine.context_size(request)
     width, height = size or (native, native)
     check_size(width, height, engine.size_multiple(request))

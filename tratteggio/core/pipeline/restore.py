@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 
 from tratteggio.core.engines import Engine, FillContext, get_engine
+from tratteggio.core.engines.model_call import cancelled_by
 from tratteggio.core.engines.workers import in_order
 from tratteggio.core.errors import Cancelled, MaskError
 from tratteggio.core.geometry import Box
@@ -108,6 +109,17 @@ def restore(
     every engine step and, while threaded engines fill regions on worker threads, every 20 ms; a
     True answer raises `Cancelled`.
     """
+    with cancelled_by(cancel):
+        return _restore(photo, mask, request, on_step, cancel)
+
+
+def _restore(
+    photo: Photo,
+    mask: Mask,
+    request: RestorationRequest,
+    on_step: StepCallback | None,
+    cancel: CancelCheck | None,
+) -> Result:
     started = time.perf_counter()
     check_mask_shape(mask.shape, photo.shape2d, "mask")
     engine = get_engine(request.engine)

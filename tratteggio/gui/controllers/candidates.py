@@ -14,6 +14,7 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QMessageBox
 
 from tratteggio.core.engines import warm_engine
+from tratteggio.core.engines.model_call import cancelled_by
 from tratteggio.core.mask import Mask
 from tratteggio.core.photo import Photo
 from tratteggio.core.pipeline.advice import advice, what_filled
@@ -56,6 +57,7 @@ class CandidateController(QObject):
         self._started = 0.0
         self._streaming: Candidate | None = None
         self.ask_merge: Callable[[int], bool] = self._ask_merge  # replaceable: tests answer for the user
+        self._loading: Handle | None = None
         timeline.stepSelected.connect(self._on_scrub)
         timeline.candidateChanged.connect(lambda _: self._show_candidate())
         timeline.acceptRequested.connect(self.accept)
@@ -90,12 +92,18 @@ class CandidateController(QObject):
         if self.panel.engine.currentData()[0] != "diffusion":
             return
         request = self.panel.request()
-        self.session.runner.run(
-            lambda ctx: warm_engine(request),
+
+        def load(ctx: TaskContext) -> None:
+            with cancelled_by(ctx.cancelled):  # in the worker process: Esc ends it if need be
+                warm_engine(request)
+
+        self._loading = self.session.runner.run(
+            load,
             label="load model",
-            cancellable=False,
+            cancellable=False,  # opening another photo does not stop it; Esc does
             on_done=lambda _: self.session.say(f"{request.model} is loaded."),
             on_failed=self.session.say,
+            on_cancelled=lambda: self.session.say(f"Loading {request.model} cancelled."),
         )
         self.session.say(f"Loading {request.model}…")
 
@@ -182,7 +190,10 @@ class CandidateController(QObject):
         )
 
     def cancel(self) -> None:
-        """Esc: stop the restoration runs (and any other cancellable task, e.g. a damage search)."""
+        """Esc: stop the restoration runs, a model loading, and any other cancellable task (e.g. a
+        damage search)."""
+        if self._loading is not None and self._loading.active:
+            self._loading.cancel()
         self.session.runner.cancel_all()
 
     def _on_steps(self, candidate: Candidate, steps: list[StepPreview]) -> None:

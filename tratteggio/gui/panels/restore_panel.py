@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import random
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -152,6 +153,22 @@ class RestorePanel(QWidget):
             self.engine.addItem(f"Diffusion — {location}", ("diffusion", location))
             index = self.engine.count() - 1
         self.engine.setCurrentIndex(index)
+
+    def choose(self, values: Mapping[str, Any]) -> None:
+        """Set the engine and the fields of `values` (request fields, as `tratteggio open` gives)."""
+        if values.get("model"):
+            self.add_model(str(values["model"]))
+        elif values.get("engine") not in (None, "diffusion"):
+            self.select_engine(str(values["engine"]), None)
+        spins: dict[str, Any] = {"steps": self.steps, "guidance": self.guidance, "strength": self.strength}
+        spins.update({"seed": self.seed, "padding": self.padding, "blend": self.blend})
+        for name, widget in spins.items():
+            if name in values:
+                widget.setValue(values[name])
+        if "prompt" in values:
+            self.prompt.setText(str(values["prompt"]))
+        if "negative_prompt" in values:
+            self.negative.setText(str(values["negative_prompt"]))
 
     def prepare_run(self) -> None:
         """Called as a run starts: a random seed is drawn anew each time."""
