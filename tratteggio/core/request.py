@@ -16,7 +16,16 @@ from typing import Any
 
 from tratteggio.core.errors import RequestError
 
-CLASSICAL_ENGINES = ("auto", "hybrid", "fsr", "fsr-best", "biharmonic", "telea", "navier-stokes")
+CLASSICAL_ENGINES = (
+    "auto",
+    "hybrid",
+    "fsr",
+    "fsr-best",
+    "patchmatch",
+    "biharmonic",
+    "telea",
+    "navier-stokes",
+)
 DIFFUSION_ENGINE = "diffusion"
 ENGINE_NAMES = (*CLASSICAL_ENGINES, DIFFUSION_ENGINE)
 DTYPES = ("auto", "float32", "bfloat16", "float16")
