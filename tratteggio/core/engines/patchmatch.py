@@ -59,7 +59,7 @@ class PatchMatchEngine(OneShotEngine):
             "method": "PatchMatch exemplar inpainting (PyPatchMatch)",
             "patch_radius": PATCH_RADIUS,
             "seed": request.seed,
-            "pypatchmatch": _version(),
+            "pypatchmatch": describe_version(),
         }
 
 
@@ -118,7 +118,7 @@ def available() -> bool:
     return True
 
 
-def _version() -> str:
+def describe_version() -> str:
     from importlib.metadata import PackageNotFoundError, version
 
     try:

@@ -37,8 +37,9 @@ CLASSICAL_LABELS = {
     "navier-stokes": "Navier-Stokes — fast, follows edges",
 }
 CLASSICAL_TIPS = {
-    "auto": "Per region: frequency-selective reconstruction for losses and thin damage as far as a time "
-    "budget allows, the hybrid for the rest; the record says which filled what, and why",
+    "auto": "Per part: PatchMatch for wide losses in texture, biharmonic for thin damage in flat areas, "
+    "frequency-selective reconstruction as far as a time budget allows, the hybrid for the rest; the "
+    "record says which filled what, and why",
     "hybrid": "Range-clipped biharmonic averaged with Telea: the fast fill for thin damage; losses smear",
     "fsr": "Frequency-selective reconstruction (OpenCV FSR_FAST): slower than the hybrid, better on "
     "losses and textured areas",
