@@ -101,7 +101,11 @@ def big_photo() -> tuple[np.ndarray, np.ndarray]:
     return truth, pixels, mask
 
 
-def big(engines: list[str]) -> None:
+def big(engines: list[str], repeats: int) -> None:
+    """`ENGINE@PATH` runs ENGINE from the checkout at PATH (e.g. auto@/work/main: today's auto)."""
+    import os
+    import resource
+
     from tratteggio.core.io.saving import encode_png
 
     truth, pixels, mask = big_photo()
@@ -110,46 +114,68 @@ def big(engines: list[str]) -> None:
         photo.write_bytes(encode_png(pixels))
         mask_file.write_bytes(encode_png(mask.astype(np.uint8) * 255))
         print(f"\n### 16 MP (4000x4000) with {mask.mean():.2%} thin damage: the whole CLI command\n")
-        print("| engine | wall s (median of 2) | ratio to Telea | PSNR in mask (dB) |")
-        print("|---|---|---|---|")
-        times: dict[str, list[float]] = {e: [] for e in engines}
-        for _ in range(2):
-            for engine in engines:
-                out = Path(folder) / f"{engine}.png"
-                out.unlink(missing_ok=True)
+        print("| engine | wall s | CPU s | CPU ratio to Telea | PSNR in mask (dB) |")
+        print("|---|---|---|---|---|")
+        times: dict[str, list[tuple[float, float]]] = {e: [] for e in engines}
+        for _ in range(repeats):
+            for spec in engines:
+                engine, _, path = spec.partition("@")
+                out = Path(folder) / f"{len(times[spec])}-{engine}-{abs(hash(spec))}.png"
                 command = [sys.executable, "-m", "tratteggio", "restore", str(photo)]
                 command += ["--mask", str(mask_file), "--engine", engine, "-o", str(out)]
+                env = {**os.environ, "PYTHONPATH": path} if path else None
+                cpu = resource.getrusage(resource.RUSAGE_CHILDREN)
                 started = time.perf_counter()
-                subprocess.run(command, check=True, capture_output=True)
-                times[engine].append(time.perf_counter() - started)
-        for engine in engines:
-            restored = cv2.imread(str(Path(folder) / f"{engine}.png"))[:, :, ::-1]
-            base = np.median(times["telea"]) if "telea" in times else float("nan")
-            print(
-                f"| {engine} | {np.median(times[engine]):.1f} | {np.median(times[engine]) / base:.2f} "
-                f"| {psnr(restored, truth, mask):.2f} |"
-            )
+                subprocess.run(command, check=True, capture_output=True, env=env)
+                wall = time.perf_counter() - started
+                after = resource.getrusage(resource.RUSAGE_CHILDREN)
+                used = after.ru_utime + after.ru_stime - cpu.ru_utime - cpu.ru_stime
+                times[spec].append((wall, used))
+                restored = cv2.imread(str(out))[:, :, ::-1]
+                score = psnr(restored, truth, mask)
+                base = np.median([c for _, c in times.get("telea", [(0, float("nan"))])])
+                print(f"| {spec} | {wall:.1f} | {used:.1f} | {used / base:.2f} | {score:.2f} |", flush=True)
 
 
 def memory(engines: list[str]) -> None:
     print("\n### Peak memory of restore() on a 16 MP 8-bit photo with thin damage (fresh process each)\n")
     print("| engine | photo (MB) | peak RSS growth (MB) | ratio to the photo's bytes |")
     print("|---|---|---|---|")
-    for engine in engines:
-        out = subprocess.run(
-            [sys.executable, __file__, "memory-one", "--engines", engine], check=True, capture_output=True
-        )
-        print(out.stdout.decode().strip(), flush=True)
-
-
-def memory_one(engine: str) -> None:
-    import resource
-
     _, pixels, mask = big_photo()
+    with tempfile.TemporaryDirectory() as folder:
+        np.save(Path(folder) / "pixels.npy", pixels)
+        np.save(Path(folder) / "mask.npy", mask)
+        for engine in engines:
+            command = [sys.executable, __file__, "memory-one", "--engines", engine, "--folder", folder]
+            out = subprocess.run(command, check=True, capture_output=True)
+            print(out.stdout.decode().strip(), flush=True)
+
+
+def memory_one(engine: str, folder: Path) -> None:
+    """Peak RSS growth of restore() and composing its result, over the process with the photo loaded
+    (RSS sampled every 5 ms: the process's high-water mark also holds the imports' and the loading's)."""
+    import threading
+
+    def rss() -> float:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+        return 0.0
+
+    pixels, mask = np.load(folder / "pixels.npy"), np.load(folder / "mask.npy")
     photo, bits = Photo(pixels), Mask(mask)
-    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    before, highest, done = rss(), [0.0], threading.Event()
+
+    def watch() -> None:
+        while not done.wait(0.005):
+            highest[0] = max(highest[0], rss())
+
+    watcher = threading.Thread(target=watch)
+    watcher.start()
     _ = restore(photo, bits, RestorationRequest(engine=engine)).pixels
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    done.set()
+    watcher.join()
+    peak = max(highest[0], rss())
     size = pixels.nbytes / 2**20
     print(f"| {engine} | {size:.0f} | {peak - before:.0f} | {(peak - before) / size:.1f}x |")
 
@@ -184,16 +210,18 @@ def main() -> None:
     parser.add_argument("part", choices=["large", "big", "memory", "memory-one", "overhead"])
     parser.add_argument("--seeds", default="100-104")
     parser.add_argument("--engines", default=None)
+    parser.add_argument("--folder", type=Path, default=None)
+    parser.add_argument("--repeats", type=int, default=1)
     args = parser.parse_args()
     first, last = (int(v) for v in args.seeds.split("-"))
     if args.part == "large":
         large(range(first, last + 1), (args.engines or ENGINES).split(","))
     elif args.part == "big":
-        big((args.engines or "telea,auto").split(","))
+        big((args.engines or "telea,auto").split(","), args.repeats)
     elif args.part == "memory":
         memory((args.engines or ENGINES).split(","))
     elif args.part == "memory-one":
-        memory_one(args.engines)
+        memory_one(args.engines, args.folder)
     else:
         overhead()
 
