@@ -25,7 +25,9 @@ from tratteggio.core.engines.tiles import fill_in_tiles
 from tratteggio.core.errors import RequestError
 from tratteggio.core.request import RestorationRequest
 
-PATCH_RADIUS = 3  # patches of 7 x 7 px (the library's examples; 5 doubled the time for no gain here)
+# patches of 7 x 7 px (the library's examples); 11 x 11 took twice as long and lost 0.4-3.4 dB in-mask
+# PSNR on four textures for a little more grain on two (benchmarks/RESULTS.md, issue 24)
+PATCH_RADIUS = 3
 CONTEXT = 160  # px: the smallest crop side, so a loss finds texture to copy around it
 MARGIN = 64  # px of context each tile of a large crop sees
 
