@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt
 
 from tratteggio.core.request import CLASSICAL_ENGINES, RestorationRequest
 from tratteggio.gui.main_window import MainWindow
-from tratteggio.gui.panels.restore_panel import RestorePanel
+from tratteggio.gui.panels.restore_panel import SEEDED_ENGINES, RestorePanel
 
 
 def _select(panel: RestorePanel, kind: str) -> None:
@@ -35,6 +35,10 @@ def test_seed_candidates_and_reroll_are_disabled_for_deterministic_engines(qtbot
     widgets = [panel.seed, panel.random_seed, panel.reroll_button, panel.candidates]
     for name in CLASSICAL_ENGINES:
         panel.select_engine(name, None)
+        if name in SEEDED_ENGINES:  # PatchMatch's random search starts from the seed
+            assert all(w.isEnabled() for w in widgets)
+            assert panel.candidate_count() == 3
+            continue
         assert not any(w.isEnabled() for w in widgets)
         assert all("deterministic" in w.toolTip() and name in w.toolTip() for w in widgets)
         assert panel.candidate_count() == 1

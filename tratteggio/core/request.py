@@ -16,7 +16,16 @@ from typing import Any
 
 from tratteggio.core.errors import RequestError
 
-CLASSICAL_ENGINES = ("auto", "hybrid", "fsr", "fsr-best", "biharmonic", "telea", "navier-stokes")
+CLASSICAL_ENGINES = (
+    "auto",
+    "hybrid",
+    "fsr",
+    "fsr-best",
+    "patchmatch",
+    "biharmonic",
+    "telea",
+    "navier-stokes",
+)
 DIFFUSION_ENGINE = "diffusion"
 ENGINE_NAMES = (*CLASSICAL_ENGINES, DIFFUSION_ENGINE)
 DTYPES = ("auto", "float32", "bfloat16", "float16")
@@ -54,8 +63,9 @@ class RestorationRequest:
         "auto",
         Spec(
             "fill method (default: auto, the best classical fill for each part of the damage: "
-            "frequency-selective reconstruction for losses and thin damage within a time budget, the "
-            "hybrid of biharmonic and Telea for the rest)",
+            "PatchMatch for losses 48 px wide or more in texture, biharmonic for thin damage in flat "
+            "areas, frequency-selective reconstruction for losses and thin damage within a time "
+            "budget, the hybrid of biharmonic and Telea for the rest)",
             "--engine",
             "NAME",
             choices=ENGINE_NAMES,

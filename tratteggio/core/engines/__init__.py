@@ -10,6 +10,7 @@ from tratteggio.core.engines.auto import AutoEngine
 from tratteggio.core.engines.base import Engine, FillContext
 from tratteggio.core.engines.classical import BiharmonicEngine, HybridEngine, OpenCVEngine
 from tratteggio.core.engines.fsr import FsrEngine
+from tratteggio.core.engines.patchmatch import PatchMatchEngine
 from tratteggio.core.errors import RequestError
 from tratteggio.core.request import DIFFUSION_ENGINE, ENGINE_NAMES, RestorationRequest
 
@@ -22,6 +23,7 @@ _CLASSICAL: dict[str, Engine] = {
     "auto": AutoEngine(),
     "fsr": FsrEngine("fsr", "FAST"),
     "fsr-best": FsrEngine("fsr-best", "BEST"),
+    "patchmatch": PatchMatchEngine(),
     "hybrid": HybridEngine(),
     "biharmonic": BiharmonicEngine(),
     "telea": OpenCVEngine("telea", "INPAINT_TELEA"),

@@ -33,23 +33,28 @@ CLASSICAL_LABELS = {
     "hybrid": "Hybrid — thin cracks and scratches, fast",
     "fsr": "FSR — continues texture into losses and cracks",
     "fsr-best": "FSR best — finer FSR, 20x slower, rarely better",
+    "patchmatch": "PatchMatch — copies texture into large losses",
     "biharmonic": "Biharmonic — smooth, for thin damage",
     "telea": "Telea — fastest, smooth",
     "navier-stokes": "Navier-Stokes — fast, follows edges",
 }
 CLASSICAL_TIPS = {
-    "auto": "Per region: frequency-selective reconstruction for losses and thin damage as far as a time "
-    "budget allows, the hybrid for the rest; the record says which filled what, and why",
+    "auto": "Per part: PatchMatch for wide losses in texture, biharmonic for thin damage in flat areas, "
+    "frequency-selective reconstruction as far as a time budget allows, the hybrid for the rest; the "
+    "record says which filled what, and why",
     "hybrid": "Range-clipped biharmonic averaged with Telea: the fast fill for thin damage; losses smear",
     "fsr": "Frequency-selective reconstruction (OpenCV FSR_FAST): slower than the hybrid, better on "
     "losses and textured areas",
     "fsr-best": "FSR_BEST: about twenty times slower than FSR; on aged photos it was not better",
+    "patchmatch": "Exemplar synthesis (PyPatchMatch): fills losses of 50 px and more with patches of the "
+    "photo's own texture nearby, where smooth fills leave a blur; seeded",
     "biharmonic": "scikit-image's biharmonic fill: smooth, any bit depth",
     "telea": "OpenCV's Telea: the fastest fill; smooth, blurs losses",
     "navier-stokes": "OpenCV's Navier-Stokes fill: fast; continues edges a little",
 }
 NOT_DOWNLOADED = " (not downloaded)"
 THIN_ENGINES = ("hybrid", "biharmonic", "telea", "navier-stokes")  # made for thin damage
+SEEDED_ENGINES = ("auto", "patchmatch")  # classical engines whose fill draws on the seed (PatchMatch)
 DETERMINISTIC_TIP = "{engine} is deterministic: every seed and candidate gives the same pixels"
 
 
@@ -134,14 +139,16 @@ class RestorePanel(QWidget):
         self.engine.setToolTip(
             CLASSICAL_TIPS.get(name, "Diffusion inpainting with this model") if name else ""
         )
+        seeded = diffusion or name in SEEDED_ENGINES
         for widget in self._seed_widgets:  # a seed only matters where there is randomness
-            widget.setEnabled(diffusion)
-            tip = self._seed_tips[id(widget)] if diffusion else DETERMINISTIC_TIP.format(engine=name)
+            widget.setEnabled(seeded)
+            tip = self._seed_tips[id(widget)] if seeded else DETERMINISTIC_TIP.format(engine=name)
             widget.setToolTip(tip)
 
     def deterministic(self) -> bool:
-        """The chosen engine gives the same pixels whatever the seed (every classical one)."""
-        return bool(self.engine.currentData()[0] == "classical")
+        """The chosen engine gives the same pixels whatever the seed (classical ones but PatchMatch's)."""
+        kind, name = self.engine.currentData()
+        return bool(kind == "classical" and name not in SEEDED_ENGINES)
 
     def candidate_count(self) -> int:
         """How many candidates a run makes: one for a deterministic engine, whatever the box says."""
