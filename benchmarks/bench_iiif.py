@@ -104,6 +104,7 @@ def main() -> int:
     parser.add_argument("--latency", type=float, default=0.05)
     parser.add_argument("--repeats", type=int, default=1)
     args = parser.parse_args()
+    print(f"load average before: {_load()}")
     from tests.iiif.server import IMAGE, make_tileset
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -158,7 +159,12 @@ def main() -> int:
         f"peak memory above the start: {peak / 1e6:.0f} MB for a {image_bytes / 1e6:.0f} MB image "
         f"({peak / image_bytes:.2f}x; target: at most 2x)"
     )
+    print(f"load average after: {_load()}")
     return 0
+
+
+def _load() -> str:
+    return " / ".join(f"{x:.1f}" for x in os.getloadavg())
 
 
 if __name__ == "__main__":

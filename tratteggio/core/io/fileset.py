@@ -161,8 +161,10 @@ class FileSet:
         else:
             self.abort()
 
-    def write_with(self, target: Path, writer: Callable[[Path], object]) -> Path:
-        """Stage `target` by `writer(part_path)`; return the staged part (to hash it, say)."""
+    def write_with(self, target: Path, writer: Callable[[Path], object], *, durable: bool = True) -> Path:
+        """Stage `target` by `writer(part_path)`; return the staged part (to hash it, say). A part
+        that is not `durable` (one `restage` replaces, the unsigned photo before signing) is not
+        flushed to disk: only the parts that get committed need to be."""
         target = Path(target)
         if target not in self.targets:
             raise ValueError(f"{target} is not a target of this file set")
@@ -170,7 +172,8 @@ class FileSet:
         self._parts[target] = part
         try:
             writer(part)
-            finish_part(part, target)
+            if durable:
+                finish_part(part, target)
         except OSError as exc:
             raise ImageSaveError(f"{target}: could not be written ({exc.strerror or exc})") from None
         return part

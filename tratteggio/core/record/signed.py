@@ -9,6 +9,8 @@ record is this record, and that the pixels are still the ones it names: one chan
 from __future__ import annotations
 
 import json
+import threading
+from concurrent.futures import Future
 from dataclasses import replace
 from pathlib import Path
 
@@ -26,10 +28,25 @@ from tratteggio.core.record.schema import ConservationRecord
 __all__ = ["pixels_sha256", "sign_output", "signed_problems", "verify_signed_file"]
 
 
-def staged_pixels_hash(part: Path, pixels: np.ndarray, exact: bool) -> str:
-    """The pixels a reader of the written file gets: `pixels` when the format holds them exactly,
-    else what the staged file decodes to (JPEG, or fewer bits)."""
-    return pixels_sha256(pixels if exact else load_photo(part).pixels)
+def pixels_hash_soon(pixels: np.ndarray) -> Future[str]:
+    """`pixels_sha256(pixels)` computed on another thread (hashlib lets go of the GIL), so that it
+    runs beside the writing of the set's files instead of after them."""
+    future: Future[str] = Future()
+
+    def work() -> None:
+        try:
+            future.set_result(pixels_sha256(pixels))
+        except BaseException as exc:  # handed to whoever waits for the result
+            future.set_exception(exc)
+
+    threading.Thread(target=work, name="pixels-sha256", daemon=True).start()
+    return future
+
+
+def staged_pixels_hash(part: Path, soon: Future[str] | None) -> str:
+    """The pixels a reader of the written file gets: those hashed `soon` when the format holds
+    them exactly, else (None) what the staged file decodes to (JPEG, or fewer bits)."""
+    return soon.result() if soon is not None else pixels_sha256(load_photo(part).pixels)
 
 
 def signed_record(record: ConservationRecord, pixels_hash: str, identity: Identity) -> ConservationRecord:

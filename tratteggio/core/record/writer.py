@@ -15,6 +15,7 @@ CLI restore, rerun, studio export and project export all write through `write_do
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from concurrent.futures import Future
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -203,14 +204,18 @@ def write_documented(
     losses = _accumulate(fills, photo, lambda f: f.losses)
     union = _accumulate(fills, photo, lambda f: f.damage)
     hashes: dict[Path, str] = {}
+    exact = inexact_reason(photo, output_format(files.output)) is None
+    soon = _pixels_hash_soon(pixels, exact) if signer is not None else None
     with FileSet(files.targets(), inputs, master_path) as staged:
 
         def put(target: Path, data: bytes) -> None:
             hashes[target] = sha256_file(staged.write_bytes(target, data))
 
         restored, kind = Photo(pixels, photo.icc_profile), output_format(files.output)
-        unsigned = staged.write_with(
-            files.output, lambda tmp: write_photo(restored, tmp, kind, xmp=xmp_packet(source))
+        unsigned = staged.write_with(  # when signed, a signed copy replaces it: no flush to disk
+            files.output,
+            lambda tmp: write_photo(restored, tmp, kind, xmp=xmp_packet(source)),
+            durable=signer is None,
         )
         hashes[files.output] = sha256_file(unsigned)
         put(files.lossmap, encode_png(losses.to_image()))
@@ -225,13 +230,12 @@ def write_documented(
             put(files.visible, encode_png(tratteggio_view(pixels, losses.bits)))
         for target, writer in extras:
             staged.write_with(target, writer)
-        exact = inexact_reason(photo, output_format(files.output)) is None
         master = _master_info(photo, master_path, files, hashes)
         record = _record(master, files, fills, hashes, (losses, union), exact, notes)
         if signer is not None:
             from tratteggio.core.record import signed
 
-            record = signed.signed_record(record, signed.staged_pixels_hash(unsigned, pixels, exact), signer)
+            record = signed.signed_record(record, signed.staged_pixels_hash(unsigned, soon), signer)
             signed.sign_output(staged, files.output, kind, record, signer)
         staged.write_bytes(files.record, record.to_json().encode())
     out = {"output": files.output, "lossmap": files.lossmap, "mask": files.mask, "record": files.record}
@@ -240,6 +244,14 @@ def write_documented(
     if files.visible is not None:
         out["visible"] = out["tratteggio"] = files.visible  # "tratteggio": the key's old name, still read
     return out
+
+
+def _pixels_hash_soon(pixels: np.ndarray, exact: bool) -> Future[str] | None:
+    """The signed output's pixel hash, started now on another thread when the format holds
+    `pixels` exactly (else it is taken from the written file, later)."""
+    from tratteggio.core.record.signed import pixels_hash_soon
+
+    return pixels_hash_soon(pixels) if exact else None
 
 
 def _accumulate(fills: Sequence[Documented], photo: Photo, part: Callable[[Documented], Mask | None]) -> Mask:
