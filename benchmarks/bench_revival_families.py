@@ -20,7 +20,7 @@ import skimage.data
 sys.path.insert(0, str(Path(__file__).parents[1]))
 
 from tratteggio.core.color.estimate import EstimateSettings, ReviveRequest, estimate  # noqa: E402
-from tratteggio.core.lab.fading_families import FAMILIES  # noqa: E402
+from tratteggio.core.lab.fading_families import FAMILIES, OLD_MODELS  # noqa: E402
 from tratteggio.core.lab.revivalcheck import Reviver, leave_one_family_out, markdown, prepare  # noqa: E402
 
 TUNE = ("astronaut", "coffee", "rocket", "immunohistochemistry", "camera", "coins", "brick", "grass")
@@ -56,10 +56,27 @@ def grid() -> dict[str, Reviver]:
     return out
 
 
+def gates() -> dict[str, Reviver]:
+    """Issue 25's self-checks beside the default: the whites' tint removed only as far as it agrees
+    with the blacks', a clip limit, a mean-luma check, a stronger stretch."""
+    settings = {
+        "default": EstimateSettings(),
+        "whites' tint agrees": EstimateSettings(agree=1.0),
+        "whites' tint half": EstimateSettings(white_tint=0.5),
+        "clip 1%": EstimateSettings(clip_limit=0.01),
+        "luma 0.5x lift": EstimateSettings(luma_check=0.5),
+        "luma 1x lift": EstimateSettings(luma_check=1.0),
+        "stretch 0.75": EstimateSettings(stretch=0.75),
+        "stretch 1 clip 1%": EstimateSettings(stretch=1.0, clip_limit=0.01),
+    }
+    return {name: reviver(s) for name, s in settings.items()}
+
+
 CANDIDATES: dict[str, Callable[[], dict[str, Reviver]]] = {
     "default": lambda: {"default": reviver(EstimateSettings())},
     "issue 12": lambda: {"issue 12": reviver(EstimateSettings(max_dim=0.05, stretch=1.0, backoff=False))},
     "grid": grid,
+    "gates": gates,
 }
 
 
@@ -68,11 +85,12 @@ def main() -> None:
     parser.add_argument("--side", type=int, default=192)
     parser.add_argument("--tune-seeds", type=int, default=4)
     parser.add_argument("--candidates", default="default", choices=sorted(CANDIDATES))
+    parser.add_argument("--old-models", action="store_true", help="issue 12's models as families too")
     args = parser.parse_args()
     tune = {n: photo(n, args.side) for n in TUNE}
     test = {n: photo(n, args.side) for n in TEST}
     started = time.perf_counter()
-    families = list(FAMILIES)
+    families = list(FAMILIES) + (list(OLD_MODELS) if args.old_models else [])
     rows = leave_one_family_out(
         CANDIDATES[args.candidates](),
         prepare(tune, families, range(args.tune_seeds)),

@@ -8,7 +8,7 @@ import skimage.data
 
 from tratteggio.core.errors import RequestError
 from tratteggio.core.lab.anchors import delta_e
-from tratteggio.core.lab.fading_families import FAMILIES, fade_family, severity_for
+from tratteggio.core.lab.fading_families import FAMILIES, OLD_MODELS, fade_family, severity_for
 
 
 @pytest.fixture(scope="module")
@@ -52,3 +52,11 @@ def test_severity_is_drawn_in_a_wide_range() -> None:
 def test_unknown_family_is_refused(photo: np.ndarray) -> None:
     with pytest.raises(RequestError, match="unknown fading family"):
         fade_family(photo, "sunburn", seed=0)
+
+
+def test_issue_12s_models_are_extra_families_outside_the_nine(photo: np.ndarray) -> None:
+    assert set(OLD_MODELS) == {"old_varnish", "old_dye", "old_lab"} and not set(OLD_MODELS) & set(FAMILIES)
+    for name in OLD_MODELS:
+        original, faded = fade_family(photo, name, 5)
+        again = fade_family(photo, name, 5)[1]
+        assert np.array_equal(faded, again) and np.abs(faded - original).mean() > 0.01

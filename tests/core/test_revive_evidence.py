@@ -13,7 +13,7 @@ import skimage.data
 
 from tratteggio.cli import main
 from tratteggio.core import Photo, save_photo
-from tratteggio.core.color.estimate import ReviveRequest, backed_off, estimate_with_evidence
+from tratteggio.core.color.estimate import EstimateSettings, ReviveRequest, backed_off, estimate_with_evidence
 from tratteggio.core.color.revive import ReviveTransform
 from tratteggio.core.lab.anchors import delta_e
 from tratteggio.core.lab.fading_families import FAMILIES, fade_family
@@ -82,3 +82,19 @@ def test_cli_says_how_sure_it_is_and_records_it(tmp_path: Path, capsys: pytest.C
     assert "estimate: confidence 0.00" in said and "flat" in said
     (entry,) = json.loads((tmp_path / "out.record.json").read_text())["interventions"]
     assert entry["details"]["confidence"] == 0.0 and entry["details"]["reasons"]
+
+
+def test_the_self_checks_are_off_by_default_and_back_off_when_asked() -> None:
+    """Issue 25's self-checks (none won leave-one-family-out, so the default keeps none): a
+    mean-luma check and a clip limit set very tight back off and say why; the default's transform
+    is the same as with every check off."""
+    coffee = skimage.data.coffee()[::4, ::4]
+    _, faded = fade_family(coffee.astype(np.float64) / 255.0, "old_dye", 3)
+    pixels = eight_bit(faded)
+    default = estimate_with_evidence(pixels, ReviveRequest())
+    off = EstimateSettings(agree=0.0, clip_limit=0.0, luma_check=0.0, white_tint=1.0, dim_share=1.0)
+    assert estimate_with_evidence(pixels, ReviveRequest(), off).transform == default.transform
+    tight = estimate_with_evidence(pixels, ReviveRequest(), EstimateSettings(luma_check=0.01))
+    assert tight.confidence < default.confidence and any("mean luma" in r for r in tight.reasons)
+    clipped = estimate_with_evidence(pixels, ReviveRequest(), EstimateSettings(stretch=1.0, clip_limit=1e-4))
+    assert any("clip" in r for r in clipped.reasons), clipped.reasons

@@ -101,6 +101,12 @@ class EstimateSettings:
     tint: float = 1.0
     saturation_per_lift: float = SATURATION_PER_LIFT
     backoff: bool = True
+    # issue 25's self-checks, all off by default (none won leave-one-family-out; see RESULTS.md)
+    agree: float = 0.0  # > 0: the whites' tint removed only as far as it agrees with the blacks'
+    clip_limit: float = 0.0  # > 0: back off where more than this share of pixels would clip
+    luma_check: float = 0.0  # > 0: back off where the mean luma moves more than this x the lift
+    white_tint: float = 1.0  # the share of `tint` removed at the white end
+    dim_share: float = 1.0  # the share of the measured dimming undone (of `stretch`'s)
 
 
 DEFAULT_SETTINGS = EstimateSettings()
@@ -156,9 +162,10 @@ def estimate_with_evidence(
     if request.reference != "auto":  # a reference the user knows: issue 12's levels, undone whole
         settings = replace(settings, stretch=1.0, max_dim=0.05)
     lift = settings.stretch * min(float(dark @ LUMA), settings.max_lift)
-    dim = settings.stretch * min(1.0 - float(bright @ LUMA), settings.max_dim)
+    dim = settings.dim_share * settings.stretch * min(1.0 - float(bright @ LUMA), settings.max_dim)
     black = lift + keep * (dark - dark @ LUMA)
-    white = 1.0 - dim + keep * (bright - bright @ LUMA)
+    white_tint = settings.white_tint * (_agreement(dark, bright) ** settings.agree if settings.agree else 1.0)
+    white = 1.0 - dim + white_tint * keep * (bright - bright @ LUMA)
     if request.reference == "white":
         assert request.box is not None
         white = _unit_rgb(pixels[request.box.slices]).reshape(-1, 3).astype(np.float64).mean(axis=0)
@@ -179,6 +186,17 @@ def estimate_with_evidence(
     if request.reference != "auto" or not settings.backoff:
         return Estimate(transform)
     confidence, reasons = _evidence(float(dark @ LUMA), float(bright @ LUMA), trust, blue_print)
+    if settings.luma_check > 0:
+        moved = _mean_luma_moved(sample, backed_off(transform, confidence))
+        allowed = settings.luma_check * max(lift, 0.01)
+        if moved > allowed:
+            confidence *= allowed / moved
+            reasons.append(f"it would move the mean luma by {moved:.2f}")
+    if settings.clip_limit > 0:
+        clipped = _clipped_share(sample, black, white)
+        if clipped > settings.clip_limit:
+            confidence *= settings.clip_limit / clipped
+            reasons.append(f"it would clip {clipped * 100:.1f}% of the pixels")
     return Estimate(backed_off(transform, confidence), confidence, tuple(reasons))
 
 
@@ -208,6 +226,25 @@ def _evidence(dark: float, bright: float, trust: float, blue_print: bool) -> tup
     if blue_print:
         reasons.append("a blue monochrome (a cyanotype?): its blue is kept")
     return spread * key, reasons
+
+
+def _agreement(dark: np.ndarray, bright: np.ndarray) -> float:
+    """0..1: how far the tint of the whites points the way of the blacks' (a cast over the whole
+    photo) rather than elsewhere (a coloured subject that is the brightest thing in it)."""
+    a, b = dark - dark @ LUMA, bright - bright @ LUMA
+    norm = float(np.linalg.norm(a) * np.linalg.norm(b))
+    return float(np.clip(a @ b / norm, 0.0, 1.0)) if norm > 1e-9 else 0.0
+
+
+def _mean_luma_moved(sample: np.ndarray, transform: ReviveTransform) -> float:
+    """How far `transform` moves the mean luma of the sample pixels (0..1 of full scale)."""
+    revived = transform.apply(sample[None].astype(np.float32))[0].astype(np.float64)
+    return abs(float((revived - sample).mean(axis=0) @ LUMA.astype(np.float64)))
+
+
+def _clipped_share(sample: np.ndarray, black: np.ndarray, white: np.ndarray) -> float:
+    """The share of pixels with a channel outside its black..white levels (clipped by them)."""
+    return float(np.mean(((sample < black - 0.01) | (sample > white + 0.01)).any(axis=1)))
 
 
 def backed_off(transform: ReviveTransform, confidence: float) -> ReviveTransform:

@@ -175,6 +175,23 @@ FAMILIES: dict[str, Family] = {
 }
 
 
+def _old_model(name: str) -> Fade:
+    def fade(rgb: np.ndarray, rng: np.random.Generator, s: float) -> np.ndarray:
+        from tratteggio.core.lab.fading import MODELS
+
+        return MODELS[name](rgb.astype(np.float32), rng, s)
+
+    return fade
+
+
+# Issue 12's three fading models (tratteggio.core.lab.fading) as extra families, for tuning the
+# default so that it does not regress on them (issue 25); not among the nine FAMILIES.
+OLD_MODELS: dict[str, Family] = {
+    f"old_{name}": Family(f"old_{name}", _old_model(name)) for name in ("varnish", "dye", "lab")
+}
+EVERY: dict[str, Family] = {**FAMILIES, **OLD_MODELS}
+
+
 def severity_for(seed: int) -> float:
     """The severity a seed draws (0.2..1): wide ranges, the same for every family."""
     return float(np.random.default_rng([seed, 99]).uniform(0.2, 1.0))
@@ -182,10 +199,10 @@ def severity_for(seed: int) -> float:
 
 def fade_family(rgb: np.ndarray, family: str, seed: int) -> tuple[np.ndarray, np.ndarray]:
     """(original, faded) float32 RGB 0..1 for float RGB `rgb` under `family` with `seed`."""
-    if family not in FAMILIES:
-        raise RequestError(f"unknown fading family '{family}' (choose from {', '.join(FAMILIES)})")
-    chosen = FAMILIES[family]
+    if family not in EVERY:
+        raise RequestError(f"unknown fading family '{family}' (choose from {', '.join(EVERY)})")
+    chosen = EVERY[family]
     original = np.clip(chosen.original(np.asarray(rgb, np.float64)), 0.0, 1.0)
-    rng = np.random.default_rng([seed, 4241, list(FAMILIES).index(family)])
+    rng = np.random.default_rng([seed, 4241, list(EVERY).index(family)])
     faded = np.clip(chosen.fade(original, rng, severity_for(seed)), 0.0, 1.0)
     return original.astype(np.float32), faded.astype(np.float32)
