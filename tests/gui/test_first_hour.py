@@ -45,7 +45,7 @@ def test_extend_and_new_from_prompt_ask_for_a_model_before_the_dialog(
     window.session.problem.connect(warned.append)
     from tratteggio.gui.panels import restore_panel
 
-    monkeypatch.setattr(restore_panel, "cached_models", list)  # an empty hub cache, wherever it is
+    monkeypatch.setattr(restore_panel, "cached_model_ids", set)  # an empty hub cache, wherever it is
     opened: list[object] = []
     monkeypatch.setattr(QDialog, "exec", lambda self: opened.append(self) or 0)
     window.menus.actions["extend_canvas"].trigger()
@@ -76,7 +76,7 @@ def test_models_dialog_use_download_and_added_folders(
     from tratteggio.gui import model_manager
     from tratteggio.gui.panels import restore_panel
 
-    monkeypatch.setattr(restore_panel, "cached_models", list)  # an empty hub cache, wherever it is
+    monkeypatch.setattr(restore_panel, "cached_model_ids", set)  # an empty hub cache, wherever it is
     monkeypatch.setattr(model_manager, "cached_models", list)
     window.panel.mark_downloads()
     labels = [window.panel.engine.itemText(i) for i in range(window.panel.engine.count())]

@@ -53,7 +53,7 @@ def test_detect_review_and_merge_is_undoable(
     proposal = window.canvas.proposal_bits
     assert proposal is not None and proposal[90, 150] and proposal[170, 160]
     # moving the slider detects again from the kept crack score: nothing is scored twice
-    from tratteggio.gui.controllers import detection
+    from tratteggio.core.lab import detect as detection  # the controller imports it when it runs
 
     def no_rescoring(*args: object) -> np.ndarray:
         raise AssertionError("the crack score was computed again")

@@ -27,7 +27,7 @@ def test_previews_never_replace_an_input_or_an_output_and_are_checked_before_any
     photo_and_mask(tmp_path)
     (tmp_path / "d").mkdir()
     shutil.copy("photo.png", "d/step-000.png")
-    monkeypatch.setattr(f"tratteggio.cli.{command}.{command}", no_work)
+    monkeypatch.setattr(f"tratteggio.core.pipeline.{command}.{command}", no_work)  # imported at dispatch
     model = ["--model", str(tmp_path / "model")]  # never loaded: the refusals come first
     before = fingerprint(tmp_path)
     if command == "extend":
@@ -60,7 +60,7 @@ def test_extend_previews_are_part_of_the_documented_set(
 
         return [*files[:-1], (files[-1][0], fail)]
 
-    monkeypatch.setattr("tratteggio.cli.restore.sequence_writers", failing_last)
+    monkeypatch.setattr("tratteggio.core.pipeline.layers.sequence_writers", failing_last)
     before = fingerprint(tmp_path)
     args = ["--model", sd_model, "--steps", "2", "--dtype", "float32", "--previews", "L"]
     one_refusal(cli("extend", "photo.png", "--right", "8", "-o", "o.png", *args), "No space left")
@@ -135,7 +135,7 @@ def test_the_record_names_the_master_that_was_read_not_the_one_there_at_the_end(
     import hashlib
 
     from tests.hostile import corpus
-    from tratteggio.cli import restore as command
+    from tratteggio.core.pipeline import restore as command  # the command imports it when it runs
 
     monkeypatch.chdir(tmp_path)
     photo_and_mask(tmp_path)

@@ -8,17 +8,16 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tratteggio.cli.credentials import add_sign_option, identity_from_args
 from tratteggio.cli.options import add_request_options, progress_bar, request_from_args
-from tratteggio.core.batch.jobs import BATCH_FOLDER, plan_jobs
-from tratteggio.core.batch.journal import Summary
-from tratteggio.core.batch.proposals import detection_settings
-from tratteggio.core.batch.run import make_backend, run_batch
-from tratteggio.core.batch.settings import BatchSettings, Detection
-from tratteggio.core.batch.worker import Outcome, StatusRow, WorkerInfo
 from tratteggio.core.errors import RequestError
-from tratteggio.core.lab.detect import DETECT_KINDS
+
+if TYPE_CHECKING:
+    from tratteggio.core.batch.journal import Summary
+    from tratteggio.core.batch.settings import BatchSettings, Detection
+    from tratteggio.core.batch.worker import StatusRow, WorkerInfo
 
 Command = Callable[[argparse.Namespace], int]
 CLUSTER = re.compile(r"none|local|auto|[A-Za-z0-9.\-\[\]:]+:\d{1,5}")
@@ -26,6 +25,8 @@ SHOWN = 10  # lost photos named on the terminal; summary.json names them all
 
 
 def add_parsers(sub: argparse._SubParsersAction) -> dict[str, Command]:
+    from tratteggio.core.lab.kinds import DETECT_KINDS
+
     p = sub.add_parser(
         "batch",
         help="restore a whole collection, resumably, here or on a Ray cluster",
@@ -93,6 +94,9 @@ def _run_options(p: argparse.ArgumentParser) -> None:
 
 
 def cmd_batch(args: argparse.Namespace) -> int:
+    from tratteggio.core.batch.jobs import plan_jobs
+    from tratteggio.core.batch.run import make_backend, run_batch
+
     settings = _settings(args)
     identity_from_args(args)  # a wrong identity fails here, before any photo
     if not CLUSTER.fullmatch(args.cluster):
@@ -123,6 +127,9 @@ def cmd_batch(args: argparse.Namespace) -> int:
 
 
 def _settings(args: argparse.Namespace) -> BatchSettings:
+    from tratteggio.core.batch.proposals import detection_settings
+    from tratteggio.core.batch.settings import BatchSettings
+
     detection: Detection | None = None
     if args.detect is not None:
         if not (args.detect_only or args.accept_unreviewed):
@@ -156,6 +163,8 @@ def _ready(workers: list[WorkerInfo], seconds: float) -> None:
 
 
 def _reporter(update: Callable[..., None], total: int) -> Callable[[StatusRow], None]:
+    from tratteggio.core.batch.worker import Outcome
+
     started, counted = time.perf_counter(), [0, 0]
 
     def on_row(row: StatusRow) -> None:
@@ -179,6 +188,9 @@ def _named(row: StatusRow) -> str:
 
 
 def _report(summary: Summary, out: Path) -> None:
+    from tratteggio.core.batch.jobs import BATCH_FOLDER
+    from tratteggio.core.batch.worker import Outcome
+
     for name in summary.lost[:SHOWN]:
         print(f"tratteggio: lost: {name} (no status line and no record)", file=sys.stderr)
     if len(summary.lost) > SHOWN:

@@ -9,12 +9,11 @@ from dataclasses import asdict
 
 from tratteggio.cli.options import progress_bar
 from tratteggio.core.errors import RequestError
-from tratteggio.core.io.atomic import write_bytes_atomic
-from tratteggio.core.io.loading import load_photo
-from tratteggio.core.lab.fading import MODELS
 
 
 def add_color_options(p: argparse.ArgumentParser) -> None:
+    from tratteggio.core.lab.kinds import FADING_MODELS
+
     g = p.add_argument_group("colour fidelity (--color)")
     g.add_argument(
         "--color",
@@ -24,9 +23,9 @@ def add_color_options(p: argparse.ArgumentParser) -> None:
     )
     g.add_argument(
         "--fading",
-        default=",".join(MODELS),
+        default=",".join(FADING_MODELS),
         metavar="LIST",
-        help=f"fading models, comma-separated from {', '.join(MODELS)} (default: all)",
+        help=f"fading models, comma-separated from {', '.join(FADING_MODELS)} (default: all)",
     )
     g.add_argument(
         "--seeds", type=int, default=1, metavar="N", help="fade with N seeds from --seed on (default 1)"
@@ -35,7 +34,10 @@ def add_color_options(p: argparse.ArgumentParser) -> None:
 
 def cmd_color_fidelity(args: argparse.Namespace) -> int:
     """The colour half of `evaluate` (its caller has checked the report folder)."""
+    from tratteggio.core.io.atomic import write_bytes_atomic
+    from tratteggio.core.io.loading import load_photo
     from tratteggio.core.lab.colorfidelity import evaluate_color, markdown
+    from tratteggio.core.lab.fading import MODELS
 
     models = [m.strip() for m in args.fading.split(",") if m.strip()]
     unknown = [m for m in models if m not in MODELS]

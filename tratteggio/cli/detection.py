@@ -8,14 +8,16 @@ import json
 import time
 from collections.abc import Callable
 from pathlib import Path
-
-import numpy as np
+from typing import TYPE_CHECKING
 
 from tratteggio.core.errors import RequestError
-from tratteggio.core.io.loading import load_photo
-from tratteggio.core.lab.detect import LINE_KINDS, DetectRequest, line_scale, propose_taught, search_lines
-from tratteggio.core.lab.detector import LineDetector, load_detector
-from tratteggio.core.photo import Photo, color_view, dtype_max
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from tratteggio.core.lab.detect import DetectRequest
+    from tratteggio.core.lab.detector import LineDetector
+    from tratteggio.core.photo import Photo
 
 EXAMPLES_HELP = (
     "teach by example (cracks, scratches): an image the photo's size, white = damage, mid-grey (128) = "
@@ -44,6 +46,8 @@ def add_teach_options(d: argparse.ArgumentParser) -> None:
 
 def teach_targets(args: argparse.Namespace) -> list[Path]:
     """Check the teaching options before any work; the files `detect` will write besides the mask."""
+    from tratteggio.core.lab.kinds import LINE_KINDS
+
     teaching = args.examples or args.detector or args.save_detector
     if teaching and args.kind not in LINE_KINDS:
         raise RequestError(
@@ -58,6 +62,11 @@ def teach_targets(args: argparse.Namespace) -> list[Path]:
 
 def read_examples(path: Path, shape: tuple[int, int]) -> tuple[np.ndarray, np.ndarray]:
     """(damage, not damage) from a marks image: white = damage, mid-grey = not damage, black = none."""
+    import numpy as np
+
+    from tratteggio.core.io.loading import load_photo
+    from tratteggio.core.photo import color_view, dtype_max
+
     marks = load_photo(path)
     if marks.shape2d != shape:
         height, width = shape
@@ -76,6 +85,11 @@ def propose(
     photo: Photo, request: DetectRequest, args: argparse.Namespace, on_progress: Callable[..., None]
 ) -> tuple[np.ndarray, LineDetector | None]:
     """The proposal for `detect` with teaching options, and the detector to save (if asked)."""
+    import numpy as np
+
+    from tratteggio.core.lab.detect import line_scale, propose_taught, search_lines
+    from tratteggio.core.lab.detector import load_detector
+
     detector = load_detector(args.detector) if args.detector else None
     if detector is not None and detector.kind != request.kind:
         raise RequestError(f"{args.detector.name} was taught {detector.kind}; use --kind {detector.kind}")
@@ -94,6 +108,8 @@ def propose(
 
 
 def add_parsers(commands: argparse._SubParsersAction) -> dict[str, Callable[[argparse.Namespace], int]]:
+    from tratteggio.core.lab.kinds import LINE_KINDS
+
     e = commands.add_parser(
         "evaluate-detector",
         help="score line proposals against labels, before and after simulated teaching marks",
@@ -144,7 +160,11 @@ def labelled_pairs(images: Path, labels: Path) -> list[tuple[Path, Path]]:
 
 def cmd_evaluate_detector(args: argparse.Namespace) -> int:
     from tratteggio.cli.options import progress_bar
+    from tratteggio.core.io.loading import load_photo
+    from tratteggio.core.lab.detect import DetectRequest, line_scale, search_lines
+    from tratteggio.core.lab.detector import load_detector
     from tratteggio.core.lab.marksim import Tally, simulate, split_labels, tally
+    from tratteggio.core.photo import color_view
 
     rounds = _rounds(args.marks)
     request = DetectRequest(

@@ -13,10 +13,6 @@ from tratteggio.cli.options import (
     progress_bar,
     request_from_args,
 )
-from tratteggio.core.io.loading import load_photo
-from tratteggio.core.pipeline.extend import Margins, extend
-from tratteggio.core.record.entries import Extended
-from tratteggio.core.record.writer import check_output, write_documented
 from tratteggio.core.request import DIFFUSION_ENGINE
 
 Command = Callable[[argparse.Namespace], int]
@@ -48,6 +44,10 @@ def cmd_extend(args: argparse.Namespace) -> int:
         previews_folder,
         say_previews,
     )
+    from tratteggio.core.io.loading import load_photo
+    from tratteggio.core.pipeline.extend import Margins, extend
+    from tratteggio.core.record.entries import Extended
+    from tratteggio.core.record.writer import check_output, write_documented
 
     request = request_from_args(args, engine=DIFFUSION_ENGINE)
     margins = Margins(args.left, args.top, args.right, args.bottom)

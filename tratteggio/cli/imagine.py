@@ -13,9 +13,6 @@ from tratteggio.cli.options import (
     progress_bar,
     request_from_args,
 )
-from tratteggio.core.pipeline.imagine import imagine, parse_size
-from tratteggio.core.record.entries import Created
-from tratteggio.core.record.writer import check_output, write_documented
 from tratteggio.core.request import DIFFUSION_ENGINE
 
 Command = Callable[[argparse.Namespace], int]
@@ -41,18 +38,21 @@ def add_parsers(sub: argparse._SubParsersAction) -> dict[str, Command]:
 
 def cmd_imagine(args: argparse.Namespace) -> int:
     from tratteggio.cli.restore import (
-        CREATED_LIKE,
         check_previews,
         check_sequence,
+        created_like,
         preview_files,
         previews_folder,
         say_previews,
     )
+    from tratteggio.core.pipeline.imagine import imagine, parse_size
+    from tratteggio.core.record.entries import Created
+    from tratteggio.core.record.writer import check_output, write_documented
 
     request = request_from_args(args, engine=DIFFUSION_ENGINE, prompt=args.prompt)
     size = parse_size(args.size) if args.size else None
     previews = check_previews(args, [])
-    files = check_output(args.output, CREATED_LIKE, previews, fills=0, has_master_file=True)
+    files = check_output(args.output, created_like(), previews, fills=0, has_master_file=True)
     check_sequence(args, files, [])
     with progress_bar("creating") as update:
         creation = imagine(request, size, on_step=lambda s: update(s.step + 1, s.total))

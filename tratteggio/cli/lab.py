@@ -9,25 +9,23 @@ import os
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
-
-import numpy as np
+from typing import TYPE_CHECKING
 
 from tratteggio.cli import detection
 from tratteggio.cli.colorcheck import add_color_options, cmd_color_fidelity
 from tratteggio.cli.options import progress_bar
 from tratteggio.core.errors import RequestError
-from tratteggio.core.geometry import Box
-from tratteggio.core.io.fileset import FileSet, check_folder_target, check_targets, made_folder
-from tratteggio.core.io.loading import load_photo
-from tratteggio.core.io.saving import check_exact, inexact_reason, output_format, write_photo
-from tratteggio.core.lab.aging import DEFAULT_KINDS, KINDS, AgingRequest, age
-from tratteggio.core.lab.detect import DETECT_KINDS, DetectRequest, detect
-from tratteggio.core.mask import Mask
-from tratteggio.core.photo import Photo
 from tratteggio.core.request import CLASSICAL_ENGINES
+
+if TYPE_CHECKING:
+    from tratteggio.core.geometry import Box
+    from tratteggio.core.lab.aging import AgingRequest
+    from tratteggio.core.photo import Photo
 
 
 def add_parsers(commands: argparse._SubParsersAction) -> dict[str, Callable[[argparse.Namespace], int]]:
+    from tratteggio.core.lab.kinds import DETECT_KINDS
+
     a = commands.add_parser(
         "age",
         help="damage a photo synthetically, with its ground-truth mask",
@@ -92,12 +90,15 @@ def add_parsers(commands: argparse._SubParsersAction) -> dict[str, Callable[[arg
 
 
 def _aging_options(p: argparse.ArgumentParser) -> None:
+    from tratteggio.core.lab.kinds import AGING_KINDS, DEFAULT_AGING_KINDS
+
     p.add_argument("--seed", type=int, default=0, metavar="N", help="same seed, same bytes (default: 0)")
     p.add_argument(
         "--kinds",
-        default=",".join(DEFAULT_KINDS),
+        default=",".join(DEFAULT_AGING_KINDS),
         metavar="LIST",
-        help=f"comma-separated damage kinds from {', '.join(KINDS)} (default: {','.join(DEFAULT_KINDS)})",
+        help=f"comma-separated damage kinds from {', '.join(AGING_KINDS)} "
+        f"(default: {','.join(DEFAULT_AGING_KINDS)})",
     )
     p.add_argument(
         "--severity", type=float, default=0.5, metavar="0..1", help="how much damage (default 0.5)"
@@ -105,6 +106,8 @@ def _aging_options(p: argparse.ArgumentParser) -> None:
 
 
 def _aging(args: argparse.Namespace) -> AgingRequest:
+    from tratteggio.core.lab.aging import AgingRequest
+
     return AgingRequest(
         kinds=tuple(k.strip() for k in args.kinds.split(",") if k.strip()),
         severity=args.severity,
@@ -113,12 +116,24 @@ def _aging(args: argparse.Namespace) -> AgingRequest:
 
 
 def _write_mask_check(path: Path) -> None:
+    import numpy as np
+
+    from tratteggio.core.io.saving import inexact_reason, output_format
+    from tratteggio.core.photo import Photo
+
     reason = inexact_reason(Photo(np.zeros((1, 1), np.uint8)), output_format(path))
     if reason:
         raise RequestError(f"{path.name}: masks must be saved losslessly ({reason}); use .png or .tif")
 
 
 def cmd_age(args: argparse.Namespace) -> int:
+    from tratteggio.core.io.fileset import check_folder_target, check_targets, made_folder
+    from tratteggio.core.io.loading import load_photo
+    from tratteggio.core.io.saving import check_exact, output_format
+    from tratteggio.core.lab.aging import age
+    from tratteggio.core.mask import Mask
+    from tratteggio.core.photo import Photo
+
     request = _aging(args)
     output_format(args.output)
     _write_mask_check(args.mask_out)
@@ -145,12 +160,17 @@ def cmd_age(args: argparse.Namespace) -> int:
 
 def _write_set(files: list[tuple[Path, Photo]], inputs: list[Path]) -> None:
     """Every file or none, each in the format its name says."""
+    from tratteggio.core.io.fileset import FileSet
+    from tratteggio.core.io.saving import output_format, write_photo
+
     with FileSet([target for target, _ in files], inputs) as staged:
         for target, photo in files:
             staged.write_with(target, partial(write_photo, photo, kind=output_format(target)))
 
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
+    from tratteggio.core.io.fileset import made_folder
+    from tratteggio.core.io.loading import load_photo
     from tratteggio.core.lab.evaluate import evaluate, markdown, parse_engines, write_report
 
     if args.color:
@@ -178,6 +198,8 @@ def display_name(name: str) -> str:
 
 
 def check_report_folder(folder: Path, inputs: list[Path]) -> None:
+    from tratteggio.core.io.fileset import check_folder_target, check_targets
+
     check_folder_target(folder, "--report")
     if folder.is_dir():
         from tratteggio.core.lab.evaluate import REPORT_FILES
@@ -199,6 +221,8 @@ def _numbers(text: str, count: int, what: str) -> list[int]:
 
 def parse_roi(text: str, width: int, height: int) -> Box:
     """`x,y,w,h` inside a photo of `width` x `height`; anything reaching outside is refused."""
+    from tratteggio.core.geometry import Box
+
     x, y, w, h = _numbers(text, 4, "--roi")
     if w <= 0 or h <= 0:
         raise RequestError(f"--roi {text}: width and height must be positive")
@@ -208,6 +232,14 @@ def parse_roi(text: str, width: int, height: int) -> Box:
 
 
 def cmd_detect(args: argparse.Namespace) -> int:
+    import numpy as np
+
+    from tratteggio.core.io.fileset import FileSet, check_targets
+    from tratteggio.core.io.loading import load_photo
+    from tratteggio.core.io.saving import output_format, write_photo
+    from tratteggio.core.lab.detect import DetectRequest, detect
+    from tratteggio.core.photo import Photo
+
     support: tuple[float, float, float] | None = None
     if args.support:
         r, g, b = _numbers(args.support, 3, "--support")

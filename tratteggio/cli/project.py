@@ -9,7 +9,6 @@ from pathlib import Path
 
 from tratteggio.cli.credentials import add_sign_option, identity_from_args
 from tratteggio.cli.messages import warn
-from tratteggio.core.project.api import create_project, export_project, summarize_project
 
 
 def add_parsers(sub: argparse._SubParsersAction) -> dict[str, Callable[[argparse.Namespace], int]]:
@@ -55,6 +54,8 @@ def add_parsers(sub: argparse._SubParsersAction) -> dict[str, Callable[[argparse
 
 
 def cmd_project(args: argparse.Namespace) -> int:
+    from tratteggio.core.project.api import create_project, export_project, summarize_project
+
     if args.project_command == "new":
         path = create_project(args.photo, args.output, args.mask, args.embed)
         print(f"wrote {path}")

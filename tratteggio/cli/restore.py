@@ -6,32 +6,33 @@ import argparse
 import contextlib
 from collections.abc import Callable, Sequence
 from pathlib import Path
-
-import numpy as np
+from typing import TYPE_CHECKING
 
 from tratteggio.cli.credentials import add_sign_option, add_trust_option, identity_from_args, verify_photo
 from tratteggio.cli.messages import warn
 from tratteggio.cli.options import add_preview_options, add_request_options, progress_bar, request_from_args
 from tratteggio.cli.serve import add_remote_options, remote_from_args
 from tratteggio.core.errors import TratteggioError
-from tratteggio.core.io.fileset import check_folder_target, check_named_in_folder, check_targets, made_folder
-from tratteggio.core.io.loading import load_mask, load_photo
-from tratteggio.core.photo import Photo
-from tratteggio.core.pipeline.layers import (
-    ANIMATION_SUFFIXES,
-    Writer,
-    animation_writer,
-    is_sequence_name,
-    sequence_writers,
-)
-from tratteggio.core.pipeline.restore import StepPreview, restore
-from tratteggio.core.record.rerun import load_replay, master_photo, replay, verify_set
-from tratteggio.core.record.schema import read_record
-from tratteggio.core.record.writer import Fill, Plan, check_output, write_documented
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from tratteggio.core.photo import Photo
+    from tratteggio.core.pipeline.layers import Writer
+    from tratteggio.core.pipeline.restore import StepPreview
+    from tratteggio.core.record.writer import Plan
 
 Command = Callable[[argparse.Namespace], int]
 EXIT_DIFFERS = 3  # `rerun` wrote its result, and it is not the one the record names
-CREATED_LIKE = Photo(np.zeros((1, 1, 3), np.uint8))  # what a picture created from noise is stored as
+
+
+def created_like() -> Photo:
+    """What a picture created from noise is stored as."""
+    import numpy as np
+
+    from tratteggio.core.photo import Photo
+
+    return Photo(np.zeros((1, 1, 3), np.uint8))
 
 
 def add_parsers(sub: argparse._SubParsersAction) -> dict[str, Command]:
@@ -90,6 +91,10 @@ def _add_output(p: argparse.ArgumentParser, metavar: str, text: str) -> None:
 
 
 def cmd_restore(args: argparse.Namespace) -> int:
+    from tratteggio.core.io.loading import load_mask, load_photo
+    from tratteggio.core.pipeline.restore import restore
+    from tratteggio.core.record.writer import Fill, check_output, write_documented
+
     request = request_from_args(args)
     inputs = [args.photo, args.mask]
     extras = check_previews(args, inputs)
@@ -121,12 +126,16 @@ def cmd_restore(args: argparse.Namespace) -> int:
 
 
 def cmd_rerun(args: argparse.Namespace) -> int:
+    from tratteggio.core.record.rerun import load_replay, master_photo, replay
+    from tratteggio.core.record.schema import read_record
+    from tratteggio.core.record.writer import Fill, check_output, write_documented
+
     job = load_replay(args.record, allow_pickle=args.allow_pickle)
     extras = check_previews(args, job.inputs)
     signer = identity_from_args(args)
     planned = check_output(
         args.output,
-        job.photo or CREATED_LIKE,
+        job.photo or created_like(),
         [*job.inputs, *extras],
         fills=job.mask_files,
         has_master_file=job.master is not None or job.photo is None,
@@ -157,6 +166,8 @@ def cmd_rerun(args: argparse.Namespace) -> int:
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
+    from tratteggio.core.record.rerun import verify_set
+
     if not args.record.name.lower().endswith(".json"):
         return verify_photo(args.record, args.trust)
     problems = verify_set(args.record)
@@ -172,6 +183,9 @@ def _stepper(update: Callable[..., None]) -> Callable[[StepPreview], None]:
 
 def check_previews(args: argparse.Namespace, inputs: Sequence[Path]) -> list[Path]:
     """Check --previews and --previews-gif before any work; return the files known now."""
+    from tratteggio.core.io.fileset import check_folder_target, check_targets
+    from tratteggio.core.pipeline.layers import ANIMATION_SUFFIXES
+
     targets = []
     if args.previews_gif:
         if args.previews_gif.suffix.lower() not in ANIMATION_SUFFIXES:
@@ -186,11 +200,16 @@ def check_previews(args: argparse.Namespace, inputs: Sequence[Path]) -> list[Pat
 def check_sequence(args: argparse.Namespace, files: Plan, inputs: Sequence[Path]) -> None:
     """Before any work: no input is already in --previews under a step's name, no other output
     of the set would be one."""
+    from tratteggio.core.io.fileset import check_named_in_folder
+    from tratteggio.core.pipeline.layers import is_sequence_name
+
     if args.previews:
         check_named_in_folder(args.previews, is_sequence_name, inputs, files.targets(), "--previews")
 
 
 def previews_folder(args: argparse.Namespace) -> contextlib.AbstractContextManager[object]:
+    from tratteggio.core.io.fileset import made_folder
+
     return made_folder(args.previews) if args.previews else contextlib.nullcontext()
 
 
@@ -198,6 +217,8 @@ def preview_files(
     args: argparse.Namespace, source: np.ndarray, previews: Sequence[StepPreview]
 ) -> list[tuple[Path, Writer]]:
     """The files of --previews and --previews-gif, to be written inside the documented set."""
+    from tratteggio.core.pipeline.layers import animation_writer, sequence_writers
+
     files = sequence_writers(args.previews, source, previews) if args.previews else []
     if args.previews_gif:
         files.append((args.previews_gif, animation_writer(args.previews_gif, source, previews)))

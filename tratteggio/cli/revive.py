@@ -6,19 +6,14 @@ import argparse
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import numpy as np
-
-from tratteggio.core.color.estimate import ReviveRequest, estimate_with_evidence
 from tratteggio.core.errors import RequestError
-from tratteggio.core.geometry import Box
-from tratteggio.core.io.atomic import write_bytes_atomic
-from tratteggio.core.io.fileset import check_targets
-from tratteggio.core.io.loading import load_photo
-from tratteggio.core.io.saving import encode_png
-from tratteggio.core.pipeline.layers import rgb8
-from tratteggio.core.record.entries import Revival
-from tratteggio.core.record.writer import check_output, sidecar, write_documented
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from tratteggio.core.color.estimate import ReviveRequest
 
 Command = Callable[[argparse.Namespace], int]
 
@@ -65,6 +60,9 @@ def add_parsers(sub: argparse._SubParsersAction) -> dict[str, Command]:
 
 
 def revive_request(args: argparse.Namespace) -> ReviveRequest:
+    from tratteggio.core.color.estimate import ReviveRequest
+    from tratteggio.core.geometry import Box
+
     if args.neutral:
         x, y = _ints(args.neutral, 2, "--neutral")
         return ReviveRequest("neutral", point=(x, y), strength=args.strength)
@@ -89,6 +87,14 @@ def _ints(text: str, count: int, flag: str) -> list[int]:
 
 
 def cmd_revive(args: argparse.Namespace) -> int:
+    from tratteggio.core.color.estimate import estimate_with_evidence
+    from tratteggio.core.io.atomic import write_bytes_atomic
+    from tratteggio.core.io.fileset import check_targets
+    from tratteggio.core.io.loading import load_photo
+    from tratteggio.core.io.saving import encode_png
+    from tratteggio.core.record.entries import Revival
+    from tratteggio.core.record.writer import check_output, sidecar, write_documented
+
     request = revive_request(args)
     preview = sidecar(args.output, ".preview.png")
     if args.preview:
@@ -121,6 +127,8 @@ def cmd_revive(args: argparse.Namespace) -> int:
 def before_after(before: np.ndarray, after: np.ndarray, max_side: int = 1024) -> np.ndarray:
     """The photo's left half as it was and right half revived, 8-bit RGB, with a white divider."""
     import cv2
+
+    from tratteggio.core.pipeline.layers import rgb8
 
     left, right = rgb8(before), rgb8(after)
     height, width = left.shape[:2]

@@ -8,7 +8,6 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from tratteggio.core.engines import diffusion_on
 from tratteggio.core.engines.wire import Limits
 
 Command = Callable[[argparse.Namespace], int]
@@ -95,6 +94,7 @@ def add_remote_options(p: argparse.ArgumentParser) -> None:
 @contextmanager
 def remote_from_args(args: argparse.Namespace) -> Iterator[None]:
     """Diffusion on `--remote` for the length of one command; queue notices go to stderr."""
+    from tratteggio.core.engines import diffusion_on
     from tratteggio.core.engines.remote import RemoteTarget
     from tratteggio.core.errors import RequestError
 

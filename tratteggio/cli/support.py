@@ -9,8 +9,11 @@ import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from tratteggio.core.support.doctor import QtRuntime
+if TYPE_CHECKING:
+    from tratteggio.core.support.doctor import QtRuntime
+
 
 PROBE_FLAG = "--qt-probe"
 
@@ -68,6 +71,8 @@ def self_command() -> list[str]:
 
 def probe_qt(timeout: float = 60.0) -> QtRuntime:
     """Start Qt's platform in a child process: a platform that cannot load aborts the child, not us."""
+    from tratteggio.core.support.doctor import QtRuntime
+
     try:
         done = subprocess.run(
             [*self_command(), "doctor", PROBE_FLAG],

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
@@ -45,8 +46,37 @@ def run_studio(
         QTimer.singleShot(0, window.projects.offer_recovery)  # unsaved work a crash left behind
     if snapshot:
         window.resize(1200, 800)
-        QTimer.singleShot(500, lambda: _snapshot_and_quit(window, snapshot))
+        _after_first_paint(window, lambda: _snapshot_and_quit(window, snapshot))
     return int(app.exec())
+
+
+class _FirstPaint(QObject):
+    """Calls `then` once, on the event loop's next turn after the canvas's first paint."""
+
+    def __init__(self, window: MainWindow, then: Callable[[], None]) -> None:
+        super().__init__(window)
+        self.then: Callable[[], None] | None = then
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
+        if event.type() == QEvent.Type.Paint and self.then is not None:
+            then, self.then = self.then, None
+            watched.removeEventFilter(self)
+            QTimer.singleShot(0, then)
+        return False
+
+
+def _after_first_paint(window: MainWindow, then: Callable[[], None], latest_ms: int = 5000) -> None:
+    """`then` once the canvas has painted (or after `latest_ms`, should no paint come)."""
+    first = _FirstPaint(window, then)
+    window.canvas.installEventFilter(first)
+
+    def late() -> None:
+        if first.then is not None:
+            window.canvas.removeEventFilter(first)
+            then, first.then = first.then, None
+            then()
+
+    QTimer.singleShot(latest_ms, late)
 
 
 def _snapshot_and_quit(window: MainWindow, path: str) -> None:

@@ -10,18 +10,19 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from PySide6.QtCore import qVersion
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import QMenuBar, QWidget
 
-from tratteggio.core.support.checks import examine
-from tratteggio.core.support.doctor import QtRuntime, Report
-from tratteggio.core.support.sample import SampleFiles, sample_files, sample_folder, write_sample
 from tratteggio.gui.controllers.files import FileController
 from tratteggio.gui.help_dialogs import AboutDialog, GuideDialog, ShortcutsDialog
 from tratteggio.gui.session import StudioSession
+
+if TYPE_CHECKING:
+    from tratteggio.core.support.doctor import QtRuntime, Report
+    from tratteggio.core.support.sample import SampleFiles
 
 D = TypeVar("D", bound=QWidget)
 
@@ -102,6 +103,8 @@ class HelpMenu:
         return dialog
 
     def open_sample(self) -> None:
+        from tratteggio.core.support.sample import sample_files, sample_folder, write_sample
+
         files = sample_files(sample_folder())
         if files.aged.is_file() and files.mask.is_file():
             self.parts.files.open_path(files.aged, files.mask)
@@ -124,12 +127,16 @@ class HelpMenu:
 
 
 def _live_qt() -> QtRuntime:
+    from tratteggio.core.support.doctor import QtRuntime
+
     app = QGuiApplication.instance()
     platform = str(app.platformName()) if app is not None else ""  # type: ignore[attr-defined]
     return QtRuntime(str(qVersion()), platform, True)
 
 
 def _examine(runtime: QtRuntime) -> Report:
+    from tratteggio.core.support.checks import examine
+
     return examine(runtime)
 
 

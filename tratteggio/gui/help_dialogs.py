@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QGuiApplication, QTextDocument
@@ -22,9 +23,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from tratteggio.core.support.credits import credits_text
-from tratteggio.core.support.doctor import Report
-from tratteggio.core.support.render import render
+if TYPE_CHECKING:
+    from tratteggio.core.support.doctor import Report
 
 
 class ShortcutsDialog(QDialog):
@@ -95,6 +95,8 @@ class AboutDialog(QDialog):
     device, folders and problems: the doctor's report, wrapped, with Copy for bug reports."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
+        from tratteggio.core.support.credits import credits_text
+
         super().__init__(parent)
         self.setWindowTitle("About Tratteggio")
         self.resize(720, 680)
@@ -121,6 +123,8 @@ class AboutDialog(QDialog):
         self.report: Report | None = None
 
     def show_report(self, report: Report) -> None:
+        from tratteggio.core.support.render import render
+
         self.report = report
         self.text.setPlainText(render(report))
         self.copy_button.setEnabled(True)

@@ -5,11 +5,11 @@ from __future__ import annotations
 import numpy as np
 from PySide6.QtGui import QImage
 
-from tratteggio.core.pipeline.layers import rgb8
-
 
 def to_qimage(pixels: np.ndarray) -> QImage:
     """Any photo pixels (gray/RGB/RGBA, 8/16-bit/float) as an RGB888 QImage owning its memory."""
+    from tratteggio.core.pipeline.layers import rgb8
+
     rgb = np.ascontiguousarray(rgb8(pixels))
     height, width = rgb.shape[:2]
     image = QImage(rgb.data, width, height, 3 * width, QImage.Format.Format_RGB888)

@@ -4,12 +4,12 @@ and the menus, and does nothing else. The work lives in core and in the controll
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QPointF, Qt
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QShowEvent
 from PySide6.QtWidgets import QDockWidget, QFileDialog, QMainWindow, QMessageBox, QTabWidget, QWidget
 
-from tratteggio.core.pipeline.restore import Result
 from tratteggio.gui import settings as prefs
 from tratteggio.gui.canvas import Canvas
 from tratteggio.gui.canvas_frame import CanvasFrame
@@ -34,6 +34,9 @@ from tratteggio.gui.session import StudioSession
 from tratteggio.gui.status_bar import StatusBar, add_messages_action
 from tratteggio.gui.timeline import Timeline
 from tratteggio.gui.toolbar import ToolBar
+
+if TYPE_CHECKING:
+    from tratteggio.core.pipeline.restore import Result
 
 SIDE_PANEL_WIDTH = 360
 

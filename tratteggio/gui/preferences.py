@@ -10,7 +10,7 @@ the mouse wheel zooms (the studio's first habit) or scrolls (Photoshop's, Krita'
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QCoreApplication, QObject, Signal
 from PySide6.QtWidgets import (
@@ -31,11 +31,13 @@ from PySide6.QtWidgets import (
 )
 
 from tratteggio.core.engines import get_engine, run_diffusion_in_worker, run_diffusion_on
-from tratteggio.core.engines.remote import RemoteModel, RemoteTarget
-from tratteggio.core.engines.worker import WorkerModel
 from tratteggio.core.errors import TratteggioError
 from tratteggio.gui import settings as prefs
 from tratteggio.gui.session import StudioSession
+
+if TYPE_CHECKING:
+    from tratteggio.core.engines.remote import RemoteModel, RemoteTarget
+    from tratteggio.core.engines.worker import WorkerModel
 
 WHERE, URL, TOKEN_FILE = "diffusion/where", "diffusion/url", "diffusion/token_file"
 IDLE_MINUTES, DEFAULT_IDLE_MINUTES = "diffusion/worker_idle_minutes", 10
@@ -58,6 +60,8 @@ class _Notices(QObject):
 def apply_diffusion_preference(session: StudioSession) -> str | None:
     """Run diffusion where the settings say; returns a problem to show, or None. A server whose
     token file has gone is reported and diffusion falls back to this computer."""
+    from tratteggio.core.engines.remote import RemoteTarget
+
     store = prefs.settings()
     problem = None
     model: RemoteModel | WorkerModel | None = None
@@ -83,6 +87,8 @@ def apply_diffusion_preference(session: StudioSession) -> str | None:
 
 def _close_worker() -> None:
     """The studio quits: its diffusion worker ends now (it would notice within a second anyway)."""
+    from tratteggio.core.engines.worker import WorkerModel
+
     model = getattr(get_engine("diffusion"), "model", None)
     if isinstance(model, WorkerModel):
         model.close()
@@ -199,10 +205,14 @@ class PreferencesDialog(QDialog):
 
     def target(self) -> RemoteTarget:
         """The server the fields name; TratteggioError with one line if they do not."""
+        from tratteggio.core.engines.remote import RemoteTarget
+
         return RemoteTarget.parse(self.url.text(), self.token.text().strip() or None)
 
     def test_connection(self) -> None:
         """Ask the server about itself on the downloads runner (a network wait blocks no fill)."""
+        from tratteggio.core.engines.remote import RemoteModel
+
         try:
             target = self.target()
         except TratteggioError as exc:

@@ -13,7 +13,6 @@ import numpy as np
 from PySide6.QtGui import QImage
 
 from tratteggio.core.geometry import Box
-from tratteggio.core.pipeline.layers import rgb8
 
 PROXY_SIDE = 4096
 
@@ -66,6 +65,8 @@ class PhotoProxy(Proxy):
 
     def update_from(self, region: Callable[[Box], np.ndarray], box: Box) -> None:
         """Redraw the proxy over `box` from `region(photo_box)`, the photo's pixels in that box."""
+        from tratteggio.core.pipeline.layers import rgb8
+
         target, source = self.region(box)
         crop = np.ascontiguousarray(region(source))
         shrunk = _resized(crop, target.width, target.height)  # shrink before converting: 50 MP stays cheap

@@ -7,6 +7,7 @@ sequence. With several candidates, a chooser picks which one the strip shows and
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 from PySide6.QtCore import QSize, Qt, QTimer, Signal
@@ -24,9 +25,10 @@ from PySide6.QtWidgets import (
 )
 
 from tratteggio.core.geometry import Box
-from tratteggio.core.pipeline.layers import frames
-from tratteggio.core.pipeline.restore import StepPreview
 from tratteggio.gui.imageconv import to_qimage
+
+if TYPE_CHECKING:
+    from tratteggio.core.pipeline.restore import StepPreview
 
 THUMB = 96
 IDLE_TITLE = "Layers of time — run a restoration to watch it emerge step by step"
@@ -60,6 +62,8 @@ def layer_labels(previews: Sequence[StepPreview]) -> list[str]:
 
 def thumbnails(source: np.ndarray, previews: Sequence[StepPreview]) -> list[np.ndarray]:
     """The strip's pictures; safe to compute on the worker thread (numpy only)."""
+    from tratteggio.core.pipeline.layers import frames
+
     return list(frames(source, previews, max_side=THUMB * 2))
 
 
@@ -132,6 +136,8 @@ class Timeline(QWidget):
     ) -> None:
         """Rebuild the strip from thumbnails made elsewhere (the worker): the photo before, then one
         per layer (labelled, or labelled from StepPreviews); select the last."""
+        from tratteggio.core.pipeline.restore import StepPreview
+
         if labels and isinstance(labels[0], StepPreview):
             labels = layer_labels(labels)  # type: ignore[arg-type]
         self.owner = owner

@@ -4,38 +4,48 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from tratteggio.core.engines.auto import AutoEngine
-from tratteggio.core.engines.base import Engine, FillContext
-from tratteggio.core.engines.classical import BiharmonicEngine, HybridEngine, OpenCVEngine
-from tratteggio.core.engines.fsr import FsrEngine
-from tratteggio.core.engines.patchmatch import PatchMatchEngine
 from tratteggio.core.errors import RequestError
 from tratteggio.core.request import DIFFUSION_ENGINE, ENGINE_NAMES, RestorationRequest
 
 if TYPE_CHECKING:
+    from tratteggio.core.engines.base import Engine, FillContext
     from tratteggio.core.engines.diffusion import DiffusionEngine
     from tratteggio.core.engines.remote import RemoteModel, RemoteTarget
     from tratteggio.core.engines.worker import WorkerModel
 
-_CLASSICAL: dict[str, Engine] = {
-    "auto": AutoEngine(),
-    "fsr": FsrEngine("fsr", "FAST"),
-    "fsr-best": FsrEngine("fsr-best", "BEST"),
-    "patchmatch": PatchMatchEngine(),
-    "hybrid": HybridEngine(),
-    "biharmonic": BiharmonicEngine(),
-    "telea": OpenCVEngine("telea", "INPAINT_TELEA"),
-    "navier-stokes": OpenCVEngine("navier-stokes", "INPAINT_NS"),
-}
+_CLASSICAL: dict[str, Engine] = {}  # made on first use: importing a sibling module stays light
 _REMOTE: DiffusionEngine | None = None
+
+
+def _classical() -> dict[str, Engine]:
+    if not _CLASSICAL:
+        from tratteggio.core.engines.auto import AutoEngine
+        from tratteggio.core.engines.classical import BiharmonicEngine, HybridEngine, OpenCVEngine
+        from tratteggio.core.engines.fsr import FsrEngine
+        from tratteggio.core.engines.patchmatch import PatchMatchEngine
+
+        _CLASSICAL.update(
+            {
+                "auto": AutoEngine(),
+                "fsr": FsrEngine("fsr", "FAST"),
+                "fsr-best": FsrEngine("fsr-best", "BEST"),
+                "patchmatch": PatchMatchEngine(),
+                "hybrid": HybridEngine(),
+                "biharmonic": BiharmonicEngine(),
+                "telea": OpenCVEngine("telea", "INPAINT_TELEA"),
+                "navier-stokes": OpenCVEngine("navier-stokes", "INPAINT_NS"),
+            }
+        )
+    return _CLASSICAL
 
 
 def get_engine(name: str) -> Engine:
     """The engine called `name`; RequestError for a name we do not know."""
-    if name in _CLASSICAL:
-        return _CLASSICAL[name]
+    classical = _classical()
+    if name in classical:
+        return classical[name]
     if name == DIFFUSION_ENGINE:
         if _REMOTE is not None:
             return _REMOTE
@@ -106,3 +116,11 @@ __all__ = [
     "run_diffusion_on",
     "warm_engine",
 ]
+
+
+def __getattr__(name: str) -> Any:  # PEP 562: the base classes load on first use
+    if name in ("Engine", "FillContext"):
+        from tratteggio.core.engines import base
+
+        return getattr(base, name)
+    raise AttributeError(f"module 'tratteggio.core.engines' has no attribute {name!r}")

@@ -117,6 +117,22 @@ def cached_models() -> list[CachedModel]:
     ]
 
 
+def cached_model_ids() -> set[str]:
+    """The ids of the model repositories in the hub cache, from its folder names: the ids
+    `cached_models` gives, without loading the hub's cache scanner (half a second at start-up)."""
+    from huggingface_hub import constants
+
+    try:
+        folders = list(Path(constants.HF_HUB_CACHE).iterdir())
+    except OSError:  # no cache yet
+        return set()
+    return {
+        folder.name.split("--", 1)[1].replace("--", "/")
+        for folder in folders
+        if folder.name.startswith("models--") and (folder / "snapshots").is_dir()
+    }
+
+
 def remove_model(model_id: str) -> int:
     """Delete every cached revision of `model_id`; returns the bytes freed."""
     from huggingface_hub import scan_cache_dir

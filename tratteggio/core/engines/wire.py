@@ -19,11 +19,12 @@ import json
 import struct
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any
-
-import numpy as np
+from typing import TYPE_CHECKING, Any
 
 from tratteggio.core.errors import RequestError
+
+if TYPE_CHECKING:
+    import numpy as np
 
 PROTOCOL = 1
 INFO_PATH = "/v1/info"
@@ -77,6 +78,7 @@ def encode_png(pixels: np.ndarray, compression: int = 1) -> bytes:
 
     Compression 1: the images are small or noisy, and on a fast link the time goes into deflate."""
     import cv2
+    import numpy as np
 
     array = pixels[:, :, ::-1] if pixels.ndim == 3 else pixels
     ok, buf = cv2.imencode(".png", np.ascontiguousarray(array), [cv2.IMWRITE_PNG_COMPRESSION, compression])
@@ -100,6 +102,7 @@ def decode_png(
     over `max_side`; RequestError otherwise. The size is read from the header first, so a small
     message cannot decompress into a huge image."""
     import cv2
+    import numpy as np
 
     width, height = png_size(data)
     if size is not None and (width, height) != size:

@@ -14,10 +14,11 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from tratteggio.core.errors import RequestError
+from tratteggio.core.lab.kinds import AGING_KINDS, DEFAULT_AGING_KINDS
 from tratteggio.core.photo import Photo, color_view, dtype_max, to_dtype
 
-KINDS = ("fading", "stains", "cracks", "scratches", "losses", "dust")
-DEFAULT_KINDS = ("cracks", "scratches", "losses", "stains", "dust")
+KINDS = AGING_KINDS
+DEFAULT_KINDS = DEFAULT_AGING_KINDS
 TOLERANCE = 2.0 / 255.0
 SUPPORT = np.array([0.86, 0.80, 0.69], np.float32)  # a plaster / paper ground showing through losses
 

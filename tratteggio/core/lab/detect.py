@@ -17,6 +17,7 @@ import numpy as np
 
 from tratteggio.core.errors import RequestError
 from tratteggio.core.geometry import Box
+from tratteggio.core.lab.kinds import DETECT_KINDS, LINE_KINDS
 from tratteggio.core.photo import color_view, dtype_max
 
 if TYPE_CHECKING:
@@ -24,8 +25,6 @@ if TYPE_CHECKING:
     from tratteggio.core.lab.lines import LineSearch
     from tratteggio.core.lab.teach import TaughtHead
 
-DETECT_KINDS = ("cracks", "scratches", "losses", "dust")
-LINE_KINDS = ("cracks", "scratches")  # found by the line score
 NATIVE_WIDTH = 4  # the widest line (px) the line score sees at full size; wider ones are scored smaller
 # hysteresis (low, high) on the line score at sensitivity 0.5, per kind: cracks chosen on UAV75's train
 # split and `age`'s tuning seeds 0-2 together (benchmarks/RESULTS.md); scratches keep the values their

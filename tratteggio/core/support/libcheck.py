@@ -135,10 +135,15 @@ def _loader_env() -> dict[str, str]:
 
 
 def platform_problem(env: Mapping[str, str] = os.environ, system: str = sys.platform) -> str | None:
-    """One line saying why the studio's platform plugin cannot load on this Linux, or None."""
+    """One line saying why the studio's platform plugin cannot load on this Linux, or None.
+
+    Only the xcb plugin is checked (it is the one whose libraries a desktop lacks, and the one Qt
+    names a wrong library for); `ldd` costs a process, so the others start without it."""
     if not system.startswith("linux"):
         return None
     name = platform_name(env, system)
+    if name != "xcb":
+        return None
     plugin = platform_plugin(name, env)
     if plugin is None:
         return None

@@ -4,20 +4,22 @@ a restoration with the original it came from."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import numpy as np
 from PySide6.QtCore import QObject
 
 from tratteggio.core.geometry import Box
-from tratteggio.core.lab.aging import AgedPhoto, AgingRequest, age
-from tratteggio.core.lab.metrics import fidelity
 from tratteggio.core.photo import Photo
-from tratteggio.core.pipeline.restore import Result, StepPreview
 from tratteggio.core.studio.document import Document
 from tratteggio.gui.canvas import Canvas
 from tratteggio.gui.panels.age_panel import AgePanel
 from tratteggio.gui.session import StudioSession
 from tratteggio.gui.timeline import Timeline, thumbnails
+
+if TYPE_CHECKING:
+    from tratteggio.core.lab.aging import AgedPhoto, AgingRequest
+    from tratteggio.core.pipeline.restore import Result
 
 OWNER = "age"
 
@@ -93,6 +95,8 @@ class AgeController(QObject):
 
     def compare(self) -> None:
         """Fidelity of the chosen restoration (or the accepted ones) against the original."""
+        from tratteggio.core.lab.metrics import fidelity
+
         doc = self.session.doc
         if doc is None or doc.reference is None or doc.truth is None:
             return
@@ -109,6 +113,9 @@ class AgeController(QObject):
 
 def _aged_with_thumbnails(photo: Photo, request: AgingRequest) -> tuple[AgedPhoto, list[np.ndarray]]:
     """Runs on the worker: the aged photo and the timeline's pictures of its forward layers."""
+    from tratteggio.core.lab.aging import age
+    from tratteggio.core.pipeline.restore import StepPreview
+
     aged = age(photo, request)
     whole = Box(0, 0, photo.width, photo.height)
     layers = [

@@ -8,24 +8,24 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QMessageBox
 
 from tratteggio.core.engines import warm_engine
-from tratteggio.core.engines.model_call import cancelled_by
 from tratteggio.core.mask import Mask
 from tratteggio.core.photo import Photo
-from tratteggio.core.pipeline.advice import advice, what_filled
-from tratteggio.core.pipeline.layers import write_animation, write_png_sequence
-from tratteggio.core.pipeline.restore import Result, StepPreview, restore
 from tratteggio.core.request import RestorationRequest
 from tratteggio.gui.canvas import Canvas
 from tratteggio.gui.panels.restore_panel import RestorePanel
 from tratteggio.gui.runner import Handle, TaskContext
 from tratteggio.gui.session import StudioSession
 from tratteggio.gui.timeline import Timeline, layers_at, thumbnails
+
+if TYPE_CHECKING:
+    from tratteggio.core.pipeline.restore import Result, StepPreview
 
 OWNER = "restore"
 
@@ -89,6 +89,8 @@ class CandidateController(QObject):
         A model that cannot be loaded (not downloaded, say) is reported in the status bar now,
         and again, as a dialog, if a run is started with it.
         """
+        from tratteggio.core.engines.model_call import cancelled_by
+
         if self.panel.engine.currentData()[0] != "diffusion":
             return
         request = self.panel.request()
@@ -163,6 +165,8 @@ class CandidateController(QObject):
     def _advise(self, mask: Mask, engine: str) -> None:
         """Say what losses the mask holds and how `engine` suits them, on the worker (a 16 MP mask of
         stains takes a second) but before the run, which the runner starts only after it."""
+        from tratteggio.core.pipeline.advice import advice
+
         self.panel.set_advice("")
         if engine == "diffusion":
             return
@@ -175,6 +179,8 @@ class CandidateController(QObject):
         self.session.runner.run(lambda ctx: advice(mask.bits, engine), label="advice", on_done=show)
 
     def _submit(self, photo: Photo, candidate: Candidate) -> Handle:
+        from tratteggio.core.pipeline.restore import restore
+
         request, mask = candidate.request, candidate.mask
 
         def run(ctx: TaskContext) -> Result:
@@ -212,6 +218,8 @@ class CandidateController(QObject):
         self.session.show_progress(done, total, f"step {done}/{total}{left}")
 
     def _on_done(self, candidate: Candidate, result: Result) -> None:
+        from tratteggio.core.pipeline.advice import what_filled
+
         if candidate not in self.candidates:
             return  # a run the user has since replaced
         candidate.result = result
@@ -312,6 +320,8 @@ class CandidateController(QObject):
 
 def write_layers(folder: Path, source: np.ndarray, previews: list[StepPreview]) -> int:
     """Numbered PNGs plus layers.gif and layers.webp; returns how many PNGs were written."""
+    from tratteggio.core.pipeline.layers import write_animation, write_png_sequence
+
     count = write_png_sequence(folder, source, previews)
     write_animation(folder / "layers.gif", source, previews)
     write_animation(folder / "layers.webp", source, previews)

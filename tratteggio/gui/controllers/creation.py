@@ -6,6 +6,7 @@ new area filling in; the picture emerging from noise)."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 from PySide6.QtCore import QObject, Signal
@@ -13,9 +14,6 @@ from PySide6.QtWidgets import QDialog, QWidget
 
 from tratteggio.core.errors import TratteggioError
 from tratteggio.core.geometry import Box
-from tratteggio.core.pipeline.extend import Extension, Margins, extend
-from tratteggio.core.pipeline.imagine import Creation, imagine
-from tratteggio.core.pipeline.restore import StepPreview
 from tratteggio.core.request import DIFFUSION_ENGINE, RestorationRequest
 from tratteggio.core.studio.document import Document
 from tratteggio.core.studio.made import created_document, extended_document, source_of
@@ -24,6 +22,11 @@ from tratteggio.gui.panels.create_dialogs import ExtendDialog, PromptDialog, Pro
 from tratteggio.gui.panels.restore_panel import RestorePanel
 from tratteggio.gui.session import StudioSession
 from tratteggio.gui.timeline import Timeline, layers_at, thumbnails
+
+if TYPE_CHECKING:
+    from tratteggio.core.pipeline.extend import Extension, Margins
+    from tratteggio.core.pipeline.imagine import Creation
+    from tratteggio.core.pipeline.restore import StepPreview
 
 OWNER = "create"
 
@@ -94,6 +97,8 @@ class CreationController(QObject):
         return self.panel.diffusion_request(model).replace(**changes)
 
     def extend(self, margins: Margins, prompt: str = "", model: str | None = None) -> None:
+        from tratteggio.core.pipeline.extend import extend
+
         doc = self.session.doc
         request = self._request(model, prompt=prompt)
         if doc is None or request is None or not self.session.may_replace():  # a new document follows
@@ -110,6 +115,8 @@ class CreationController(QObject):
         self.session.say("Extending the canvas…")
 
     def imagine(self, values: PromptValues) -> None:
+        from tratteggio.core.pipeline.imagine import imagine
+
         request = self._request(
             values.model, prompt=values.prompt, negative_prompt=values.negative, steps=values.steps
         )

@@ -13,24 +13,13 @@ from __future__ import annotations
 import weakref
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 from PySide6.QtCore import QObject
 
 from tratteggio.core.errors import TratteggioError
 from tratteggio.core.geometry import Box
-from tratteggio.core.lab.detect import (
-    LINE_KINDS,
-    DetectRequest,
-    detect,
-    line_scale,
-    propose_lines,
-    propose_taught,
-    search_lines,
-)
-from tratteggio.core.lab.detector import LineDetector, load_detector
-from tratteggio.core.lab.lines import LineSearch
-from tratteggio.core.lab.teach import TaughtHead
 from tratteggio.core.studio.document import Document
 from tratteggio.core.studio.review import Review
 from tratteggio.gui.canvas import Canvas
@@ -42,8 +31,14 @@ from tratteggio.gui.runner import Handle, TaskContext
 from tratteggio.gui.session import StudioSession
 from tratteggio.gui.tools import Tool
 
+if TYPE_CHECKING:
+    from tratteggio.core.lab.detect import DetectRequest
+    from tratteggio.core.lab.detector import LineDetector
+    from tratteggio.core.lab.lines import LineSearch
+    from tratteggio.core.lab.teach import TaughtHead
+
 ScoreKey = tuple[object, ...]
-Found = tuple[np.ndarray, MaskProxy, LineSearch | None, TaughtHead | None, np.ndarray | None]
+Found = tuple[np.ndarray, MaskProxy, "LineSearch | None", "TaughtHead | None", np.ndarray | None]
 
 
 class DetectController(QObject):
@@ -69,6 +64,8 @@ class DetectController(QObject):
         self.support = SupportPicker(session, canvas, panel)
 
     def _new_document(self, doc: Document | None) -> None:
+        from tratteggio.core.lab.detector import LineDetector
+
         if self.panel.carry.isChecked() and self._search is not None and self._head is not None:
             self._carried = self._search[1].detector.taught_with(self._head)
         self._search, self._head, self._labels, self._refit = None, None, None, None
@@ -92,6 +89,8 @@ class DetectController(QObject):
         return carried if carried is not None and carried.kind == kind else None
 
     def detect(self) -> None:
+        from tratteggio.core.lab.detect import line_scale
+
         doc = self.session.doc
         if doc is None:
             return
@@ -122,6 +121,8 @@ class DetectController(QObject):
         head: TaughtHead | None,
         taught: np.ndarray | None,
     ) -> None:
+        from tratteggio.core.lab.kinds import LINE_KINDS
+
         doc = self.session.doc
         self.session.show_progress(0, 0)
         if doc is None:
@@ -273,6 +274,8 @@ class DetectController(QObject):
         self.session.say(f"Saved the taught detector to {_npz(path).name}.")
 
     def load_detector_file(self, path: str) -> None:
+        from tratteggio.core.lab.detector import load_detector
+
         try:
             detector = load_detector(_npz(path))
         except TratteggioError as exc:
@@ -338,6 +341,15 @@ def _detect_on_worker(
 ) -> Found:
     """Runs on the worker: the proposal, the line search (kept for the slider and teaching), and
     when the review already holds marks, the head they teach and its proposal."""
+    from tratteggio.core.lab.detect import (
+        LINE_KINDS,
+        detect,
+        line_scale,
+        propose_lines,
+        propose_taught,
+        search_lines,
+    )
+
     report: Callable[[int, int], None] = ctx.progress
     if request.kind not in LINE_KINDS:
         found = detect(pixels, request)
@@ -354,6 +366,8 @@ def _detect_on_worker(
 def _refit_on_worker(
     search: LineSearch, damage: np.ndarray, clean: np.ndarray, request: DetectRequest, ctx: TaskContext
 ) -> tuple[TaughtHead | None, np.ndarray, MaskProxy]:
+    from tratteggio.core.lab.detect import propose_taught
+
     head = search.teach(damage, clean)
     ctx.check()
     bits = propose_taught(search, request, head, damage, clean) & ~clean

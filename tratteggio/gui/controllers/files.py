@@ -17,7 +17,6 @@ from tratteggio.core.io.loading import load_mask, load_photo
 from tratteggio.core.io.saving import write_mask_png
 from tratteggio.core.photo import Photo
 from tratteggio.core.project.store import SUFFIX
-from tratteggio.core.record.docexport import export_document
 from tratteggio.core.studio.document import Document
 from tratteggio.gui import settings as prefs
 from tratteggio.gui.controllers.project import ProjectController
@@ -249,6 +248,8 @@ class FileController(QObject):
 
 def _export(doc: Document, path: Path, documentation: bool, identity: str) -> dict[str, Path]:
     """Export, signed with the identity Preferences name (checked again here: it may have expired)."""
+    from tratteggio.core.record.docexport import export_document
+
     signer = load_identity(identity) if identity else None
     return export_document(doc, path, visible_copy=documentation, signer=signer)
 

@@ -6,18 +6,21 @@ region on the canvas, split before/after, then Apply: a global intervention, hid
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 import numpy as np
 from PySide6.QtCore import QObject, Signal
 
-from tratteggio.core.color.estimate import Estimate, ReviveRequest, estimate_with_evidence
-from tratteggio.core.color.revive import ReviveTransform
 from tratteggio.core.geometry import Box
 from tratteggio.core.studio.revival import ReviveIntervention
 from tratteggio.gui.canvas import Canvas
 from tratteggio.gui.panels.revive_dialog import ReviveDialog
 from tratteggio.gui.session import StudioSession
 from tratteggio.gui.tools import Tool
+
+if TYPE_CHECKING:
+    from tratteggio.core.color.estimate import Estimate, ReviveRequest
+    from tratteggio.core.color.revive import ReviveTransform
 
 PROXY_SIDE = 1024
 
@@ -72,6 +75,8 @@ class ReviveController(QObject):
     previewShown = Signal()  # a preview of the current transform is on the canvas
 
     def __init__(self, session: StudioSession, canvas: Canvas, dialog: ReviveDialog) -> None:
+        from tratteggio.core.color.estimate import ReviveRequest
+
         super().__init__(session)
         self.session, self.canvas, self.dialog = session, canvas, dialog
         self.request = ReviveRequest()
@@ -90,6 +95,8 @@ class ReviveController(QObject):
         session.documentChanged.connect(lambda _doc: self._end())
 
     def open(self) -> None:
+        from tratteggio.core.color.estimate import ReviveRequest
+
         doc = self.session.doc
         if doc is None:
             self.session.warn("Open a photo first.")
@@ -112,6 +119,8 @@ class ReviveController(QObject):
         self._estimate()
 
     def _estimate(self) -> None:
+        from tratteggio.core.color.estimate import estimate_with_evidence
+
         if self._proxy is None:
             return
         pixels, scale = self._proxy
@@ -166,6 +175,8 @@ class ReviveController(QObject):
             self._preview()
 
     def _reference(self, name: str) -> None:
+        from tratteggio.core.color.estimate import ReviveRequest
+
         if name in ("auto", "chart"):
             self.request = ReviveRequest(name, strength=self.request.strength)
             self.outline = None
@@ -198,12 +209,16 @@ class ReviveController(QObject):
             self.pick_white(Box(min(x0, x), min(y0, y), max(x0, x) + 1, max(y0, y) + 1))
 
     def pick_neutral(self, x: int, y: int) -> None:
+        from tratteggio.core.color.estimate import ReviveRequest
+
         self._picking = False
         self.request = ReviveRequest("neutral", point=(x, y))
         self.session.say(f"Gray point {x},{y}: the colours are estimated from it.")
         self._estimate()
 
     def pick_white(self, box: Box) -> None:
+        from tratteggio.core.color.estimate import ReviveRequest
+
         self._picking = False
         self.request = ReviveRequest("white", box=box)
         self.session.say(f"White region {box.x0},{box.y0} {box.width}x{box.height}: estimating from it.")

@@ -3,6 +3,8 @@ compare the restoration with the original it came from."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -15,7 +17,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from tratteggio.core.lab.aging import DEFAULT_KINDS, KINDS, AgingRequest
+if TYPE_CHECKING:
+    from tratteggio.core.lab.aging import AgingRequest
+
 
 IDLE_TEXT = "Age a photo, restore it with its true mask, then compare."
 
@@ -25,10 +29,12 @@ class AgePanel(QWidget):
     compareRequested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
+        from tratteggio.core.lab.kinds import AGING_KINDS, DEFAULT_AGING_KINDS
+
         super().__init__(parent)
-        self.kinds = {kind: QCheckBox(kind) for kind in KINDS}
+        self.kinds = {kind: QCheckBox(kind) for kind in AGING_KINDS}
         for kind, box in self.kinds.items():
-            box.setChecked(kind in DEFAULT_KINDS)
+            box.setChecked(kind in DEFAULT_AGING_KINDS)
         self.severity = QSlider(Qt.Orientation.Horizontal)
         self.severity.setRange(0, 100)
         self.severity.setValue(50)
@@ -55,6 +61,8 @@ class AgePanel(QWidget):
         self.compare_button.clicked.connect(self.compareRequested)
 
     def request(self) -> AgingRequest:
+        from tratteggio.core.lab.aging import DEFAULT_KINDS, AgingRequest
+
         kinds = tuple(kind for kind, box in self.kinds.items() if box.isChecked())
         return AgingRequest(
             kinds=kinds or DEFAULT_KINDS, severity=self.severity.value() / 100.0, seed=self.seed.value()

@@ -5,6 +5,7 @@ the Restore panel's model first). The other settings come from the Restore panel
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import (
     QComboBox,
@@ -16,7 +17,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from tratteggio.core.pipeline.extend import Margins
+if TYPE_CHECKING:
+    from tratteggio.core.pipeline.extend import Margins
 
 
 def _spin(low: int, high: int, value: int, step: int = 1) -> QSpinBox:
@@ -63,6 +65,8 @@ class ExtendDialog(QDialog):
         _buttons(self, form)
 
     def margins(self) -> Margins:
+        from tratteggio.core.pipeline.extend import Margins
+
         return Margins(**{side: box.value() for side, box in self.sides.items()})
 
 

@@ -3,6 +3,8 @@ proposal into the mask."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -21,8 +23,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from tratteggio.core.lab.detect import DETECT_KINDS, LINE_KINDS, DetectRequest
 from tratteggio.core.studio.review import Review
+
+if TYPE_CHECKING:
+    from tratteggio.core.lab.detect import DetectRequest
 
 IDLE_SUMMARY = "The proposal appears hatched yellow and dark. Click a part of it to reject it."
 TEACH_TOOLS = (
@@ -43,6 +47,8 @@ class DetectPanel(QWidget):
     loadDetectorRequested = Signal(str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
+        from tratteggio.core.lab.kinds import DETECT_KINDS
+
         super().__init__(parent)
         self.kind = QComboBox()
         self.kind.addItems(DETECT_KINDS)
@@ -146,6 +152,8 @@ class DetectPanel(QWidget):
         self.taught_label.setText("Taught detector" if taught else "Default detector")
 
     def _kind_changed(self, kind: str) -> None:
+        from tratteggio.core.lab.kinds import LINE_KINDS
+
         self.pick_support.setEnabled(kind == "losses")
         self.support_label.setEnabled(kind == "losses")
         for button in self.tools.buttons()[1:]:
@@ -160,6 +168,8 @@ class DetectPanel(QWidget):
         )
 
     def request(self) -> DetectRequest:
+        from tratteggio.core.lab.detect import DetectRequest
+
         return DetectRequest(
             kind=self.kind.currentText(),
             sensitivity=self.sensitivity.value() / 100.0,

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from tratteggio.core.engines.hub import cached_models
+from tratteggio.core.engines.hub import cached_model_ids
 from tratteggio.core.engines.models import CATALOG
 from tratteggio.core.request import CLASSICAL_ENGINES, RestorationRequest, spec
 
@@ -219,7 +219,7 @@ class RestorePanel(QWidget):
 
     def mark_downloads(self) -> None:
         """Label each catalog model the hub cache lacks "(not downloaded)" (after each download too)."""
-        self._have = {m.id for m in cached_models()}
+        self._have = cached_model_ids()
         for index in range(self.engine.count()):
             kind, name = self.engine.itemData(index)
             if kind == "diffusion":

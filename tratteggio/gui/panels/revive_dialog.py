@@ -19,8 +19,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from tratteggio.core.color.estimate import REFERENCES
-
 HINTS = {
     "auto": "Estimated from the photo alone.",
     "neutral": "Click a point you know was gray (a shadow of a white wall, a gray card).",
@@ -38,6 +36,8 @@ class ReviveDialog(QDialog):
     splitToggled = Signal(bool)
 
     def __init__(self, parent: QWidget | None = None) -> None:
+        from tratteggio.core.color.estimate import REFERENCES
+
         super().__init__(parent)
         self.setWindowTitle("Revive colours")
         self.setModal(False)
@@ -87,6 +87,8 @@ class ReviveDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
 
     def reference(self) -> str:
+        from tratteggio.core.color.estimate import REFERENCES
+
         return REFERENCES[max(0, self.choices.checkedId())]
 
     def _chosen(self, name: str) -> None:

@@ -1,0 +1,34 @@
+"""`tratteggio --version` and `--help` build the parser only: no numpy, no restoration machinery."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from tratteggio.core.lab import aging, detect, fading, kinds
+
+MOST_MODULES = 32  # the 19 command-line modules and the few core ones their options name (was 112)
+
+
+def _loaded_after(argv: list[str]) -> list[str]:
+    code = (
+        "import sys\nfrom tratteggio.cli import main\n"
+        "try:\n    main(sys.argv[1:])\nexcept SystemExit:\n    pass\n"
+        "print(sorted(m for m in sys.modules if m.startswith(('tratteggio', 'numpy', 'cv2', 'torch'))))"
+    )
+    run = subprocess.run([sys.executable, "-c", code, *argv], capture_output=True, text=True, check=True)
+    return eval(run.stdout.splitlines()[-1])  # a list literal printed by the child
+
+
+def test_version_and_help_load_few_modules() -> None:
+    for argv in (["--version"], ["--help"], ["restore", "--help"]):
+        loaded = _loaded_after(argv)
+        assert not [m for m in loaded if not m.startswith("tratteggio")], argv  # no numpy, cv2, torch
+        assert len(loaded) <= MOST_MODULES, (argv, loaded)
+        assert "tratteggio.core.pipeline.restore" not in loaded
+
+
+def test_the_light_names_are_the_lab_names() -> None:
+    assert detect.DETECT_KINDS == kinds.DETECT_KINDS and detect.LINE_KINDS == kinds.LINE_KINDS
+    assert aging.KINDS == kinds.AGING_KINDS and aging.DEFAULT_KINDS == kinds.DEFAULT_AGING_KINDS
+    assert tuple(fading.MODELS) == kinds.FADING_MODELS
