@@ -176,7 +176,7 @@ def wrong_picture(ws: Any) -> None:
 
 @pytest.mark.parametrize(
     ("handler", "said"),
-    [(silent, "has not answered for 1 s"), (garbage, "not a message")],
+    [(silent, "has not answered for 1 s"), (garbage, "must be a JSON object")],
 )
 def test_a_worker_that_never_answers_or_answers_garbage_gives_one_line_without_hanging(
     tmp_path: Path, handler: Callable[[Any], None], said: str
