@@ -149,6 +149,7 @@ def cancel(model_dir: str, repeats: int, only: str = "") -> None:
                 seconds, outcome = timed_cancel(lambda c, m=model, f=fn: f(m, c), delays[k % len(delays)])
             times.append(seconds * 1000)
             outcomes.append(outcome)
+            model.settle()  # the verdict on the worker (confirmed, or ended) comes on its own thread
             ended += model.ended_on_cancel
             model.close()
         given = ", ".join(f"{d:g}" for d in delays[:repeats])
