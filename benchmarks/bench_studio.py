@@ -7,12 +7,15 @@ the longest event-loop stall while a CPU diffusion run streams its layers.
 from __future__ import annotations
 
 import argparse
+import collections
 import os
 import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+import traceback
 from pathlib import Path
 
 import numpy as np
@@ -101,12 +104,38 @@ def _watch(app: object, busy: object, seconds_limit: float = 900) -> tuple[float
     timer.timeout.connect(lambda: ticks.append(time.perf_counter()))
     timer.start()
     started = time.perf_counter()
-    while busy() and time.perf_counter() - started < seconds_limit:  # type: ignore[operator]
-        app.processEvents()  # type: ignore[attr-defined]
-        time.sleep(0.001)
+    with _StallSampler(ticks):
+        while busy() and time.perf_counter() - started < seconds_limit:  # type: ignore[operator]
+            app.processEvents()  # type: ignore[attr-defined]
+            time.sleep(0.001)
     timer.stop()
     gaps = np.diff(ticks) * 1000 if len(ticks) > 1 else np.zeros(1)
     return float(gaps.max()), time.perf_counter() - started
+
+
+class _StallSampler:
+    """While a tick is over 50 ms late, samples the GUI thread's stack every 10 ms; on exit, prints
+    to stderr the places it was caught in most (what to move off the GUI thread)."""
+
+    def __init__(self, ticks: list[float]) -> None:
+        self.ticks, self.seen, self.done = ticks, collections.Counter[str](), threading.Event()
+        self.gui = threading.get_ident()
+
+    def __enter__(self) -> _StallSampler:
+        threading.Thread(target=self._sample, daemon=True).start()
+        return self
+
+    def _sample(self) -> None:
+        while not self.done.wait(0.01):
+            if self.ticks and time.perf_counter() - self.ticks[-1] > 0.05:
+                frame = sys._current_frames().get(self.gui)
+                where = traceback.extract_stack(frame, limit=4)[::-1] if frame is not None else []
+                self.seen[" < ".join(f"{Path(f.filename).name}:{f.lineno} {f.name}" for f in where)] += 1
+
+    def __exit__(self, *_: object) -> None:
+        self.done.set()
+        for where, count in self.seen.most_common(3):
+            print(f"  GUI thread caught {count}x (10 ms samples) at {where}", file=sys.stderr)
 
 
 def event_loop_stall(model: str, steps: int) -> list[tuple[str, float, int, float]]:
@@ -126,12 +155,15 @@ def event_loop_stall(model: str, steps: int) -> list[tuple[str, float, int, floa
     doc = Document(Photo(skimage.data.astronaut()))
     doc.mask[180:330, 160:340] = True
     window.session.set_document(doc)
+    idle_from = time.perf_counter()
     window.panel.steps.setValue(steps)
+    stall, seconds = _watch(app, lambda: time.perf_counter() - idle_from < 10)
+    idle = ("the window idle, nothing running (control)", stall, 0, seconds)
     loaded: list[object] = []
     window.session.runner.ended.connect(loaded.append)
     window.panel.add_model(model)  # choosing it starts loading it on the worker
     stall, seconds = _watch(app, lambda: not loaded)
-    results = [("choosing the model (imports and loads it)", stall, 0, seconds)]
+    results = [idle, ("choosing the model (imports and loads it)", stall, 0, seconds)]
     for label in ("first run", "second run"):
         window.runs.start()
         stall, seconds = _watch(app, window.session.runner.busy)

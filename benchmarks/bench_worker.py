@@ -99,7 +99,7 @@ def timed_cancel(fn: Any, after_s: float) -> tuple[float, str]:
     return (time.perf_counter() - asked[0] if asked else float("nan")), outcome
 
 
-def cancel(model_dir: str, repeats: int) -> None:
+def cancel(model_dir: str, repeats: int, only: str = "") -> None:
     import tratteggio.core.engines as engines
     from tratteggio.core import Mask, Photo, restore
     from tratteggio.core.engines import diffusion_on
@@ -137,6 +137,8 @@ def cancel(model_dir: str, repeats: int) -> None:
         ("inside a step", running, [0.7, 1.3, 2.9]),
         ("on a 16 MP region", region, [0.5, 2.0, 4.0]),
     ):
+        if only not in label:
+            continue
         times, outcomes, ended = [], [], 0
         for k in range(repeats):
             model = WorkerModel()
@@ -147,6 +149,7 @@ def cancel(model_dir: str, repeats: int) -> None:
                 seconds, outcome = timed_cancel(lambda c, m=model, f=fn: f(m, c), delays[k % len(delays)])
             times.append(seconds * 1000)
             outcomes.append(outcome)
+            model.settle()  # the verdict on the worker (confirmed, or ended) comes on its own thread
             ended += model.ended_on_cancel
             model.close()
         given = ", ".join(f"{d:g}" for d in delays[:repeats])
@@ -266,11 +269,12 @@ def main() -> None:
     parser.add_argument("--steps", type=int, default=3)
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--times", type=int, default=20)
+    parser.add_argument("--only", default="", help="cancel: only the phases whose name holds this")
     args = parser.parse_args()
     if args.what == "overhead":
         overhead(args.model, args.steps, args.repeats)
     elif args.what == "cancel":
-        cancel(args.model, args.repeats)
+        cancel(args.model, args.repeats, args.only)
     elif args.what == "cold":
         cold(args.model, args.repeats)
     elif args.what == "memory":

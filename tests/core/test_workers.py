@@ -73,3 +73,48 @@ def test_parallel_regions_give_the_bytes_of_one_thread(engine: str, monkeypatch:
     assert len(parallel.regions) > 4
     assert parallel.pixels.tobytes() == serial.pixels.tobytes()
     assert parallel.engine_info == serial.engine_info
+
+
+def test_aside_runs_small_work_inline_and_large_work_on_another_thread() -> None:
+    from tratteggio.core.engines.workers import ASIDE_PIXELS, aside
+
+    here = threading.get_ident()
+    assert aside(threading.get_ident, lambda: None, ASIDE_PIXELS - 1) == here
+    assert aside(threading.get_ident, lambda: None, ASIDE_PIXELS) != here
+
+
+def test_a_cancel_does_not_wait_for_a_full_size_step_of_the_diffusion_engine(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A 16 MP crop's colour match takes seconds: the cancel returns while it still runs."""
+    import tratteggio.core.engines as engines
+    import tratteggio.core.engines.diffusion as diffusion
+    from tratteggio.core.engines.model_call import ModelInfo, quantize16
+
+    class Instant:
+        def prepare(self, request: RestorationRequest) -> ModelInfo:
+            return ModelInfo(64, 8, 1, {"name": "instant"})
+
+        def run(self, job: object, report: object, check: object) -> np.ndarray:
+            return quantize16(np.full((*job.image.shape[:2], 3), 0.5))  # type: ignore[attr-defined]
+
+    release, entered, finished = threading.Event(), threading.Event(), threading.Event()
+
+    def slow_match(fill: np.ndarray, *_: object) -> np.ndarray:
+        entered.set()
+        release.wait(30)
+        finished.set()
+        return fill
+
+    monkeypatch.setattr(diffusion, "match_to_ring", slow_match)
+    bits = np.zeros((800, 800), bool)
+    bits[100:700, 100:700] = True
+    with engines.diffusion_on(None):
+        monkeypatch.setattr(engines, "_REMOTE", diffusion.DiffusionEngine(Instant()))
+        request = RestorationRequest(engine="diffusion", model="instant", steps=1)
+        try:
+            with pytest.raises(Cancelled):
+                restore(Photo(np.zeros((800, 800, 3), np.uint8)), Mask(bits), request, cancel=entered.is_set)
+            assert not finished.is_set()  # the colour match was left running, not waited for
+        finally:
+            release.set()

@@ -69,12 +69,23 @@ class StudioSession(QObject):
 
     def shutdown(self) -> None:
         self.runner.shutdown()
+        _settle_diffusion_worker()
         self.downloads.shutdown()
         self.journal.drain()
         self.journal.shutdown()
 
     def threads_running(self) -> bool:
         return any(r.is_running() for r in (self.runner, self.downloads, self.journal))
+
+
+def _settle_diffusion_worker() -> None:
+    """A cancelled run's verdict on the diffusion worker (confirmed, or ended) is in before the window
+    closes: at most 0.15 s and the kill, and no thread outlives the window."""
+    import tratteggio.core.engines as engines
+
+    settle = getattr(getattr(engines._REMOTE, "model", None), "settle", None)
+    if settle is not None:
+        settle()
 
 
 # core's errors name the command line's way; in the studio the Models dialog does the same

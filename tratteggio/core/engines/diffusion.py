@@ -11,6 +11,7 @@ remote run: everything here runs on the user's machine.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -19,6 +20,7 @@ from tratteggio.core.color.colormatch import match_to_ring
 from tratteggio.core.color.srgb import SrgbConverter
 from tratteggio.core.engines.base import FillContext
 from tratteggio.core.engines.model_call import NOISE_STEP, DiffusionModel, ModelJob, unit_float
+from tratteggio.core.engines.workers import aside
 from tratteggio.core.photo import dtype_max, to_dtype
 from tratteggio.core.request import RestorationRequest
 
@@ -47,31 +49,33 @@ class DiffusionEngine:
         height, width = image.shape[:2]
         model_w, model_h = model_size(width, height, info.native_size, info.multiple)
         srgb = SrgbConverter(ctx.icc_profile)
-        # each full-size conversion of a large crop takes a second: check cancel between them
-        rgb = to_rgb8(image)
-        ctx.check()
-        rgb = srgb.to_srgb8(rgb)
-        ctx.check()
-        small = cv2.resize(rgb, (model_w, model_h), interpolation=cv2.INTER_AREA)
-        small_mask = cv2.resize(mask.astype(np.uint8) * 255, (model_w, model_h), interpolation=cv2.INTER_AREA)
-        small_mask = np.where(small_mask > 0, 255, 0).astype(np.uint8)  # any touched pixel is repainted
+
+        def step(fn: Callable[[], np.ndarray]) -> np.ndarray:
+            # one full-size call on a large crop takes seconds: run it aside, polling for cancel
+            return aside(fn, ctx.check, width * height)
+
+        rgb = step(lambda: srgb.to_srgb8(to_rgb8(image)))
+        small = step(lambda: cv2.resize(rgb, (model_w, model_h), interpolation=cv2.INTER_AREA))
+        small_mask = step(lambda: model_mask(mask, model_w, model_h))
 
         def full_size(rgb16: np.ndarray) -> np.ndarray:
-            full = cv2.resize(unit_float(rgb16), (width, height), interpolation=cv2.INTER_CUBIC)
-            return np.clip(full, 0.0, 1.0)
+            full = step(lambda: cv2.resize(unit_float(rgb16), (width, height), interpolation=cv2.INTER_CUBIC))
+            return step(lambda: np.clip(full, 0.0, 1.0))
 
-        def report(step: int, rgb16: np.ndarray, timestep: float | None) -> None:
-            full = full_size(rgb16)
+        def back(full: np.ndarray) -> np.ndarray:
+            return step(lambda: from_rgb01(srgb.from_srgb01(full), image.dtype, image.ndim))
+
+        def report(step_: int, rgb16: np.ndarray, timestep: float | None) -> None:
+            pixels = back(full_size(rgb16))
             ctx.check()
-            ctx.report(step, from_rgb01(srgb.from_srgb01(full), image.dtype, image.ndim), timestep)
+            ctx.report(step_, pixels, timestep)
 
         out = self.model.run(ModelJob(small, small_mask, request), report, ctx.check)
         full = full_size(out)
-        ctx.check()
         if request.color_match:
-            full = match_to_ring(full, rgb.astype(np.float32) / 255.0, mask)
-            ctx.check()
-        return from_rgb01(srgb.from_srgb01(full), image.dtype, image.ndim)
+            original = step(lambda: rgb.astype(np.float32) / 255.0)
+            full = step(lambda: match_to_ring(full, original, mask))
+        return back(full)
 
     def create(
         self, width: int, height: int, request: RestorationRequest, ctx: FillContext
@@ -114,6 +118,14 @@ def model_size(width: int, height: int, native: int, step: int) -> tuple[int, in
         max(step, int(round(width * scale / step)) * step),
         max(step, int(round(height * scale / step)) * step),
     )
+
+
+def model_mask(mask: np.ndarray, model_w: int, model_h: int) -> np.ndarray:
+    """The mask at model size: 255 wherever any damaged pixel falls (it is repainted), else 0."""
+    import cv2
+
+    small = cv2.resize(mask.astype(np.uint8) * 255, (model_w, model_h), interpolation=cv2.INTER_AREA)
+    return np.where(small > 0, 255, 0).astype(np.uint8)
 
 
 def to_rgb8(image: np.ndarray) -> np.ndarray:

@@ -104,6 +104,8 @@ class RemoteModel:
         self.silence_s: float | None = None
         self.cancel_wait_s = 0.0
         self.on_stuck: Callable[[], None] | None = None
+        # and `judge(verdict)`, which runs that wait off the cancel's path (a cancel returns at once)
+        self.judge: Callable[[Callable[[], None]], None] | None = None
         self.trusted = False  # the same user's own process: the request goes whole (allow_pickle too)
         self._infos: dict[str, ModelInfo] = {}
         self._lock = threading.Lock()
@@ -173,14 +175,29 @@ class RemoteModel:
     def _call(self, check: Callable[[], None] | None = None) -> Iterator[_Call]:
         if check is not None:
             check()  # cancelled already: nothing to ask the server
-        with _connect(self.target) as connection:
-            call = _Call(connection, self.target, check, self.on_notice, self.silence_s)
-            try:
-                yield call
-            except Cancelled:
-                if not call.cancel(self.cancel_wait_s) and self.on_stuck is not None:
-                    self.on_stuck()
-                raise
+        connection = _connect(self.target)
+        call = _Call(connection, self.target, check, self.on_notice, self.silence_s)
+        judged = False
+        try:
+            yield call
+        except Cancelled:
+            if self.judge is not None:
+                self.judge(lambda: self._verdict(call))
+                judged = True
+            else:
+                self._verdict(call)
+            raise
+        finally:
+            if not judged:
+                connection.close()
+
+    def _verdict(self, call: _Call) -> None:
+        """Ask the server to stop; if it has not confirmed within `cancel_wait_s`, `on_stuck()`."""
+        try:
+            if not call.cancel(self.cancel_wait_s) and self.on_stuck is not None:
+                self.on_stuck()
+        finally:
+            call.ws.close()
 
 
 def _connect(target: RemoteTarget) -> Any:

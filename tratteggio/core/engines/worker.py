@@ -155,6 +155,7 @@ class WorkerModel:
         self._starting = threading.Lock()
         self.started = 0  # how many workers this model has started (for tests and benchmarks)
         self.ended_on_cancel = 0  # how many it ended because a cancel was not confirmed in time
+        self._verdicts: list[threading.Thread] = []  # waiting for a cancel's confirmation
 
     # -- DiffusionModel ------------------------------------------------------------------------
     def prepare(self, request: RestorationRequest) -> ModelInfo:
@@ -187,6 +188,7 @@ class WorkerModel:
 
     def close(self) -> None:
         """End the worker (the studio quits)."""
+        self.settle()
         with self._lock:
             worker, self._worker, self._client = self._worker, None, None
         if worker is not None:
@@ -200,9 +202,30 @@ class WorkerModel:
         except RemoteError as exc:
             raise WorkerError(self._explain(worker, mark, str(exc))) from None
 
+    def settle(self, check: Callable[[], None] = lambda: None) -> None:
+        """Wait until every cancel's verdict is in (the worker confirmed it, or it was ended): at
+        most CANCEL_WAIT_S and the kill. The studio's window does so when it closes."""
+        while True:
+            with self._lock:
+                self._verdicts = [t for t in self._verdicts if t.is_alive()]
+                pending = self._verdicts[:1]
+            if not pending:
+                return
+            pending[0].join(0.02)
+            check()
+
+    def _judge(self, verdict: Callable[[], None]) -> None:
+        """Wait for a cancel's confirmation (and end the worker if none comes) on a thread of its
+        own, so the cancel itself returns at once; the next call waits for the verdict first."""
+        thread = threading.Thread(target=verdict, name="tratteggio-worker-verdict", daemon=True)
+        with self._lock:
+            self._verdicts = [t for t in self._verdicts if t.is_alive()] + [thread]
+        thread.start()
+
     def _ready(self, check: Callable[[], None]) -> tuple[Worker, RemoteModel]:
         """The running worker and its client; a new worker if none runs. One start at a time: a
         caller arriving while another starts one waits for it, checking for a cancel."""
+        self.settle(check)  # a worker a cancel is about to end is not used again
         while not self._starting.acquire(timeout=0.02):
             check()
         try:
@@ -230,6 +253,7 @@ class WorkerModel:
         client = RemoteModel(RemoteTarget("http://diffusion-worker", unix=worker.socket))
         client.silence_s, client.cancel_wait_s, client.trusted = self.silence_s, CANCEL_WAIT_S, True
         client.on_stuck = lambda: self._stuck(worker)
+        client.judge = self._judge
         with self._lock:
             if self._worker is worker:
                 self._client = client

@@ -94,3 +94,17 @@ def _wait(board: _Board[T], index: int, check: Callable[[], None], poll: float) 
         if outcome is not None:
             return outcome
         check()
+
+
+ASIDE_PIXELS = 1 << 18  # from a 512x512 crop on, one numpy/OpenCV call can outlast a cancel's 0.3 s
+
+
+def aside(fn: Callable[[], T], check: Callable[[], None], pixels: int) -> T:
+    """`fn()`, on a daemon thread while this thread polls `check()`, when it works on `pixels` of at
+    least ASIDE_PIXELS; inline below that. One call on a 16 MP crop (a colour conversion, a resize,
+    a blend) takes seconds under load, and a cancel must not wait for it: the call is abandoned as in
+    `in_order` (it finishes in the background, its result dropped). Same bytes either way."""
+    if pixels < ASIDE_PIXELS:
+        return fn()
+    (value,) = in_order([fn], check, workers=1)
+    return value

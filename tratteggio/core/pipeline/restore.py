@@ -11,7 +11,7 @@ import numpy as np
 
 from tratteggio.core.engines import Engine, FillContext, get_engine
 from tratteggio.core.engines.model_call import cancelled_by
-from tratteggio.core.engines.workers import in_order
+from tratteggio.core.engines.workers import aside, in_order
 from tratteggio.core.errors import Cancelled, MaskError
 from tratteggio.core.geometry import Box
 from tratteggio.core.mask import Mask, check_mask_shape, grow_bits
@@ -191,7 +191,7 @@ class _Run:
         self.check()
         source = self.photo.pixels[box.slices]
         mask = self.mask.bits[box.slices]
-        blender = _Blender(source, mask, self.request.blend)
+        blender = _Blender(source, mask, self.request.blend, self.check)
 
         def report(step: int, fill: np.ndarray, timestep: float | None) -> None:
             self._emit(index, box, step, blender.blended(fill), timestep, final=False)
@@ -204,7 +204,7 @@ class _Run:
         pixels = blender.with_color(fill) if self.engine.exact_outside_mask else blender.blended(fill)
         # each region is padded by more than the blend radius, so the band stays inside it
         notes = tuple(_placed(note, box) for note in ctx.notes)
-        return Patch(box, pixels, grow_bits(mask, self.request.blend), notes)
+        return Patch(box, pixels, blender.aside(lambda: grow_bits(mask, self.request.blend)), notes)
 
     def _accept(self, index: int, box: Box, patch: Patch) -> None:
         self.patches.append(patch)
@@ -229,17 +229,22 @@ class _Run:
 
 
 class _Blender:
-    """Pastes fills of one crop back over the source crop; the blend alpha is computed once, on demand."""
+    """Pastes fills of one crop back over the source crop; the blend alpha is computed once, on demand.
+    On a large crop each full-size call runs aside, so that a cancel does not wait for it."""
 
-    def __init__(self, source: np.ndarray, mask: np.ndarray, blend: int) -> None:
-        self.source, self.mask, self.blend = source, mask, blend
+    def __init__(self, source: np.ndarray, mask: np.ndarray, blend: int, check: Callable[[], None]) -> None:
+        self.source, self.mask, self.blend, self.check = source, mask, blend, check
         self._alpha: np.ndarray | None = None
+
+    def aside(self, fn: Callable[[], np.ndarray]) -> np.ndarray:
+        return aside(fn, self.check, self.mask.size)
 
     def blended(self, fill: np.ndarray) -> np.ndarray:
         if self._alpha is None:
-            self._alpha = blend_alpha(self.mask, self.blend)
-        pixels = self.source.copy()
-        paste_into(color_view(pixels), fill, self._alpha)
+            self._alpha = self.aside(lambda: blend_alpha(self.mask, self.blend))
+        alpha = self._alpha
+        pixels = self.aside(self.source.copy)
+        self.aside(lambda: _pasted(pixels, fill, alpha))
         return pixels
 
     def with_color(self, fill: np.ndarray) -> np.ndarray:
@@ -248,6 +253,11 @@ class _Blender:
         pixels = self.source.copy()
         color_view(pixels)[...] = fill
         return pixels
+
+
+def _pasted(pixels: np.ndarray, fill: np.ndarray, alpha: np.ndarray) -> np.ndarray:
+    paste_into(color_view(pixels), fill, alpha)
+    return pixels
 
 
 def _placed(note: dict[str, Any], region: Box) -> dict[str, Any]:
