@@ -16,15 +16,7 @@ from hypothesis import strategies as st
 
 from tratteggio.core import Cancelled, Mask, Photo, RestorationRequest, restore, write_result
 from tratteggio.core.engines import FillContext, get_engine
-from tratteggio.core.engines.auto import CONTEXT, AutoEngine
-from tratteggio.core.engines.autoplan import (
-    HYBRID_PER_PIXEL,
-    TEXTURED,
-    allocate,
-    budget_for,
-    plan_parts,
-    split_losses,
-)
+from tratteggio.core.engines.autoplan import HYBRID_PER_PIXEL, allocate, plan_parts, split_losses
 from tratteggio.core.engines.fsr import FOUR, FsrEngine, Placement, to_levels, xphoto_fill
 from tratteggio.core.engines.tiles import fill_in_tiles
 
@@ -170,10 +162,9 @@ def test_the_budget_upgrades_losses_first_and_gives_every_part_a_reason() -> Non
     none = allocate(parts, budget=0.0)
     assert {p.method for p in none} == {"hybrid"} and all("over the" in p.reason for p in none)
     wide = [replace(p, width=61.0) if p.kind == "loss" else p for p in parts]
-    without = [p for p in allocate(wide, 1e9, patchmatch=False) if p.kind == "loss"]
-    assert all(p.method == "hybrid" and "61 px wide" in p.reason for p in without)
-    textured = [p for p in allocate(wide, 1e9) if p.kind == "loss"]
-    assert all(p.method == ("patchmatch" if p.detail >= TEXTURED else "hybrid") for p in textured)
+    assert all(
+        p.method == "hybrid" and "61 px wide" in p.reason for p in allocate(wide, 1e9) if p.kind == "loss"
+    )
 
 
 def test_the_record_names_the_engine_of_every_part_in_photo_coordinates(tmp_path: Path) -> None:
@@ -183,13 +174,7 @@ def test_the_record_names_the_engine_of_every_part_in_photo_coordinates(tmp_path
     result = restore(photo, mask, RestorationRequest(engine="auto"))
     parts = result.engine_info["parts"]
     assert {p["kind"] for p in parts} == {"loss", "thin"}
-    assert {p["engine"] for p in parts} <= {
-        "hybrid",
-        "fsr+biharmonic",
-        "fsr×4+biharmonic",
-        "biharmonic",
-        "patchmatch",
-    }
+    assert {p["engine"] for p in parts} <= {"hybrid", "fsr+biharmonic", "fsr×4+biharmonic"}
     assert sum(p["pixels"] for p in parts) == mask.pixel_count
     for part in parts:
         x0, y0, x1, y1 = part["box"]
@@ -200,26 +185,21 @@ def test_the_record_names_the_engine_of_every_part_in_photo_coordinates(tmp_path
     assert intervention["engine"]["name"] == "auto" and intervention["engine"]["parts"] == parts
 
 
-def test_every_part_of_auto_is_its_recorded_method_s_fill_of_the_window_around_it() -> None:
-    truth = coffee()[:200, :260]
-    mask = crack_mask(200, 260, seed=2, count=3)
+def test_hybrid_parts_of_auto_are_the_hybrid_s_own_bytes_on_small_crops() -> None:
+    truth = coffee()[:120, :160]
+    mask = crack_mask(120, 160, seed=2, count=2)
     damaged = truth.copy()
     damaged[mask.bits] = 0
     request = RestorationRequest(engine="auto")
     ctx = _context()
-    engine = get_engine("auto")
-    assert isinstance(engine, AutoEngine)
-    auto = engine.fill(damaged, mask.bits, request, ctx)
-    parts = allocate(plan_parts(damaged, mask.bits), budget_for(200, 260))
-    assert sorted(map(json.dumps, ctx.notes)) == sorted(json.dumps(p.note()) for p in parts)
-    assert len(parts) > 1
-    for part in parts:
-        window = part.box.expand(CONTEXT[part.method], 200, 260)
-        alone = engine.methods[part.method].fill(
-            damaged[window.slices], mask.bits[window.slices], request, _context()
-        )
-        inner = part.box.offset(-window.x0, -window.y0)
-        np.testing.assert_array_equal(auto[part.box.slices][part.bits], alone[inner.slices][part.bits])
+    auto = get_engine("auto").fill(damaged, mask.bits, request, ctx)
+    hybrid = get_engine("hybrid").fill(damaged, mask.bits, request, ctx)
+    kept = np.zeros_like(mask.bits)
+    for note in ctx.notes:
+        if note["engine"] == "hybrid":
+            x0, y0, x1, y1 = note["box"]
+            kept[y0:y1, x0:x1] = True
+    assert np.array_equal(auto[kept & mask.bits], hybrid[kept & mask.bits])
 
 
 @pytest.mark.parametrize("engine", ["fsr", "hybrid"])

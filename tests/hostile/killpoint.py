@@ -47,9 +47,9 @@ def install(point: str, n: int) -> None:
 
         real_write_with: Callable[..., Any] = fileset.FileSet.write_with
 
-        def write_with(self: Any, target: Any, writer: Callable[[Any], object]) -> Any:
+        def write_with(self: Any, target: Any, writer: Callable[[Any], object], **options: Any) -> Any:
             if next(count) != n:
-                return real_write_with(self, target, writer)
+                return real_write_with(self, target, writer, **options)
 
             def half(part: Any) -> None:
                 writer(part)
@@ -58,7 +58,7 @@ def install(point: str, n: int) -> None:
                     fh.truncate(size // 2)
                 _die()
 
-            return real_write_with(self, target, half)
+            return real_write_with(self, target, half, **options)
 
         fileset.FileSet.write_with = write_with  # type: ignore[method-assign]
     else:

@@ -63,9 +63,8 @@ class RestorationRequest:
         "auto",
         Spec(
             "fill method (default: auto, the best classical fill for each part of the damage: "
-            "PatchMatch for losses 48 px wide or more in texture, biharmonic for thin damage in flat "
-            "areas, frequency-selective reconstruction for losses and thin damage within a time "
-            "budget, the hybrid of biharmonic and Telea for the rest)",
+            "frequency-selective reconstruction for losses and thin damage within a time budget, the "
+            "hybrid of biharmonic and Telea for the rest)",
             "--engine",
             "NAME",
             choices=ENGINE_NAMES,

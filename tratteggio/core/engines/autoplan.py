@@ -11,11 +11,6 @@ areas, so the plan counts blocks and texture and spends a budget: losses first (
 second), then thin damage, then the four-placement average on losses. Whatever does not fit keeps the
 hybrid's fill. The plan depends only on the pixels and the mask, never on a clock, so a rerun gives
 the same bytes.
-
-Issue 24 added two choices made before the budget, from the high-frequency energy of the ring of
-known pixels around a part (the RMS of its Laplacian, in 8-bit levels): a loss 48 px across or more
-in a textured ring gets PatchMatch, which copies the texture that every smooth fill blurs; thin damage
-in a flat ring gets plain biharmonic, as good as FSR there at a fiftieth of its cost.
 """
 
 from __future__ import annotations
@@ -27,7 +22,6 @@ import numpy as np
 
 from tratteggio.core.geometry import Box
 from tratteggio.core.mask import bbox_of, grow_bits
-from tratteggio.core.photo import dtype_max
 
 LOSS_RADIUS = 3  # damage is a loss where a disc this wide fits inside it: 7 px across and more
 FRINGE = 2  # a loss's soft edge, taken with it
@@ -50,11 +44,6 @@ TEXTURE_CAP = 30.0  # levels: beyond this, more texture costs no more
 HYBRID_PER_PIXEL = 1e-5
 
 FSR, FSR_FOUR, HYBRID = "fsr+biharmonic", "fsr×4+biharmonic", "hybrid"
-PATCHMATCH, BIHARMONIC = "patchmatch", "biharmonic"
-
-WIDEST_FOR_SMOOTH = 48.0  # px: a loss this wide or wider, in a textured ring, gets PatchMatch
-TEXTURED = 2.0  # levels of Laplacian RMS in the ring: at or above it a wide loss is textured
-FLAT = 1.0  # levels of Laplacian RMS in the ring: below it thin damage is in a flat area
 
 
 @dataclass(frozen=True, eq=False)
@@ -70,7 +59,6 @@ class Part:
     width: float
     texture: float
     cost: float
-    detail: float = 0.0  # RMS of the Laplacian of the luma in the ring, in 8-bit levels
     method: str = HYBRID
     reason: str = ""
 
@@ -85,7 +73,6 @@ class Part:
             "kind": self.kind,
             "pixels": self.pixels,
             "width": round(self.width, 1),
-            "ring_detail": round(self.detail, 2),
             "engine": self.method,
             "reason": self.reason,
         }
@@ -103,17 +90,17 @@ def split_losses(mask: np.ndarray) -> np.ndarray:
     return grow_bits(core, FRINGE) & mask
 
 
-def plan_parts(image: np.ndarray, mask: np.ndarray) -> list[Part]:
+def plan_parts(levels: np.ndarray, mask: np.ndarray) -> list[Part]:
     """The losses and thin-damage tiles of a crop, each with its estimated FSR cost.
 
-    `image`: the crop's colour channels at any dtype (read only around each part, for texture);
-    `mask`: its damage.
+    `levels`: the crop's colour channels as float32 0..255 (for texture); `mask`: its damage.
     """
     losses = split_losses(mask)
     thin = mask & ~losses
-    planes = 1 if image.ndim == 2 else 3
-    parts = [_part("loss", box, bits, image, mask, planes) for box, bits in _components(losses)]
-    parts += [_part("thin", box, bits, image, mask, planes) for box, bits in _tiles(thin)]
+    luma = levels if levels.ndim == 2 else levels.mean(axis=2)
+    planes = 1 if levels.ndim == 2 else 3
+    parts = [_part("loss", box, bits, luma, mask, planes) for box, bits in _components(losses)]
+    parts += [_part("thin", box, bits, luma, mask, planes) for box, bits in _tiles(thin)]
     return parts
 
 
@@ -122,20 +109,14 @@ def budget_for(height: int, width: int) -> float:
     return BUDGET_BASE + BUDGET_PER_MEGAPIXEL * height * width / 1e6
 
 
-def allocate(parts: list[Part], budget: float, patchmatch: bool = True) -> list[Part]:
-    """Give each part a method and a reason, cheapest gains first, within `budget` seconds.
-
-    `patchmatch`: whether PyPatchMatch is there to take wide textured losses.
-    """
+def allocate(parts: list[Part], budget: float) -> list[Part]:
+    """Give each part a method and a reason, cheapest gains first, within `budget` seconds."""
     left = budget - HYBRID_PER_PIXEL * sum(p.pixels for p in parts)
     chosen = list(parts)
     order = sorted(range(len(parts)), key=lambda i: (parts[i].kind != "loss", parts[i].cost, i))
     for i in order:
         part = chosen[i]
-        early = _by_texture(part, patchmatch)
-        if early is not None:
-            chosen[i] = early
-        elif part.width > WIDEST_FOR_FSR:
+        if part.width > WIDEST_FOR_FSR:
             chosen[i] = replace(part, reason=f"loss {part.width:.0f} px wide: hybrid; {TOO_WIDE}")
         elif part.cost <= left:
             left -= part.cost
@@ -148,28 +129,6 @@ def allocate(parts: list[Part], budget: float, patchmatch: bool = True) -> list[
             left -= 3 * part.cost
             chosen[i] = replace(part, method=FSR_FOUR, reason=_why(part, FSR_FOUR, 4 * part.cost))
     return chosen
-
-
-def _by_texture(part: Part, patchmatch: bool) -> Part | None:
-    """The choices made from the ring's detail before the budget: PatchMatch, biharmonic or none."""
-    wide = part.kind == "loss" and part.width >= WIDEST_FOR_SMOOTH
-    if wide and part.detail >= TEXTURED:
-        if not patchmatch:
-            return replace(part, reason=_why(part, HYBRID, 0.0) + "; PyPatchMatch is not installed")
-        return replace(
-            part,
-            method=PATCHMATCH,
-            reason=f"loss {part.width:.0f} px wide in texture (ring detail {part.detail:.1f} levels): "
-            "PatchMatch copies that texture from pixels nearby, where smooth fills blur it",
-        )
-    if part.kind == "thin" and part.detail < FLAT:
-        return replace(
-            part,
-            method=BIHARMONIC,
-            reason=f"thin damage in a flat area (ring detail {part.detail:.1f} levels): biharmonic, "
-            "as good as frequency-selective reconstruction there and far faster",
-        )
-    return None
 
 
 TOO_WIDE = (
@@ -194,7 +153,7 @@ def _why(part: Part, method: str, seconds: float) -> str:
     )
 
 
-def _part(kind: str, box: Box, bits: np.ndarray, image: np.ndarray, mask: np.ndarray, planes: int) -> Part:
+def _part(kind: str, box: Box, bits: np.ndarray, luma: np.ndarray, mask: np.ndarray, planes: int) -> Part:
     import cv2
 
     height, width = mask.shape
@@ -202,24 +161,12 @@ def _part(kind: str, box: Box, bits: np.ndarray, image: np.ndarray, mask: np.nda
     local = np.zeros((around.height, around.width), bool)
     local[box.y0 - around.y0 : box.y1 - around.y0, box.x0 - around.x0 : box.x1 - around.x0] = bits
     ring = grow_bits(local, RING) & ~mask[around.slices]
-    luma = luma_levels(image[around.slices])
-    values = luma[ring]
+    values = luma[around.slices][ring]
     texture = float(values.std()) if values.size > 1 else 0.0
-    # the Laplacian reads one pixel around: keep off the damage by two
-    clean = ring & ~grow_bits(mask[around.slices], 2)
-    laplace = cv2.Laplacian(luma, cv2.CV_32F, ksize=1)[clean]
-    detail = float(np.sqrt(np.mean(laplace**2))) if laplace.size else 0.0
     inside = cv2.distanceTransform(np.pad(local, 1).view(np.uint8), cv2.DIST_L2, cv2.DIST_MASK_PRECISE)
     blocks = _blocks_touched(bits, box)
     cost = blocks * (FSR_PER_BLOCK + FSR_PER_BLOCK_TEXTURE * min(texture, TEXTURE_CAP)) * planes / 3
-    return Part(kind, box, bits, 2.0 * float(inside.max()), texture, cost, detail=detail)
-
-
-def luma_levels(pixels: np.ndarray) -> np.ndarray:
-    """The mean of the colour channels as float32 on an 8-bit scale (0..255 at any dtype)."""
-    scale = np.float32(255.0 / dtype_max(pixels.dtype))
-    luma = pixels.astype(np.float32) if pixels.ndim == 2 else pixels.astype(np.float32).mean(axis=2)
-    return luma * scale
+    return Part(kind, box, bits, 2.0 * float(inside.max()), texture, cost)
 
 
 def _blocks_touched(bits: np.ndarray, box: Box, block: int = 16) -> int:

@@ -61,7 +61,7 @@ class PatchMatchEngine(OneShotEngine):
             "method": "PatchMatch exemplar inpainting (PyPatchMatch)",
             "patch_radius": PATCH_RADIUS,
             "seed": request.seed,
-            "pypatchmatch": describe_version(),
+            "pypatchmatch": _version(),
         }
 
 
@@ -120,7 +120,7 @@ def available() -> bool:
     return True
 
 
-def describe_version() -> str:
+def _version() -> str:
     from importlib.metadata import PackageNotFoundError, version
 
     try:

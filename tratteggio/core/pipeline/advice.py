@@ -48,8 +48,8 @@ def advice(bits: np.ndarray, engine: str) -> str:
     if not summary.losses:
         if engine == "auto":
             return (
-                "auto: thin damage only; biharmonic in flat areas, frequency-selective reconstruction "
-                "where the time budget allows, the hybrid elsewhere."
+                "auto: thin damage only; frequency-selective reconstruction where the time budget "
+                "allows, the hybrid elsewhere."
             )
         return ""
     what = (
@@ -58,15 +58,11 @@ def advice(bits: np.ndarray, engine: str) -> str:
     )
     if engine == "auto":
         return (
-            f"{what}: auto fills them by frequency-selective reconstruction (PatchMatch where they are "
-            "48 px wide or more in texture) and thin damage by biharmonic, FSR or the hybrid, as far as "
-            "the time budget allows; the record says which filled what."
+            f"{what}: auto fills them by frequency-selective reconstruction and thin damage by FSR or "
+            "the hybrid, as far as the time budget allows; the record says which filled what."
         )
     if engine in THIN_ENGINES:
-        return (
-            f"{what}: {engine} is made for thin damage and smears losses; auto or fsr fill them better, "
-            "patchmatch keeps the texture of wide ones."
-        )
+        return f"{what}: {engine} is made for thin damage and smears losses; auto or fsr fill them better."
     return f"{what}."
 
 

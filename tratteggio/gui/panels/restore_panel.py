@@ -39,9 +39,8 @@ CLASSICAL_LABELS = {
     "navier-stokes": "Navier-Stokes — fast, follows edges",
 }
 CLASSICAL_TIPS = {
-    "auto": "Per part: PatchMatch for wide losses in texture, biharmonic for thin damage in flat areas, "
-    "frequency-selective reconstruction as far as a time budget allows, the hybrid for the rest; the "
-    "record says which filled what, and why",
+    "auto": "Per region: frequency-selective reconstruction for losses and thin damage as far as a time "
+    "budget allows, the hybrid for the rest; the record says which filled what, and why",
     "hybrid": "Range-clipped biharmonic averaged with Telea: the fast fill for thin damage; losses smear",
     "fsr": "Frequency-selective reconstruction (OpenCV FSR_FAST): slower than the hybrid, better on "
     "losses and textured areas",
@@ -54,7 +53,7 @@ CLASSICAL_TIPS = {
 }
 NOT_DOWNLOADED = " (not downloaded)"
 THIN_ENGINES = ("hybrid", "biharmonic", "telea", "navier-stokes")  # made for thin damage
-SEEDED_ENGINES = ("auto", "patchmatch")  # classical engines whose fill draws on the seed (PatchMatch)
+SEEDED_ENGINES = ("patchmatch",)  # classical engines whose fill draws on the seed
 DETERMINISTIC_TIP = "{engine} is deterministic: every seed and candidate gives the same pixels"
 
 
