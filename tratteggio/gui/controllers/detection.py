@@ -21,6 +21,7 @@ from PySide6.QtCore import QObject
 from tratteggio.core.errors import TratteggioError
 from tratteggio.core.geometry import Box
 from tratteggio.core.studio.document import Document
+from tratteggio.core.studio.edits import Edit
 from tratteggio.core.studio.review import Review
 from tratteggio.gui.canvas import Canvas
 from tratteggio.gui.controllers.support import SupportPicker
@@ -157,10 +158,10 @@ class DetectController(QObject):
         self.session.say("Damage search cancelled.")
 
     # -- the review, as the document holds it ----------------------------------------------------
-    def _edited(self, kind: str, box: object) -> None:
-        if kind == "review":
+    def _edited(self, edit: Edit, box: object) -> None:
+        if edit is Edit.REVIEW:
             self._sync()
-        elif kind == "marks":
+        elif edit is Edit.MARKS:
             review = self._review()
             if review is not None and isinstance(box, Box):
                 self.canvas.review_overlay.update_marks(review, None, box)
