@@ -81,9 +81,9 @@ class ModelManager(QDialog):
             self._row(row, (entry.id, entry.family, f"{entry.size_gb:.1f} GB", entry.licence, cached))
         for row, eraser in enumerate(ERASER_MODELS, start=len(CATALOG)):
             cached = "yes" if eraser.repo in self.have else "no"
-            size = f"{eraser.size_bytes / 2**20:.0f} MB"
+            megabytes = f"{eraser.size_bytes / 2**20:.0f} MB"
             licence = f"{eraser.licence}; Places2: research-only"
-            self._row(row, (eraser.label, "learned eraser", size, licence, cached))
+            self._row(row, (eraser.label, "learned eraser", megabytes, licence, cached))
         for row, location in enumerate(self.local, start=len(CATALOG) + len(ERASER_MODELS)):
             there = "yes (local)" if Path(location).expanduser().exists() else "no (moved or deleted)"
             self._row(row, (location, "local", "", "", there))
