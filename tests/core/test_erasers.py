@@ -191,18 +191,19 @@ def test_a_catalog_file_with_the_wrong_hash_is_refused(
 def test_the_catalog_file_with_its_pinned_hash_runs(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, graphs: dict[str, Path]
 ) -> None:
-    from tratteggio.core.engines import eraser_models
-    from tratteggio.core.engines.onnx_eraser import OnnxEraser
+    from tratteggio.core.engines import eraser_models, get_engine
 
     path = _fake_cache(tmp_path, monkeypatch, "lama", graphs["lama"].read_bytes())
-    engine = OnnxEraser("lama")
-    assert engine.model is not None
-    engine.model = dataclasses.replace(engine.model, sha256=eraser_models.file_sha256(path))
+    engine = get_engine("lama")
+    pinned = dataclasses.replace(engine.model, sha256=eraser_models.file_sha256(path))  # type: ignore[attr-defined]
+    monkeypatch.setattr(engine, "model", pinned)
+    monkeypatch.setattr(engine, "_loaded", {})
     pixels, bits = _flat()
-    request = RestorationRequest(engine="lama")
-    info = engine.describe(request)
+    result = restore(Photo(pixels), Mask(bits), RestorationRequest(engine="lama"))
+    assert np.abs(result.pixels[bits].astype(int) - COLOR).max() <= 1
+    info = result.engine_info
     assert info["repo"] == "Carve/LaMa-ONNX" and info["licence"] == "Apache-2.0"
-    assert info["sha256"] == engine.model.sha256
+    assert info["sha256"] == pinned.sha256 and info["revision"] == pinned.revision
 
 
 def test_weights_not_downloaded_say_how_to_get_them(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -136,8 +136,9 @@ class Loaded:
     provider: str
 
 
-def load_session(path: Path, engine: str) -> Loaded:
-    """An onnxruntime session on `path`, checked against `engine`'s contract; ModelError if not."""
+def load_session(path: Path, engine: str, sha256: str | None = None) -> Loaded:
+    """An onnxruntime session on `path`, checked against `engine`'s contract; ModelError if not.
+    `sha256`: the file's hash where it is already known (a verified catalog file)."""
     ort = onnxruntime()
     if not path.is_file():
         raise ModelError(f"{path}: no such ONNX file")
@@ -150,7 +151,7 @@ def load_session(path: Path, engine: str) -> Loaded:
         first = (str(exc).strip().splitlines() or ["no details"])[0]
         raise ModelError(f"{path.name}: not an ONNX model onnxruntime can run ({first[:160]})") from None
     check_contract(session, engine, path.name)
-    return Loaded(session, path, file_sha256(path), session.get_providers()[0])
+    return Loaded(session, path, sha256 or file_sha256(path), session.get_providers()[0])
 
 
 class OnnxEraser:
@@ -176,12 +177,12 @@ class OnnxEraser:
         where = request.model or ""
         if where not in self._loaded:
             if where:
-                path = Path(where).expanduser()
+                loaded = load_session(Path(where).expanduser(), self.name)
             elif self.model is not None:
-                path = eraser_file(self.model)
+                loaded = load_session(eraser_file(self.model), self.name, self.model.sha256)
             else:  # pragma: no cover - every eraser engine has a catalog entry
                 raise ModelError(f"{self.name}: no weights")
-            self._loaded = {where: load_session(path, self.name)}  # one file kept loaded
+            self._loaded = {where: loaded}  # one file kept loaded
         return self._loaded[where]
 
     def fill(
