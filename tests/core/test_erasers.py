@@ -236,3 +236,45 @@ def test_models_list_shows_the_erasers_with_their_terms(capsys: pytest.CaptureFi
 def test_models_download_offline_is_one_line(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["models", "download", "migan"]) == 2
     assert "offline" in capsys.readouterr().err
+
+
+def test_download_takes_only_the_pinned_file_and_checks_its_hash(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, graphs: dict[str, Path]
+) -> None:
+    import huggingface_hub
+
+    from tratteggio.core.engines.eraser_models import download_eraser, eraser_model
+
+    asked: list[dict[str, object]] = []
+
+    def snapshot_download(repo: str, **kwargs: object) -> str:
+        asked.append({"repo": repo, **kwargs})
+        (tmp_path / "migan_pipeline_v2.onnx").write_bytes(graphs["migan"].read_bytes())
+        return str(tmp_path)
+
+    monkeypatch.delenv("HF_HUB_OFFLINE", raising=False)
+    monkeypatch.setattr(huggingface_hub, "snapshot_download", snapshot_download)
+    model = eraser_model("migan")
+    assert model is not None
+    with pytest.raises(ModelError, match="not the published migan file"):
+        download_eraser(model)
+    assert asked[0]["repo"] == "andraniksargsyan/migan" and asked[0]["allow_patterns"] == [model.filename]
+    assert asked[0]["revision"] == model.revision
+
+
+def test_a_run_never_downloads(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import huggingface_hub
+
+    from tratteggio.core.engines.onnx_eraser import OnnxEraser
+
+    calls: list[object] = []
+
+    def hf_hub_download(*args: object, **kwargs: object) -> str:
+        calls.append(kwargs.get("local_files_only"))
+        raise FileNotFoundError("not in the cache")
+
+    monkeypatch.delenv("HF_HUB_OFFLINE", raising=False)
+    monkeypatch.setattr(huggingface_hub, "hf_hub_download", hf_hub_download)
+    with pytest.raises(ModelError, match="not downloaded"):
+        OnnxEraser("lama").loaded(RestorationRequest(engine="lama"))
+    assert calls == [True]
