@@ -11,9 +11,10 @@ import numpy as np
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QListWidget, QListWidgetItem, QPushButton, QTextBrowser, QVBoxLayout, QWidget
 
+from tratteggio.core.kinds.fill import Intervention
 from tratteggio.core.record.describe import digital_source_type
 from tratteggio.core.request import RestorationRequest
-from tratteggio.core.studio.document import Document, Intervention
+from tratteggio.core.studio.document import Document
 from tratteggio.core.studio.edits import Edit
 from tratteggio.gui.highlight import Outline
 from tratteggio.gui.session import StudioSession
