@@ -16,6 +16,7 @@ import numpy as np
 
 from tratteggio.core.color.estimate import revive_request_from
 from tratteggio.core.color.revive import ReviveTransform
+from tratteggio.core.engines import Engines
 from tratteggio.core.errors import RecordError, TratteggioError
 from tratteggio.core.io.loading import load_mask, load_photo
 from tratteggio.core.photo import Photo
@@ -124,11 +125,15 @@ def _request(item: InterventionRecord, allow_pickle: bool) -> RestorationRequest
 
 
 def replay(
-    job: Replay, on_step: StepCallback | None = None, cancel: CancelCheck | None = None
+    job: Replay,
+    on_step: StepCallback | None = None,
+    cancel: CancelCheck | None = None,
+    engines: Engines | None = None,
 ) -> tuple[np.ndarray, list[Documented]]:
-    """Run every intervention again, in order, and compose them as the studio does: fills on the
-    picture they were made on, a revival on the photo as composed so far, an extension around it."""
-    state = _State(job.photo)
+    """Run every intervention again, in order, with `engines` (default: here), and compose them as the
+    studio does: fills on the picture they were made on, a revival on the photo as composed so far, an
+    extension around it."""
+    state = _State(job.photo, engines)
     for step in job.steps:
         try:
             state.entries.append(_REPLAYERS[step.record.kind](state, step, on_step, cancel))
@@ -152,8 +157,8 @@ def master_photo(job: Replay, entries: list[Documented]) -> Photo:
 class _State:
     """The replay so far: the picture fills are made on, and the picture as composed."""
 
-    def __init__(self, photo: Photo | None) -> None:
-        self.base = photo
+    def __init__(self, photo: Photo | None, engines: Engines | None) -> None:
+        self.base, self.engines = photo, engines
         self.pixels = photo.pixels.copy() if photo is not None else None
         self.entries: list[Documented] = []
 
@@ -164,7 +169,7 @@ class _State:
 def _fill(state: _State, step: Step, on_step: StepCallback | None, cancel: CancelCheck | None) -> Documented:
     assert state.base is not None and state.pixels is not None and step.mask and step.request
     mask = load_mask(step.mask, state.base.shape2d)
-    result = restore(state.base, mask, step.request, on_step=on_step, cancel=cancel)
+    result = restore(state.base, mask, step.request, on_step, cancel, state.engines)
     apply_patches(state.pixels, result.patches)
     return Fill(step.record.id, result, mask)
 
@@ -188,7 +193,7 @@ def _extend(
     assert state.base is not None and state.pixels is not None and step.request
     margins = Margins(**step.record.details["margins"])
     current = Photo(state.pixels, state.base.icc_profile)
-    extension = extend(current, margins, step.request, on_step=on_step, cancel=cancel)
+    extension = extend(current, margins, step.request, on_step, cancel, state.engines)
     state.rebase(extension.photo)
     return Extended(step.record.id, extension)
 
@@ -198,7 +203,7 @@ def _imagine(
 ) -> Documented:
     assert step.request is not None
     width, height = step.record.details["size"]
-    creation = imagine(step.request, (int(width), int(height)), on_step=on_step, cancel=cancel)
+    creation = imagine(step.request, (int(width), int(height)), on_step, cancel, state.engines)
     state.rebase(creation.photo)
     return Created(step.record.id, creation)
 
