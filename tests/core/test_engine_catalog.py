@@ -21,7 +21,7 @@ from tratteggio.core.engine_catalog import (
     ENGINES,
     THIN_ENGINES,
 )
-from tratteggio.core.engines import Engines, get_engine
+from tratteggio.core.engines import LOCAL, Engines, get_engine
 from tratteggio.core.pipeline.advice import advice
 from tratteggio.core.request import spec
 
@@ -119,3 +119,6 @@ def test_engines_objects_keep_their_own_diffusion_model() -> None:
     assert command.model is None  # back to this process
     assert command.get("telea") is studio.get("telea")  # the classical engines are shared
     studio.close()
+    with pytest.raises(RuntimeError):
+        LOCAL.run_diffusion_on(target)  # the default is never switched
+    assert LOCAL.model is None or LOCAL.model.__class__.__name__ == "LocalModel"

@@ -89,6 +89,8 @@ class Engines:
 
     def use_model(self, model: DiffusionModel) -> None:
         """Diffusion runs on `model` from now on (a worker's, a server's, or one a test brings)."""
+        if self is LOCAL:
+            raise RuntimeError("the default engines run here: make an Engines() of your own to switch")
         self._diffusion = BY_NAME[DIFFUSION_ENGINE].build(model)
 
     @contextmanager
@@ -123,7 +125,8 @@ class Engines:
             self.model.close()
 
 
-LOCAL = Engines()  # "local, this process": what restore(), imagine() and extend() use when given none
+LOCAL = Engines()  # "local, this process": what restore(), imagine() and extend() use when given none;
+# it is never switched (use_model refuses), so no module holds a process-wide choice
 
 
 def engines_or_local(engines: Engines | None) -> Engines:
