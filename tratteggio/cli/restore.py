@@ -103,8 +103,8 @@ def cmd_restore(args: argparse.Namespace) -> int:
     planned = check_output(args.output, photo, [*inputs, *extras], lossy=args.lossy, signer=signer)
     check_sequence(args, planned, inputs)
     mask = load_mask(args.mask, photo.shape2d, on_warning=warn)
-    with remote_from_args(args), progress_bar(f"restoring ({request.engine})") as update:
-        result = restore(photo, mask, request, on_step=_stepper(update))
+    with remote_from_args(args) as engines, progress_bar(f"restoring ({request.engine})") as update:
+        result = restore(photo, mask, request, on_step=_stepper(update), engines=engines)
     with previews_folder(args):
         files = write_documented(
             args.output,
@@ -143,8 +143,8 @@ def cmd_rerun(args: argparse.Namespace) -> int:
         signer=signer,
     )
     check_sequence(args, planned, job.inputs)
-    with remote_from_args(args), progress_bar("rerunning") as update:
-        pixels, fills = replay(job, on_step=_stepper(update))
+    with remote_from_args(args) as engines, progress_bar("rerunning") as update:
+        pixels, fills = replay(job, on_step=_stepper(update), engines=engines)
     master = master_photo(job, fills)
     results = [f.result for f in fills if isinstance(f, Fill)]
     with previews_folder(args):

@@ -19,7 +19,7 @@ import itertools
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, ClassVar, NamedTuple, Protocol
+from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple, Protocol
 
 import numpy as np
 
@@ -36,6 +36,9 @@ from tratteggio.core.mask import Mask
 from tratteggio.core.photo import Photo
 from tratteggio.core.pipeline.restore import CancelCheck, Patch, StepCallback
 from tratteggio.core.request import RestorationRequest
+
+if TYPE_CHECKING:
+    from tratteggio.core.engines import Engines
 
 LOCAL, GLOBAL = 0, 1  # composition stages: fills first, in the order accepted, then global ones
 _ids = itertools.count(1)
@@ -160,8 +163,8 @@ class Canvas:
     """A replay so far: the picture fills are made on (None before a creation), and the picture as
     composed."""
 
-    def __init__(self, photo: Photo | None) -> None:
-        self.base = photo
+    def __init__(self, photo: Photo | None, engines: Engines | None = None) -> None:
+        self.base, self.engines = photo, engines  # engines: where diffusion runs (None: here)
         self.pixels = photo.pixels.copy() if photo is not None else None
 
     def rebase(self, photo: Photo) -> None:

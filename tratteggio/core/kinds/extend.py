@@ -89,7 +89,9 @@ class ExtendKind(Kind):
         assert canvas.base is not None and canvas.pixels is not None and step.request
         margins = Margins(**step.record.details["margins"])
         current = Photo(canvas.pixels, canvas.base.icc_profile)
-        extension = extend(current, margins, step.request, on_step=on_step, cancel=cancel)
+        extension = extend(
+            current, margins, step.request, on_step=on_step, cancel=cancel, engines=canvas.engines
+        )
         canvas.rebase(extension.photo)
         return Extended(step.record.id, extension)
 

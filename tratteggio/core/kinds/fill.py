@@ -152,7 +152,9 @@ class FillKind(Kind):
     ) -> Documented:
         assert canvas.base is not None and canvas.pixels is not None and step.mask and step.request
         mask = load_mask(step.mask, canvas.base.shape2d)
-        result = restore(canvas.base, mask, step.request, on_step=on_step, cancel=cancel)
+        result = restore(
+            canvas.base, mask, step.request, on_step=on_step, cancel=cancel, engines=canvas.engines
+        )
         apply_patches(canvas.pixels, result.patches)
         return Fill(step.record.id, result, mask)
 

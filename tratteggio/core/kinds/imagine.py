@@ -81,7 +81,9 @@ class ImagineKind(Kind):
     ) -> Documented:
         assert step.request is not None
         width, height = step.record.details["size"]
-        creation = imagine(step.request, (int(width), int(height)), on_step=on_step, cancel=cancel)
+        creation = imagine(
+            step.request, (int(width), int(height)), on_step=on_step, cancel=cancel, engines=canvas.engines
+        )
         canvas.rebase(creation.photo)
         return Created(step.record.id, creation)
 

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
+from tratteggio.core.engines import Engines
 from tratteggio.core.errors import RecordError, TratteggioError
 from tratteggio.core.io.loading import load_photo
 from tratteggio.core.kinds.base import Canvas, Documented, Kind, Replayed
@@ -115,11 +116,15 @@ def _request(item: InterventionRecord, allow_pickle: bool) -> RestorationRequest
 
 
 def replay(
-    job: Replay, on_step: StepCallback | None = None, cancel: CancelCheck | None = None
+    job: Replay,
+    on_step: StepCallback | None = None,
+    cancel: CancelCheck | None = None,
+    engines: Engines | None = None,
 ) -> tuple[np.ndarray, list[Documented]]:
-    """Run every intervention again, in order, and compose them as the studio does: fills on the
-    picture they were made on, a revival on the photo as composed so far, an extension around it."""
-    canvas, entries = Canvas(job.photo), []
+    """Run every intervention again, in order, with `engines` (default: here), and compose them as the
+    studio does: fills on the picture they were made on, a revival on the photo as composed so far, an
+    extension around it."""
+    canvas, entries = Canvas(job.photo, engines), []
     for step in job.steps:
         try:
             entries.append(_kind(step.record).replay(canvas, step, on_step, cancel))
