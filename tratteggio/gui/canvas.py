@@ -149,6 +149,16 @@ class Canvas(CanvasView):
             self._mask.set_color(self.doc.mask, rgba)
         self.update()
 
+    def choose_mask_color(self, rgba: tuple[int, int, int, int]) -> None:
+        """The user's own mask colour: kept for every photo (else one that stands out from each)."""
+        self.mask_color_chosen = True
+        self.set_mask_color(rgba)
+
+    def set_split(self, split: float | None) -> None:
+        """Show the original left of a divider at `split` (a fraction of the width); None: no divider."""
+        self.split = split
+        self.update()
+
     @property
     def proposal_bits(self) -> np.ndarray | None:
         return self.review_overlay.bits

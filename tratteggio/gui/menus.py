@@ -181,8 +181,7 @@ class Menus:
 
     def _split(self) -> None:
         canvas = self.parts.canvas
-        canvas.split = None if canvas.split is not None else 0.5
-        canvas.update()
+        canvas.set_split(None if canvas.split is not None else 0.5)
 
     def _mask_color(self) -> None:
         r, g, b, a = self.parts.canvas.mask_rgba
@@ -193,9 +192,9 @@ class Menus:
             QColorDialog.ColorDialogOption.ShowAlphaChannel,
         )
         if color.isValid():
-            self.parts.canvas.mask_color_chosen = True
-            self.parts.canvas.set_mask_color((color.red(), color.green(), color.blue(), color.alpha()))
-            prefs.settings().setValue("mask_color", [color.red(), color.green(), color.blue(), color.alpha()])
+            rgba = (color.red(), color.green(), color.blue(), color.alpha())
+            self.parts.canvas.choose_mask_color(rgba)
+            prefs.MASK_COLOR.set(rgba)
 
     def _hardness(self, step: float) -> None:
         canvas = self.parts.canvas
