@@ -61,8 +61,11 @@ class MainWindow(QMainWindow):
         self._dock("Layers of time", self.timeline, Qt.DockWidgetArea.BottomDockWidgetArea)
         self.navigator, self.history = Navigator(self.canvas, session), HistoryPanel(session)
         right = Qt.DockWidgetArea.RightDockWidgetArea
-        navigator = self._dock("Navigator", self.navigator, right)
-        self.tabifyDockWidget(navigator, self._dock("Undo History", self.history, right))
+        navigator, history = (
+            self._dock("Navigator", self.navigator, right),
+            self._dock("Undo History", self.history, right),
+        )
+        self.tabifyDockWidget(navigator, history)
         navigator.raise_()
         self.toolbar = ToolBar(self.canvas, self)
         self.addToolBar(self.toolbar)
@@ -96,6 +99,7 @@ class MainWindow(QMainWindow):
         self.creation = CreationController(session, self.canvas, self.timeline, self.panel, self)
         add_creation_menus(self.menus, self.creation, self.revive)
         add_messages_action(self.menus, self.status)
+        self.menus.add_docks({"show_navigator": navigator, "show_history": history})
         self.menus.help.topic = self._help_topic
         self._restore_settings()
 
