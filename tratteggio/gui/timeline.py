@@ -26,12 +26,13 @@ from PySide6.QtWidgets import (
 
 from tratteggio.core.geometry import Box
 from tratteggio.gui.imageconv import to_qimage
+from tratteggio.gui.layer_stack import IDLE_TITLE, LayerActions, LayerStack
+from tratteggio.gui.layer_stack import layer_labels as layer_labels  # where controllers find it
 
 if TYPE_CHECKING:
     from tratteggio.core.pipeline.restore import StepPreview
 
 THUMB = 96
-IDLE_TITLE = "Layers of time — run a restoration to watch it emerge step by step"
 
 
 def layers_at(previews: Sequence[StepPreview], index: int) -> list[tuple[Box, np.ndarray]]:
@@ -42,24 +43,6 @@ def layers_at(previews: Sequence[StepPreview], index: int) -> list[tuple[Box, np
     return [(p.box, p.pixels) for p in latest.values()]
 
 
-def layer_labels(previews: Sequence[StepPreview]) -> list[str]:
-    """What each layer is: a denoising step, a region filled (one-shot engines), or the final fill."""
-    if not previews:
-        return []
-    regions = max(p.region for p in previews) + 1
-    per_region = max(1, previews[0].total // regions)
-    labels = []
-    for preview in previews:
-        where = f"region {preview.region + 1}/{regions}" if regions > 1 else ""
-        if preview.final:
-            text = f"{where} filled" if where else "filled"
-        else:
-            text = f"{where} step {preview.step % per_region + 1}".strip()
-        labels.append(text)
-    labels[-1] = "final"
-    return labels
-
-
 def thumbnails(source: np.ndarray, previews: Sequence[StepPreview]) -> list[np.ndarray]:
     """The strip's pictures; safe to compute on the worker thread (numpy only)."""
     from tratteggio.core.pipeline.layers import frames
@@ -68,6 +51,8 @@ def thumbnails(source: np.ndarray, previews: Sequence[StepPreview]) -> list[np.n
 
 
 class Timeline(QWidget):
+    """The strip, the slider and the buttons, drawn from the `LayerStack` model (`self.model`)."""
+
     stepSelected = Signal(int)  # timeline position, 0 = before
     candidateChanged = Signal(int)
     acceptRequested = Signal()
@@ -76,8 +61,9 @@ class Timeline(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.model = model = LayerStack(self)
+        self._shown: tuple[np.ndarray, ...] = ()  # the pictures the strip holds
         self.title = QLabel(IDLE_TITLE)
-        self.owner = ""  # which controller's layers the strip shows ("restore", "age", ...)
         self.candidates = QComboBox()
         self.candidates.setVisible(False)
         self.play_button = QPushButton("▶ Play")
@@ -107,25 +93,28 @@ class Timeline(QWidget):
         self._timer = QTimer(self)
         self._timer.setInterval(150)
         self._timer.timeout.connect(self._advance)
-        self.slider.valueChanged.connect(self._slid)
-        self.strip.currentRowChanged.connect(self.slider.setValue)
+        self.slider.valueChanged.connect(model.set_position)
+        self.strip.currentRowChanged.connect(self._row_chosen)
         self.play_button.clicked.connect(self.play)
         self.accept_button.clicked.connect(self.acceptRequested)
         self.discard_button.clicked.connect(self.discardRequested)
         self.export_button.clicked.connect(self.exportRequested)
-        self.candidates.currentIndexChanged.connect(self.candidateChanged)
-        self.set_actions_enabled(False)
+        self.candidates.currentIndexChanged.connect(model.choose_candidate)
+        model.changed.connect(self._redraw)
+        model.positionChanged.connect(self._moved)
+        model.candidatesChanged.connect(self._list_candidates)
+        model.candidateChanged.connect(self.candidateChanged)
+        self._redraw()
 
-    def set_actions_enabled(self, enabled: bool) -> None:
-        for button in (self.play_button, self.export_button, self.accept_button, self.discard_button):
-            button.setEnabled(enabled)
+    # -- what controllers call: each changes the model ---------------------------------------
+    @property
+    def owner(self) -> str:
+        """Which controller's layers the strip shows ("restore", "age", ...); "" when idle."""
+        return self.model.owner
 
-    def set_candidates(self, labels: list[str]) -> None:
-        self.candidates.blockSignals(True)
-        self.candidates.clear()
-        self.candidates.addItems(labels)
-        self.candidates.blockSignals(False)
-        self.candidates.setVisible(len(labels) > 1)
+    @owner.setter
+    def owner(self, owner: str) -> None:
+        self.model.owner = owner
 
     def show_frames(
         self,
@@ -134,46 +123,72 @@ class Timeline(QWidget):
         title: str,
         owner: str,
     ) -> None:
-        """Rebuild the strip from thumbnails made elsewhere (the worker): the photo before, then one
-        per layer (labelled, or labelled from StepPreviews); select the last."""
-        from tratteggio.core.pipeline.restore import StepPreview
+        """The model's `show`: thumbnails made elsewhere (the worker), the last layer selected."""
+        self.model.show(pictures, labels, title, owner)
 
-        if labels and isinstance(labels[0], StepPreview):
-            labels = layer_labels(labels)  # type: ignore[arg-type]
-        self.owner = owner
-        self.strip.clear()
-        for index, frame in enumerate(pictures):
-            label = "before" if index == 0 else str(labels[index - 1])
-            pixmap = QPixmap.fromImage(to_qimage(frame))
-            icon = QIcon(pixmap)
-            icon.addPixmap(pixmap, QIcon.Mode.Selected)  # no highlight tint over the picture
-            self.strip.addItem(QListWidgetItem(icon, label))
-        self.title.setText(title)
-        self.slider.setRange(0, len(labels))
-        self.slider.setValue(len(labels))
-        self.set_actions_enabled(bool(labels))
+    def set_candidates(self, labels: list[str]) -> None:
+        self.model.set_candidates(labels)
+
+    def set_actions_enabled(self, enabled: bool) -> None:
+        self.model.set_actions(LayerActions.ALL if enabled else LayerActions.NONE)
 
     def clear(self) -> None:
         self._timer.stop()
-        self.owner = ""
-        self.title.setText(IDLE_TITLE)
-        self.strip.clear()
-        self.slider.setRange(0, 0)
-        self.set_candidates([])
-        self.set_actions_enabled(False)
+        self.model.clear()
+
+    # -- drawing the model ---------------------------------------------------------------------
+    def _redraw(self) -> None:
+        model = self.model
+        if model.pictures is not self._shown:
+            self._shown = model.pictures
+            self.strip.blockSignals(True)
+            self.strip.clear()
+            for picture, label in zip(model.pictures, model.labels, strict=True):
+                pixmap = QPixmap.fromImage(to_qimage(picture))
+                icon = QIcon(pixmap)
+                icon.addPixmap(pixmap, QIcon.Mode.Selected)  # no highlight tint over the picture
+                self.strip.addItem(QListWidgetItem(icon, label))
+            self.strip.blockSignals(False)
+        self.title.setText(model.title)
+        self.slider.blockSignals(True)
+        self.slider.setRange(0, model.last)
+        self.slider.blockSignals(False)
+        self._show_position(model.position)
+        playable = model.actions != LayerActions.NONE
+        self.play_button.setEnabled(playable)
+        for button in (self.export_button, self.accept_button, self.discard_button):
+            button.setEnabled(model.actions == LayerActions.ALL)
+
+    def _moved(self, position: int) -> None:
+        self._show_position(position)
+        self.stepSelected.emit(position)
+
+    def _show_position(self, position: int) -> None:
+        if self.slider.value() != position:
+            self.slider.blockSignals(True)
+            self.slider.setValue(position)
+            self.slider.blockSignals(False)
+        if self.strip.currentRow() != position and self.strip.count():
+            self.strip.setCurrentRow(position)
+
+    def _row_chosen(self, row: int) -> None:
+        if row >= 0:  # -1: the strip was emptied
+            self.model.set_position(row)
+
+    def _list_candidates(self) -> None:
+        self.candidates.blockSignals(True)
+        self.candidates.clear()
+        self.candidates.addItems(list(self.model.candidates))
+        self.candidates.blockSignals(False)
+        self.candidates.setVisible(len(self.model.candidates) > 1)
 
     def play(self) -> None:
-        if self.slider.maximum() > 0:
-            self.slider.setValue(0)
+        if self.model.last > 0:
+            self.model.set_position(0)
             self._timer.start()
 
     def _advance(self) -> None:
-        if self.slider.value() >= self.slider.maximum():
+        if self.model.position >= self.model.last:
             self._timer.stop()
         else:
-            self.slider.setValue(self.slider.value() + 1)
-
-    def _slid(self, value: int) -> None:
-        if self.strip.currentRow() != value:
-            self.strip.setCurrentRow(value)
-        self.stepSelected.emit(value)
+            self.model.set_position(self.model.position + 1)

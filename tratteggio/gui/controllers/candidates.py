@@ -259,7 +259,7 @@ class CandidateController(QObject):
     def chosen(self) -> Candidate | None:
         if not self.candidates or any(c.result is None for c in self.candidates):
             return None
-        return self.candidates[max(0, self.timeline.candidates.currentIndex())]
+        return self.candidates[max(0, self.timeline.model.candidate)]
 
     def _show_candidate(self) -> None:
         """Make the chosen candidate's thumbnails on the worker; the strip fills when they arrive."""
