@@ -2,6 +2,7 @@
 
 A slider scrubs through them (the canvas shows that step), Play animates them, Export writes the
 sequence. With several candidates, a chooser picks which one the strip shows and Accept takes.
+The widget draws its model, `LayerStack` (gui/layer_stack.py), which the controllers change.
 """
 
 from __future__ import annotations
@@ -106,39 +107,19 @@ class Timeline(QWidget):
         model.candidateChanged.connect(self.candidateChanged)
         self._redraw()
 
-    # -- what controllers call: each changes the model ---------------------------------------
     @property
     def owner(self) -> str:
-        """Which controller's layers the strip shows ("restore", "age", ...); "" when idle."""
+        """Which controller's layers the strip shows (the model's `owner`); "" when idle."""
         return self.model.owner
 
-    @owner.setter
-    def owner(self, owner: str) -> None:
-        self.model.owner = owner
-
-    def show_frames(
-        self,
-        pictures: Sequence[np.ndarray],
-        labels: Sequence[str] | Sequence[StepPreview],
-        title: str,
-        owner: str,
-    ) -> None:
-        """The model's `show`: thumbnails made elsewhere (the worker), the last layer selected."""
-        self.model.show(pictures, labels, title, owner)
-
-    def set_candidates(self, labels: list[str]) -> None:
-        self.model.set_candidates(labels)
-
-    def set_actions_enabled(self, enabled: bool) -> None:
-        self.model.set_actions(LayerActions.ALL if enabled else LayerActions.NONE)
-
     def clear(self) -> None:
-        self._timer.stop()
         self.model.clear()
 
     # -- drawing the model ---------------------------------------------------------------------
     def _redraw(self) -> None:
         model = self.model
+        if not model.pictures:
+            self._timer.stop()
         if model.pictures is not self._shown:
             self._shown = model.pictures
             self.strip.blockSignals(True)

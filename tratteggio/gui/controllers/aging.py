@@ -80,7 +80,7 @@ class AgeController(QObject):
         self.session.set_document(doc)
         names = ", ".join(kind for kind, _ in aged.layers)
         labels = [kind for kind, _ in aged.layers]
-        self.timeline.show_frames(pictures, labels, f"Forward layers of time: {names}", owner=OWNER)
+        self.timeline.model.show(pictures, labels, f"Forward layers of time: {names}", owner=OWNER)
         self.timeline.model.set_actions(LayerActions.PLAY)
         self.session.say(f"Aged: {aged.mask.mean() * 100:.1f}% damaged; the mask is the ground truth.")
 

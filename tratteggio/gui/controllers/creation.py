@@ -176,7 +176,7 @@ class CreationController(QObject):
     ) -> None:
         if self.session.doc is not doc:
             return
-        self.timeline.show_frames(pictures, list(previews), title, owner=OWNER)
+        self.timeline.model.show(pictures, list(previews), title, owner=OWNER)
         self.timeline.model.set_actions(LayerActions.PLAY)
 
     def _scrub(self, position: int) -> None:
