@@ -8,8 +8,8 @@ issue 24, session 6). So the part's own damage shape is moved a few pixels onto 
 next to it and filled there by biharmonic (the real damage in the window is filled too, not scored);
 where its mean squared error against the known pixels is under FLOOR levels², the part is
 biharmonic. The moved shape and the verdict depend only on the pixels and the mask, so a rerun gives
-the same bytes. One check costs about two biharmonic calls on the part's window: a tenth of an FSR
-call or less.
+the same bytes. One check costs about one biharmonic call on the part: a tenth of an FSR call or
+less.
 """
 
 from __future__ import annotations
@@ -20,11 +20,11 @@ from tratteggio.core.engines.autoplan import Part
 from tratteggio.core.geometry import Box
 
 # levels² (0..255 scale) of biharmonic's error on the moved shape under which a part is biharmonic;
-# chosen on the tuning seeds 0-2 (benchmarks/bench_fill_speed.py check)
-FLOOR = 4.0
-CLEAN = 0.8  # a moved shape is used if this share of it lands on undamaged pixels
+# the largest on the tuning seeds 0-2 that cost the plan under 0.1 dB in-mask (benchmarks/RESULTS.md)
+FLOOR = 8.0
+CLEAN = 0.5  # a moved shape is used if this share of it lands on undamaged pixels
 GUARD = 2  # px kept between a moved shape and the real damage
-CONTEXT = 32  # px around a moved shape that the fill sees
+CONTEXT = 4  # px around a moved shape that the fill sees: biharmonic's stencil reaches 2
 DIRECTIONS = ((0, 1), (1, 0), (0, -1), (-1, 0), (1, 1), (1, -1), (-1, 1), (-1, -1))
 OFFSETS = tuple((k * dy, k * dx) for k in (1, 2) for dy, dx in DIRECTIONS)  # in steps
 
