@@ -74,6 +74,11 @@ def main() -> None:
         say(f"{family}: threshold {model.threshold}")
     print(markdown([r for r in rows if r.family in FAMILIES]))
     print(markdown([r for r in rows if r.family in OLD_MODELS]))
+    worse = [c for r in rows for c in r.cases if c.revived > c.faded]
+    print(
+        "Made worse: "
+        + ", ".join(f"{c.family} {c.photo}/{c.seed} {c.faded:.2f} -> {c.revived:.2f}" for c in worse)
+    )
     print(as_python(fit_guard(stats, ratios)))
 
 
