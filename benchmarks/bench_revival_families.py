@@ -12,6 +12,7 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import cv2
 import numpy as np
@@ -36,6 +37,12 @@ def photo(name: str, side: int) -> np.ndarray:
     return cv2.resize(rgb, size, interpolation=cv2.INTER_AREA).astype(np.float32) / 255.0
 
 
+def unguarded(**changes: Any) -> EstimateSettings:
+    """Settings without the guard: these candidates are the estimate's own settings (the guard is
+    fitted and measured leave-one-family-out by bench_revival_guard.py)."""
+    return EstimateSettings(guard=None, **changes)
+
+
 def reviver(settings: EstimateSettings) -> Reviver:
     """Revive as a user would: an 8-bit photo (the integer path's exact lookup tables)."""
 
@@ -52,7 +59,7 @@ def grid() -> dict[str, Reviver]:
         for dim in (0.05, 0.2):
             for tint in (0.5, 1.0):
                 name = f"stretch {stretch} dim {dim} tint {tint}"
-                out[name] = reviver(EstimateSettings(max_dim=dim, stretch=stretch, tint=tint))
+                out[name] = reviver(unguarded(max_dim=dim, stretch=stretch, tint=tint))
     return out
 
 
@@ -60,21 +67,21 @@ def gates() -> dict[str, Reviver]:
     """Issue 25's self-checks beside the default: the whites' tint removed only as far as it agrees
     with the blacks', a clip limit, a mean-luma check, a stronger stretch."""
     settings = {
-        "default": EstimateSettings(),
-        "whites' tint agrees": EstimateSettings(agree=1.0),
-        "whites' tint half": EstimateSettings(white_tint=0.5),
-        "clip 1%": EstimateSettings(clip_limit=0.01),
-        "luma 0.5x lift": EstimateSettings(luma_check=0.5),
-        "luma 1x lift": EstimateSettings(luma_check=1.0),
-        "stretch 0.75": EstimateSettings(stretch=0.75),
-        "stretch 1 clip 1%": EstimateSettings(stretch=1.0, clip_limit=0.01),
+        "default": unguarded(),
+        "whites' tint agrees": unguarded(agree=1.0),
+        "whites' tint half": unguarded(white_tint=0.5),
+        "clip 1%": unguarded(clip_limit=0.01),
+        "luma 0.5x lift": unguarded(luma_check=0.5),
+        "luma 1x lift": unguarded(luma_check=1.0),
+        "stretch 0.75": unguarded(stretch=0.75),
+        "stretch 1 clip 1%": unguarded(stretch=1.0, clip_limit=0.01),
     }
     return {name: reviver(s) for name, s in settings.items()}
 
 
 CANDIDATES: dict[str, Callable[[], dict[str, Reviver]]] = {
-    "default": lambda: {"default": reviver(EstimateSettings())},
-    "issue 12": lambda: {"issue 12": reviver(EstimateSettings(max_dim=0.05, stretch=1.0, backoff=False))},
+    "default": lambda: {"default": reviver(unguarded())},
+    "issue 12": lambda: {"issue 12": reviver(unguarded(max_dim=0.05, stretch=1.0, backoff=False))},
     "grid": grid,
     "gates": gates,
 }

@@ -89,7 +89,8 @@ def test_transform_round_trips_through_its_dict_and_refuses_nonsense() -> None:
 @pytest.mark.parametrize("model", list(MODELS))
 def test_auto_revival_cuts_the_colour_error_on_the_three_old_fadings(model: str) -> None:
     """Issue 12's models: the default chosen leave-one-family-out on issue 25's nine families undoes
-    only half the measured lift (a flat photo looks lifted too), so it no longer halves them."""
+    only half the measured lift (a flat photo looks lifted too), and its guard leaves alone the
+    photos it does not expect to help clearly: it no longer halves them, and makes none worse."""
     before, after = [], []
     for name in ("astronaut", "coffee", "camera", "coins"):
         truth = getattr(skimage.data, name)()[::2, ::2]
@@ -98,8 +99,8 @@ def test_auto_revival_cuts_the_colour_error_on_the_three_old_fadings(model: str)
             revived = estimate(faded, ReviveRequest()).apply(faded)
             before.append(delta_e(faded, truth).median)
             after.append(delta_e(revived, truth).median)
-    assert np.median(after) <= 0.75 * np.median(before), (before, after)
-    assert np.mean(np.array(after) < np.array(before)) >= 0.7, (before, after)
+    assert np.median(after) <= 0.8 * np.median(before), (before, after)
+    assert np.all(np.array(after) <= np.array(before) + 0.05), (before, after)
 
 
 def test_a_picked_neutral_point_brings_a_colour_photo_within_four() -> None:

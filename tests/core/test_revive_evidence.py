@@ -48,7 +48,8 @@ def test_a_cyanotype_keeps_its_blue_and_a_colour_photo_is_trusted() -> None:
     assert blue > 0.03 and revived[..., 2].mean() - revived[..., 0].mean() > 0.8 * blue  # still blue
     colour = skimage.data.astronaut()[::4, ::4]
     _, faded = fade_family(colour.astype(np.float32) / 255.0, "dye_dark", 3)
-    assert estimate_with_evidence(eight_bit(faded), ReviveRequest()).confidence == 1.0
+    unguarded = EstimateSettings(guard=None)  # the evidence alone (the guard may still leave it)
+    assert estimate_with_evidence(eight_bit(faded), ReviveRequest(), unguarded).confidence == 1.0
 
 
 def test_backing_off_moves_every_parameter_towards_identity() -> None:
@@ -91,10 +92,13 @@ def test_the_self_checks_are_off_by_default_and_back_off_when_asked() -> None:
     coffee = skimage.data.coffee()[::4, ::4]
     _, faded = fade_family(coffee.astype(np.float64) / 255.0, "old_dye", 3)
     pixels = eight_bit(faded)
-    default = estimate_with_evidence(pixels, ReviveRequest())
-    off = EstimateSettings(agree=0.0, clip_limit=0.0, luma_check=0.0, white_tint=1.0, dim_share=1.0)
+    default = estimate_with_evidence(pixels, ReviveRequest(), EstimateSettings(guard=None))
+    off = EstimateSettings(
+        agree=0.0, clip_limit=0.0, luma_check=0.0, white_tint=1.0, dim_share=1.0, guard=None
+    )
     assert estimate_with_evidence(pixels, ReviveRequest(), off).transform == default.transform
-    tight = estimate_with_evidence(pixels, ReviveRequest(), EstimateSettings(luma_check=0.01))
+    tight = estimate_with_evidence(pixels, ReviveRequest(), EstimateSettings(luma_check=0.01, guard=None))
     assert tight.confidence < default.confidence and any("mean luma" in r for r in tight.reasons)
-    clipped = estimate_with_evidence(pixels, ReviveRequest(), EstimateSettings(stretch=1.0, clip_limit=1e-4))
+    strict = EstimateSettings(stretch=1.0, clip_limit=1e-4, guard=None)
+    clipped = estimate_with_evidence(pixels, ReviveRequest(), strict)
     assert any("clip" in r for r in clipped.reasons), clipped.reasons

@@ -44,6 +44,12 @@ def add_parsers(sub: argparse._SubParsersAction) -> dict[str, Command]:
     where.add_argument(
         "--detect", metavar="KINDS", help=f"propose masks instead, comma-separated: {', '.join(DETECT_KINDS)}"
     )
+    where.add_argument(
+        "--revive",
+        action="store_true",
+        help="revive each photo's faded colours instead (the estimate from the photo alone, as "
+        "`tratteggio revive --auto`; it backs off where the photo gives little evidence)",
+    )
     _detection_options(p)
     add_request_options(p)
     _run_options(p)
@@ -154,6 +160,7 @@ def _settings(args: argparse.Namespace) -> BatchSettings:
         redo=args.redo,
         verify_outputs=args.verify_outputs,
         sign=str(args.sign) if args.sign else None,
+        revive=args.revive,
     )
 
 

@@ -35,7 +35,7 @@ def finished(job: Job, settings: BatchSettings) -> bool:
         check_regular_file(Path(job.photo), "photo")  # a FIFO put in a photo's place would block the hash
         if record.master.sha256 != sha256_file(Path(job.photo)):
             return False
-        if settings.detection is None and not _same_mask(job, record):
+        if settings.detection is None and not settings.revive and not _same_mask(job, record):
             return False
         return not settings.verify_outputs or _same_output(output, record)
     except (OSError, TratteggioError):
@@ -46,6 +46,10 @@ def _same_request(record: ConservationRecord, settings: BatchSettings) -> bool:
     if len(record.interventions) != 1:
         return False
     intervention = record.interventions[0]
+    if settings.revive:
+        from tratteggio.core.batch.revival import revive_recorded
+
+        return revive_recorded(intervention.kind, intervention.request)
     return intervention.request == settings.request.to_dict() and intervention.details == settings.details()
 
 

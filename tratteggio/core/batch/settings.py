@@ -41,8 +41,9 @@ class Detection:
 @dataclass(frozen=True)
 class BatchSettings:
     """`out` is the results' folder; `masks_dir` the masks' (None: detection). `detect_only`
-    writes proposals and restores nothing; `redo` ignores finished results; `verify_outputs` also
-    checks a finished output's hash before skipping it."""
+    writes proposals and restores nothing; `revive` revives colours and restores nothing; `redo`
+    ignores finished results; `verify_outputs` also checks a finished output's hash before
+    skipping it."""
 
     request: RestorationRequest
     out: str
@@ -53,6 +54,7 @@ class BatchSettings:
     redo: bool = False
     verify_outputs: bool = False
     sign: str | None = None  # a signing identity (tratteggio.core.credentials.identity.load_identity)
+    revive: bool = False  # revive each photo's colours (the estimate from the photo alone), no masks
 
     def details(self) -> dict[str, Any]:
         """The intervention details a result of these settings carries (empty for given masks)."""

@@ -91,7 +91,7 @@ class Worker:
         self.seconds = time.perf_counter() - started
 
     def _load(self) -> None:
-        if not self.settings.detect_only:
+        if not (self.settings.detect_only or self.settings.revive):
             self.engines.warm(self.settings.request)
             if not self.engines.get(self.settings.request.engine).generative:
                 _warm_up(self.settings.request, self.engines)
@@ -124,6 +124,10 @@ class Worker:
             return self._propose(job)
         if not settings.redo and finished(job, settings):
             return Outcome.SKIPPED, ""
+        if settings.revive:
+            from tratteggio.core.batch.revival import revive_job
+
+            return Outcome.DONE, revive_job(job, settings)
         output.parent.mkdir(parents=True, exist_ok=True)
         photo = load_photo(photo_path)
         inputs = [photo_path, *map(Path, job.masks[:1])]

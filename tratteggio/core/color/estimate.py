@@ -26,7 +26,9 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
+from tratteggio.core.color import guard
 from tratteggio.core.color.chart import ChartFound, ChartScore, find_chart, fit_to_chart, score_chart
+from tratteggio.core.color.guard import GUARD, GuardModel
 from tratteggio.core.color.revive import LUMA, MIN_RANGE, ReviveTransform
 from tratteggio.core.errors import RequestError
 from tratteggio.core.geometry import Box
@@ -107,6 +109,7 @@ class EstimateSettings:
     luma_check: float = 0.0  # > 0: back off where the mean luma moves more than this x the lift
     white_tint: float = 1.0  # the share of `tint` removed at the white end
     dim_share: float = 1.0  # the share of the measured dimming undone (of `stretch`'s)
+    guard: GuardModel | None = GUARD  # None: the settings' own transform, unguarded
 
 
 DEFAULT_SETTINGS = EstimateSettings()
@@ -122,6 +125,7 @@ class Estimate:
     reasons: tuple[str, ...] = ()
     chart: ChartFound | None = None
     score: ChartScore | None = None
+    statistics: tuple[float, ...] = ()  # the guard's inputs (tratteggio.core.color.guard.NAMES)
 
     def to_dict(self) -> dict[str, object]:
         out: dict[str, object] = {"confidence": round(self.confidence, 4), "reasons": list(self.reasons)}
@@ -146,19 +150,66 @@ def estimate_with_evidence(
 ) -> Estimate:
     """The transform, with how sure the estimate is. From the photo alone, where the photo gives
     little evidence (a flat or gray subject, a low-key scene) the transform backs off towards no
-    change; a picked reference is trusted whole."""
+    change, and the guard (tratteggio.core.color.guard) picks the candidate it predicts brings the
+    photo closest to its original, or no change where none is predicted to help clearly; a picked
+    reference is trusted whole."""
     height, width = pixels.shape[:2]
     request.check_inside(height, width)
     if request.reference == "chart":
         return _from_chart(pixels, request.strength)
-    stride = _stride(height, width)
+    seen = _look(pixels)
+    if request.reference != "auto" or settings.guard is None or not settings.backoff:
+        return _proposal(pixels, seen, request, settings)
+    return _guarded(pixels, seen, request, settings, settings.guard)
+
+
+@dataclass(frozen=True)
+class _Seen:
+    """What the estimate reads from the photo: an even sample of its pixels, their luma, the mean
+    colours of its darkest and brightest ends, its gray spine and how monochrome it is."""
+
+    sample: np.ndarray
+    luma: np.ndarray
+    dark: np.ndarray
+    bright: np.ndarray
+    spine: np.ndarray
+    trust: float
+    blue_print: bool
+
+
+def _look(pixels: np.ndarray) -> _Seen:
+    stride = _stride(*pixels.shape[:2])
     sample = _unit_rgb(pixels[::stride, ::stride]).reshape(-1, 3).astype(np.float64)
     luma = sample @ LUMA.astype(np.float64)
     dark, bright = _ends(sample, luma)
     spine, on_spine = _spine(sample, luma)
     trust = float(np.clip((on_spine - 0.55) / 0.35, 0.0, 1.0))  # 0: a colourful scene, 1: monochrome
-    blue_print = trust > 0.5 and _is_blue(spine)
-    keep = 0.0 if blue_print else settings.tint
+    return _Seen(sample, luma, dark, bright, spine, trust, trust > 0.5 and _is_blue(spine))
+
+
+def _guarded(
+    pixels: np.ndarray, seen: _Seen, request: ReviveRequest, settings: EstimateSettings, model: GuardModel
+) -> Estimate:
+    """The guard's choice among its candidates, or no change where none is predicted to help."""
+    proposals = [_proposal(pixels, seen, request, replace(settings, **c)) for c in model.settings]
+    predicted = [model.predict(np.array(p.statistics)) for p in proposals]
+    best = int(np.argmin(predicted))
+    ratio = float(np.exp(predicted[best]))
+    if predicted[best] >= model.threshold:
+        why = f"no revival is predicted to help clearly (best predicted error x{ratio:.2f}): left as it is"
+        reasons = (*proposals[best].reasons, why)
+        return Estimate(ReviveTransform(strength=request.strength), 0.0, reasons)  # the very same bytes
+    chosen = proposals[best]
+    why = f"{model.names[best]} (predicted error x{ratio:.2f} of the faded photo's)"
+    return replace(chosen, reasons=(*chosen.reasons, why))
+
+
+def _proposal(
+    pixels: np.ndarray, seen: _Seen, request: ReviveRequest, settings: EstimateSettings
+) -> Estimate:
+    """The transform `settings` believe in, backed off where the photo gives little evidence."""
+    sample, dark, bright, spine, trust = seen.sample, seen.dark, seen.bright, seen.spine, seen.trust
+    keep = 0.0 if seen.blue_print else settings.tint
     if request.reference != "auto":  # a reference the user knows: issue 12's levels, undone whole
         settings = replace(settings, stretch=1.0, max_dim=0.05)
     lift = settings.stretch * min(float(dark @ LUMA), settings.max_lift)
@@ -185,7 +236,7 @@ def estimate_with_evidence(
     )
     if request.reference != "auto" or not settings.backoff:
         return Estimate(transform)
-    confidence, reasons = _evidence(float(dark @ LUMA), float(bright @ LUMA), trust, blue_print)
+    confidence, reasons = _evidence(float(dark @ LUMA), float(bright @ LUMA), trust, seen.blue_print)
     if settings.luma_check > 0:
         moved = _mean_luma_moved(sample, backed_off(transform, confidence))
         allowed = settings.luma_check * max(lift, 0.01)
@@ -197,7 +248,10 @@ def estimate_with_evidence(
         if clipped > settings.clip_limit:
             confidence *= settings.clip_limit / clipped
             reasons.append(f"it would clip {clipped * 100:.1f}% of the pixels")
-    return Estimate(backed_off(transform, confidence), confidence, tuple(reasons))
+    transform = backed_off(transform, confidence)
+    ends = (dark, bright)
+    stats = guard.statistics(sample, seen.luma, ends, trust, seen.blue_print, confidence, transform)
+    return Estimate(transform, confidence, tuple(reasons), statistics=tuple(float(v) for v in stats))
 
 
 def _from_chart(pixels: np.ndarray, strength: float) -> Estimate:

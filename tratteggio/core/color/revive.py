@@ -106,7 +106,11 @@ class ReviveTransform:
     # -- the curves ----------------------------------------------------------------------------
     def curve(self, channel: int, x: np.ndarray) -> np.ndarray:
         """Channel `channel`'s tone curve on values `x` in 0..1 (float64), before the chroma gain."""
-        full = np.clip(_soft_levels(x, self.black[channel], self.white[channel], self.softness), 0.0, 1.0)
+        black, white = self.black[channel], self.white[channel]
+        if black == 0.0 and white == 1.0:  # nothing to stretch: no soft clip either (no change is none)
+            full = np.clip(np.asarray(x, np.float64), 0.0, 1.0)
+        else:
+            full = np.clip(_soft_levels(x, black, white, self.softness), 0.0, 1.0)
         full = full ** self.gamma[channel]
         return (1.0 - self.strength) * x + self.strength * full
 

@@ -46,12 +46,15 @@ class Case:
 
 
 def prepare(photos: Mapping[str, np.ndarray], families: Sequence[str], seeds: Sequence[int]) -> list[Case]:
-    """Each photo (float RGB 0..1) faded by each family and seed, scored undone and auto-levelled."""
+    """Each photo (float RGB 0..1) faded by each family and seed, scored undone and auto-levelled.
+    The faded photo is kept as 8-bit values (what a user's file holds and the revival starts
+    from), so that leaving it alone scores exactly as the untouched photo."""
     out = []
     for family in families:
         for seed in seeds:
             for name, rgb in photos.items():
                 original, faded = fade_family(rgb, family, seed)
+                faded = np.round(faded * 255.0).astype(np.float32) / 255.0
                 out.append(
                     Case(
                         name,
