@@ -66,6 +66,11 @@ def identity_from_args(args: argparse.Namespace) -> Identity | None:
     return load_identity(args.sign)
 
 
+def signer_path(args: argparse.Namespace) -> Path | None:
+    """The identity --sign names, for a task to check before any work (None: unsigned)."""
+    return getattr(args, "sign", None)
+
+
 def add_trust_option(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--trust",
