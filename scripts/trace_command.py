@@ -29,6 +29,7 @@ def main(argv: list[str]) -> None:
     args = parser.parse_args(argv)
     visited: set[str] = set()
     counts = {"climbs": 0, "top_calls": 0, "target_checks": 0}
+    edges: set[str] = set()
 
     def profile(frame: FrameType, event: str, _arg: object) -> None:
         if event != "call" or frame.f_code.co_name == "<module>":
@@ -45,6 +46,7 @@ def main(argv: list[str]) -> None:
             counts["climbs"] += 1
         if caller.startswith("tratteggio.cli") and not name.startswith("tratteggio.cli"):
             counts["top_calls"] += 1
+            edges.add(f"{caller}.{back.f_code.co_name if back else ''} -> {name}.{frame.f_code.co_name}")
         if name == "tratteggio.core.io.fileset" and frame.f_code.co_name == "check_targets":
             counts["target_checks"] += 1
 
@@ -56,6 +58,9 @@ def main(argv: list[str]) -> None:
     print(f"exit {code}; {len(visited)} tratteggio modules ran code:")
     for name in sorted(visited):
         print(f"  {name}")
+    print("calls from the command line into core:")
+    for edge in sorted(edges):
+        print(f"  {edge}")
     print(
         f"climbs from core back into the CLI: {counts['climbs']}; core calls made by the CLI: "
         f"{counts['top_calls']}; output target checks: {counts['target_checks']}"
