@@ -1,8 +1,8 @@
 """Projects as use cases: start one, export one (or the studio's document), save one under a new name.
 
-A project is one SQLite file; while open it may have `-wal` and `-shm` files beside it. Only this
-module (and the store) handles those: a save-as stages the project beside its target, folds the
-log in, and moves the one file into place.
+A project is one SQLite file; while open it may have `-wal` and `-shm` files beside it, which the
+store removes with it (`remove_project_files`), never the studio: a save-as stages the project
+beside its target, folds the log in, and moves the one file into place.
 """
 
 from __future__ import annotations
@@ -16,24 +16,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tratteggio.core.errors import ProjectError
+from tratteggio.core.project.store import remove_project_files
 from tratteggio.core.tasks.common import signer_from
 
 if TYPE_CHECKING:
     from tratteggio.core.credentials.identity import Identity
     from tratteggio.core.project.sync import Pending, ProjectSync
     from tratteggio.core.studio.document import Document
-
-SQLITE_SIDE_FILES = ("-wal", "-shm")
-
-
-def remove_project_files(path: Path, *, quiet: bool = False) -> None:
-    """Remove a (staged) project with its SQLite log files; `quiet` ignores what cannot be removed."""
-    for suffix in ("", *SQLITE_SIDE_FILES):
-        try:
-            Path(f"{path}{suffix}").unlink(missing_ok=True)
-        except OSError:
-            if not quiet:
-                raise
 
 
 def create_project(photo: Path, output: Path, mask: Path | None = None, embed: bool = False) -> Path:
