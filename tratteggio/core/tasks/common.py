@@ -81,7 +81,8 @@ class Previews:
             targets.append(self.gif)
         if self.folder:
             check_folder_target(self.folder, "--previews")
-        check_targets(targets, inputs)
+        if targets:
+            check_targets(targets, inputs)
         return targets
 
     def check_sequence(self, files: Plan, inputs: Sequence[Path]) -> None:
