@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import argparse
 import subprocess
 import sys
+from importlib import import_module
 
+from tratteggio.cli import COMMANDS, build_parser
 from tratteggio.core.lab import aging, detect, fading, kinds
 
 MOST_MODULES = 32  # the 19 command-line modules and the few core ones their options name (was 112)
@@ -32,3 +35,24 @@ def test_the_light_names_are_the_lab_names() -> None:
     assert detect.DETECT_KINDS == kinds.DETECT_KINDS and detect.LINE_KINDS == kinds.LINE_KINDS
     assert aging.KINDS == kinds.AGING_KINDS and aging.DEFAULT_KINDS == kinds.DEFAULT_AGING_KINDS
     assert tuple(fading.MODELS) == kinds.FADING_MODELS
+
+
+def test_a_command_line_naming_a_command_imports_that_commands_module_alone() -> None:
+    loaded = _loaded_after(["restore", "--help"])
+    assert "tratteggio.cli.restore" in loaded
+    assert not {"tratteggio.cli.batch", "tratteggio.cli.lab", "tratteggio.cli.imagine"} & set(loaded)
+    everything = _loaded_after(["--help"])
+    assert {f"tratteggio.cli.{name}" for name in COMMANDS.values()} <= set(everything)
+
+
+def test_the_command_table_names_what_each_module_adds() -> None:
+    for module in set(COMMANDS.values()):
+        added = import_module(f"tratteggio.cli.{module}").add_parsers(
+            argparse.ArgumentParser().add_subparsers()
+        )
+        assert sorted(added) == sorted(c for c, m in COMMANDS.items() if m == module), module
+    _, commands = build_parser()
+    assert list(commands) == list(COMMANDS)  # --help lists them in the table's order
+    for name in COMMANDS:
+        _, alone = build_parser(name)
+        assert name in alone and set(alone) <= set(COMMANDS)

@@ -7,6 +7,7 @@ import numpy as np
 
 from tratteggio.core import Photo
 from tratteggio.core.studio.document import Document
+from tratteggio.core.studio.edits import Edit
 from tratteggio.core.studio.maskedit import Stroke
 from tratteggio.core.studio.review import MarkKind
 
@@ -58,8 +59,8 @@ def test_teaching_marks_are_undo_steps_and_a_known_proposal_comes_back_at_once()
     doc = Document(Photo(coffee()))
     found = two_parts(doc.mask.shape)
     review = doc.begin_review("cracks", found, taught=True)
-    events: list[str] = []
-    doc.listeners.append(lambda kind, box: events.append(kind))
+    events: list[Edit] = []
+    doc.listeners.append(lambda edit, box: events.append(edit))
     brush(doc, review.plane(MarkKind.CLEAN), [(100, 150), (120, 150)], "teach not damage")
     assert not review.known() and review.clean[150, 110]
     refit = found.copy()
@@ -71,7 +72,7 @@ def test_teaching_marks_are_undo_steps_and_a_known_proposal_comes_back_at_once()
     assert review.known() and not review.damage.any() and np.array_equal(review.shown, refit)
     doc.undo()
     assert not review.has_marks() and np.array_equal(review.shown, found)
-    assert events.count("marks") == 4
+    assert events.count(Edit.MARKS) == 4
 
 
 def test_merge_and_discard_are_undo_steps_that_bring_the_review_back() -> None:

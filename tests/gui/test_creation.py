@@ -14,6 +14,7 @@ from tratteggio.core.lab.fading import fade
 from tratteggio.core.pipeline.extend import Margins
 from tratteggio.core.studio.revival import ReviveIntervention
 from tratteggio.gui.canvas import Tool
+from tratteggio.gui.layers_owner import LayersOwner
 from tratteggio.gui.main_window import MainWindow
 from tratteggio.gui.panels.create_dialogs import ExtendDialog, PromptDialog, PromptValues
 
@@ -97,7 +98,7 @@ def test_extend_canvas_opens_the_extension_with_its_layers_and_its_lineage(
     new = window.doc
     assert new is not None and new is not old and new.photo.shape2d == (416, 648)
     assert np.array_equal(new.photo.pixels[:400, :600], old.photo.pixels)
-    qtbot.waitUntil(lambda: window.timeline.owner == "create", timeout=10_000)  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: window.timeline.owner is LayersOwner.CREATE, timeout=10_000)  # type: ignore[attr-defined]
     assert window.timeline.strip.count() == 1 + 3 + 1
     window.timeline.slider.setValue(0)
     ((box, _),) = window.canvas.preview

@@ -11,6 +11,7 @@ import pytest
 from PySide6.QtCore import QUrl
 from PySide6.QtWidgets import QDialog, QFileDialog, QPlainTextEdit
 
+from tratteggio.gui.layers_owner import LayersOwner
 from tratteggio.gui.main_window import MainWindow
 from tratteggio.gui.panels.create_dialogs import PromptDialog
 
@@ -31,9 +32,9 @@ def test_advice_goes_after_accept_and_layers_go_with_their_document(
     window.runs.accept()
     assert window.panel.advice.text() == ""  # it spoke of a mask now restored
     age(qtbot, window)  # the aged photo's forward layers fill the strip
-    assert window.timeline.owner == "age" and window.timeline.strip.count() > 1
+    assert window.timeline.owner is LayersOwner.AGE and window.timeline.strip.count() > 1
     window.files.open_path(photo_file)  # a drop: the aged photo's layers mean nothing here
-    assert window.timeline.owner == "" and window.timeline.strip.count() == 0
+    assert window.timeline.owner is LayersOwner.NONE and window.timeline.strip.count() == 0
     assert window.panel.advice.text() == ""
 
 

@@ -207,7 +207,7 @@ def test_model_manager_offline_download_and_adding_a_folder(
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")  # type: ignore[attr-defined]
     window.open_model_manager()
     manager = window.manager
-    assert manager.table.rowCount() == 4 and manager.table.item(0, 4).text() == "no"
+    assert manager.table.rowCount() == 6 and manager.table.item(0, 4).text() == "no"  # 4 models, 2 erasers
     manager.table.selectRow(0)
     manager.download_selected()
     assert "offline" in manager.status.text() and "HF_HUB_OFFLINE" in manager.status.text()

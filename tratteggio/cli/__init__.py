@@ -7,26 +7,12 @@ and exits 2. Anything else is a bug: one line naming the crash log, exit 1.
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
 from collections.abc import Callable, Sequence
 
 from tratteggio import __version__
-from tratteggio.cli import (
-    batch,
-    credentials,
-    detection,
-    extend,
-    fetch,
-    imagine,
-    lab,
-    models,
-    project,
-    restore,
-    revive,
-    serve,
-    studio,
-    support,
-)
+from tratteggio.cli import studio
 from tratteggio.cli.messages import OneLineParser, one_line, say_warnings, settle_streams
 from tratteggio.core.errors import TratteggioError
 
@@ -35,8 +21,34 @@ __all__ = ["build_parser", "main", "one_line", "studio_main"]
 
 Command = Callable[[argparse.Namespace], int]
 
+# The module (tratteggio.cli.NAME) that adds each command, in the order `--help` lists them: a
+# command line naming one imports that module alone (`tratteggio open` starts the studio sooner).
+# tests/cli/test_lazy_parser.py checks this table against what the modules add.
+COMMANDS = {
+    "open": "studio",
+    "restore": "restore",
+    "rerun": "restore",
+    "verify": "restore",
+    "project": "project",
+    "models": "models",
+    "age": "lab",
+    "evaluate": "lab",
+    "detect": "lab",
+    "evaluate-detector": "detection",
+    "revive": "revive",
+    "extend": "extend",
+    "imagine": "imagine",
+    "batch": "batch",
+    "serve": "serve",
+    "credentials": "credentials",
+    "fetch": "fetch",
+    "doctor": "support",
+    "sample": "support",
+}
 
-def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Command]]:
+
+def build_parser(only: str | None = None) -> tuple[argparse.ArgumentParser, dict[str, Command]]:
+    """The parser of every command, or (`only`, a name in COMMANDS) of that command's module alone."""
     parser = OneLineParser(
         prog="tratteggio",
         description="Restore photographs of cultural artifacts and document every intervention.",
@@ -44,16 +56,17 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Command]]:
     parser.add_argument("--version", action="version", version=f"tratteggio {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     commands: dict[str, Command] = {}
-    modules = (studio, restore, project, models, lab, detection, revive, extend, imagine, batch, serve)
-    for module in (*modules, credentials, fetch, support):
-        commands.update(module.add_parsers(sub))
+    names = [COMMANDS[only]] if only in COMMANDS else list(dict.fromkeys(COMMANDS.values()))
+    for name in names:
+        commands.update(importlib.import_module(f"tratteggio.cli.{name}").add_parsers(sub))
     return parser, commands
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     settle_streams()
-    parser, commands = build_parser()
-    args = parser.parse_args(argv)
+    words = list(sys.argv[1:] if argv is None else argv)
+    parser, commands = build_parser((words or ["open"])[0])
+    args = parser.parse_args(words)
     if args.command is None:
         args = parser.parse_args(["open"])
     code = EXIT_INTERNAL

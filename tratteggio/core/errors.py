@@ -38,6 +38,15 @@ class ProjectError(TratteggioError):
     """A project file is corrupt, truncated, foreign, or its master cannot be found."""
 
 
+class MasterMissing(ProjectError):
+    """The master is neither where the project says nor embedded: ask the user where it went.
+    `path` is where the project recorded it, `sha256` the hash a found file must have."""
+
+    def __init__(self, path: str, sha256: str) -> None:
+        super().__init__(f"the master photo {path} is missing; locate it (it is checked by its SHA-256)")
+        self.path, self.sha256 = path, sha256
+
+
 class Cancelled(TratteggioError):
     """The run was cancelled by the user; nothing was written."""
 

@@ -22,6 +22,7 @@ CLASSICAL_ENGINES = (
     "fsr",
     "fsr-best",
     "patchmatch",
+    *("migan", "lama"),  # learned erasers (onnxruntime), weights downloaded on request
     "biharmonic",
     "telea",
     "navier-stokes",

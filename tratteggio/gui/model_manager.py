@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from tratteggio.core.engines.eraser_models import ERASER_MODELS, PLACES2, download_eraser, eraser_model
 from tratteggio.core.engines.hub import cached_models, download_model
 from tratteggio.core.engines.models import CATALOG, offline
 from tratteggio.gui.runner import Handle
@@ -42,6 +43,8 @@ class ModelManager(QDialog):
         self.table = QTableWidget(0, 5)
         self.table.setHorizontalHeaderLabels(["Model", "Family", "Size", "Licence", "Downloaded"])
         self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
+        terms = QLabel(f"The learned erasers lama and migan were {PLACES2}; nothing downloads unasked.")
+        terms.setWordWrap(True)
         self.status = QLabel("")
         self.status.setWordWrap(True)
         self.progress = QProgressBar()
@@ -62,6 +65,7 @@ class ModelManager(QDialog):
             row.addWidget(button)
         layout = QVBoxLayout(self)
         layout.addWidget(self.table)
+        layout.addWidget(terms)
         layout.addWidget(self.progress)
         layout.addWidget(self.status)
         layout.addLayout(row)
@@ -69,13 +73,18 @@ class ModelManager(QDialog):
         self.refresh()
 
     def refresh(self) -> None:
-        self.table.setRowCount(len(CATALOG) + len(self.local))
+        self.table.setRowCount(len(CATALOG) + len(ERASER_MODELS) + len(self.local))
         self.have = {m.id: m for m in cached_models()}
         for row, entry in enumerate(CATALOG):
             size = self.have[entry.id].size_bytes / 2**30 if entry.id in self.have else 0
             cached = f"yes ({size:.1f} GB)" if entry.id in self.have else "no"
             self._row(row, (entry.id, entry.family, f"{entry.size_gb:.1f} GB", entry.licence, cached))
-        for row, location in enumerate(self.local, start=len(CATALOG)):
+        for row, eraser in enumerate(ERASER_MODELS, start=len(CATALOG)):
+            cached = "yes" if eraser.repo in self.have else "no"
+            megabytes = f"{eraser.size_bytes / 2**20:.0f} MB"
+            licence = f"{eraser.licence}; Places2: research-only"
+            self._row(row, (eraser.label, "learned eraser", megabytes, licence, cached))
+        for row, location in enumerate(self.local, start=len(CATALOG) + len(ERASER_MODELS)):
             there = "yes (local)" if Path(location).expanduser().exists() else "no (moved or deleted)"
             self._row(row, (location, "local", "", "", there))
         self.table.resizeColumnsToContents()
@@ -86,13 +95,19 @@ class ModelManager(QDialog):
 
     def selected_id(self) -> str | None:
         row = self.table.currentRow()
-        names = [entry.id for entry in CATALOG] + self.local
+        names = [entry.id for entry in CATALOG] + [e.engine for e in ERASER_MODELS] + self.local
         return names[row] if 0 <= row < len(names) else None
 
     def _use(self) -> None:
         """Switch the Restore panel to the selected model, if it is there to use."""
         model_id = self.selected_id()
         if model_id is None:
+            return
+        eraser = eraser_model(model_id)
+        if eraser is not None:
+            self.status.setText(
+                f"Choose {model_id} in the Restore panel's engine list (download it here first)."
+            )
             return
         if model_id not in self.local and model_id not in self.have:
             self.status.setText(f"{model_id} is not downloaded yet: press Download first, then Use.")
@@ -111,8 +126,13 @@ class ModelManager(QDialog):
         self.progress.setVisible(True)
         self.progress.setRange(0, 0)
         self.status.setText(f"Downloading {model_id}…")
+        eraser = eraser_model(model_id)
         self._download = self.session.downloads.run(
-            lambda ctx: download_model(model_id, on_progress=ctx.progress, cancel=ctx.cancelled),
+            lambda ctx: (
+                download_eraser(eraser, ctx.progress, ctx.cancelled)
+                if eraser is not None
+                else download_model(model_id, on_progress=ctx.progress, cancel=ctx.cancelled)
+            ),
             label="download",
             on_progress=self._on_progress,
             on_done=lambda path: self._on_end(f"Downloaded {model_id} to {path}"),
@@ -146,7 +166,7 @@ class ModelManager(QDialog):
         if location not in self.local:
             self.local.append(location)
             self.refresh()
-        self.table.selectRow(len(CATALOG) + self.local.index(location))
+        self.table.selectRow(len(CATALOG) + len(ERASER_MODELS) + self.local.index(location))
         self.modelChosen.emit(location)
 
     def _add_file(self) -> None:

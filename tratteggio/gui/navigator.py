@@ -8,6 +8,7 @@ from PySide6.QtCore import QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QImage, QMouseEvent, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QWidget
 
+from tratteggio.core.studio.edits import Edit
 from tratteggio.gui.canvas import Canvas
 from tratteggio.gui.session import StudioSession
 
@@ -23,7 +24,7 @@ class Navigator(QWidget):
         self._small: QImage | None = None  # the overview scaled to this widget, made once per change
         canvas.viewChanged.connect(self.update)
         session.documentChanged.connect(lambda _doc: self._invalidate())
-        session.documentEdited.connect(lambda kind, _box: self._invalidate() if kind == "image" else None)
+        session.documentEdited.connect(lambda edit, _box: self._invalidate() if edit is Edit.IMAGE else None)
 
     def sizeHint(self) -> QSize:
         return QSize(240, 170)

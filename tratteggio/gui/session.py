@@ -15,12 +15,13 @@ from PySide6.QtCore import QObject, Signal
 
 from tratteggio.core.geometry import Box
 from tratteggio.core.studio.document import Document
+from tratteggio.core.studio.edits import Edit
 from tratteggio.gui.runner import JobRunner
 
 
 class StudioSession(QObject):
     documentChanged = Signal(object)  # the new Document (or None): every per-photo view resets
-    documentEdited = Signal(str, object)  # kind ("mask", "image", "interventions"), Box | None
+    documentEdited = Signal(object, object)  # what changed (an Edit), Box | None
     message = Signal(str)  # for the status bar
     problem = Signal(str)  # for a warning dialog
     progress = Signal(float, float, str)  # done, total, text; total 0 hides the bar
@@ -47,8 +48,8 @@ class StudioSession(QObject):
             doc.listeners.append(self._forward)
         self.documentChanged.emit(doc)
 
-    def _forward(self, kind: str, box: Box | None) -> None:
-        self.documentEdited.emit(kind, box)
+    def _forward(self, edit: Edit, box: Box | None) -> None:
+        self.documentEdited.emit(edit, box)
 
     def say(self, text: str) -> None:
         self.message.emit(studio_words(text))

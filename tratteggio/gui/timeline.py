@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from tratteggio.core.geometry import Box
 from tratteggio.gui.imageconv import to_qimage
+from tratteggio.gui.layers_owner import LayersOwner
 
 if TYPE_CHECKING:
     from tratteggio.core.pipeline.restore import StepPreview
@@ -77,7 +78,7 @@ class Timeline(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.title = QLabel(IDLE_TITLE)
-        self.owner = ""  # which controller's layers the strip shows ("restore", "age", ...)
+        self.owner = LayersOwner.NONE  # which controller's layers the strip shows
         self.candidates = QComboBox()
         self.candidates.setVisible(False)
         self.play_button = QPushButton("▶ Play")
@@ -132,7 +133,7 @@ class Timeline(QWidget):
         pictures: Sequence[np.ndarray],
         labels: Sequence[str] | Sequence[StepPreview],
         title: str,
-        owner: str,
+        owner: LayersOwner,
     ) -> None:
         """Rebuild the strip from thumbnails made elsewhere (the worker): the photo before, then one
         per layer (labelled, or labelled from StepPreviews); select the last."""
@@ -155,7 +156,7 @@ class Timeline(QWidget):
 
     def clear(self) -> None:
         self._timer.stop()
-        self.owner = ""
+        self.owner = LayersOwner.NONE
         self.title.setText(IDLE_TITLE)
         self.strip.clear()
         self.slider.setRange(0, 0)

@@ -24,6 +24,7 @@ def _classical() -> dict[str, Engine]:
         from tratteggio.core.engines.auto import AutoEngine
         from tratteggio.core.engines.classical import BiharmonicEngine, HybridEngine, OpenCVEngine
         from tratteggio.core.engines.fsr import FsrEngine
+        from tratteggio.core.engines.onnx_eraser import OnnxEraser
         from tratteggio.core.engines.patchmatch import PatchMatchEngine
 
         _CLASSICAL.update(
@@ -32,6 +33,7 @@ def _classical() -> dict[str, Engine]:
                 "fsr": FsrEngine("fsr", "FAST"),
                 "fsr-best": FsrEngine("fsr-best", "BEST"),
                 "patchmatch": PatchMatchEngine(),
+                **{name: OnnxEraser(name) for name in ("migan", "lama")},
                 "hybrid": HybridEngine(),
                 "biharmonic": BiharmonicEngine(),
                 "telea": OpenCVEngine("telea", "INPAINT_TELEA"),

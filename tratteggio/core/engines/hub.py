@@ -30,11 +30,12 @@ def download_model(
     revision: str | None = None,
     on_progress: Progress | None = None,
     cancel: Callable[[], bool] | None = None,
+    patterns: list[str] | None = None,
 ) -> Path:
     """Download `model_id` into the hub cache; an interrupted download resumes next time.
 
     `on_progress(bytes_done, bytes_total)` follows the download; `cancel()` is polled as bytes
-    arrive and True raises `Cancelled`.
+    arrive and True raises `Cancelled`. `patterns` limits the download to the files they match.
     """
     if offline():
         raise ModelError(
@@ -44,7 +45,9 @@ def download_model(
     from huggingface_hub import snapshot_download
 
     try:
-        folder = snapshot_download(model_id, revision=revision, tqdm_class=_reporter(on_progress, cancel))
+        folder = snapshot_download(
+            model_id, revision=revision, allow_patterns=patterns, tqdm_class=_reporter(on_progress, cancel)
+        )
     except Cancelled:
         raise
     except Exception as exc:

@@ -200,6 +200,12 @@ class RemoteModel:
             call.ws.close()
 
 
+def _entered(connection: Any) -> Any:
+    """The connection, entered as a context (websockets 17.1 warns about any other; `_call` closes
+    it, which is all its exit does)."""
+    return connection.__enter__()
+
+
 def _connect(target: RemoteTarget) -> Any:
     from websockets.exceptions import InvalidHandshake, InvalidStatus
     from websockets.sync.client import connect, unix_connect
@@ -207,22 +213,26 @@ def _connect(target: RemoteTarget) -> Any:
     headers = {"Authorization": f"Bearer {target.token}"} if target.token else {}
     try:
         if target.unix is not None:
-            return unix_connect(
-                target.unix,
-                "ws://localhost" + RUN_PATH,
+            return _entered(
+                unix_connect(
+                    target.unix,
+                    "ws://localhost" + RUN_PATH,
+                    open_timeout=OPEN_TIMEOUT_S,
+                    max_size=MAX_REPLY_BYTES,
+                    compression=None,
+                    close_timeout=0.05,  # a worker that does not close at once is ended anyway
+                )
+            )
+        return _entered(
+            connect(
+                target.ws_url,
+                additional_headers=headers,
                 open_timeout=OPEN_TIMEOUT_S,
                 max_size=MAX_REPLY_BYTES,
-                compression=None,
-                close_timeout=0.05,  # a worker that does not close at once is ended anyway
+                compression=None,  # PNG is compressed already; deflating it again only costs time
+                close_timeout=2,
+                proxy=None if target.loopback else True,
             )
-        return connect(
-            target.ws_url,
-            additional_headers=headers,
-            open_timeout=OPEN_TIMEOUT_S,
-            max_size=MAX_REPLY_BYTES,
-            compression=None,  # PNG is compressed already; deflating it again only costs time
-            close_timeout=2,
-            proxy=None if target.loopback else True,
         )
     except InvalidStatus as exc:
         status = exc.response.status_code

@@ -2,7 +2,8 @@
 the studio's diffusion model.
 
 The worker speaks the protocol of `tratteggio serve`, so the engine talks to a worker either way:
-`RemoteModel` over a Unix socket in a folder only this user can open. The worker starts on first
+`RemoteModel` over a Unix socket in a folder only this user can open (where there are no Unix
+sockets, Windows, on 127.0.0.1 with a random token kept in that folder). The worker starts on first
 use, stays warm, ends itself after an idle time, and is started again on demand. This process never
 imports torch.
 
@@ -16,10 +17,13 @@ imports torch.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+import json
 import os
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -67,20 +71,24 @@ class Worker(Protocol):
 
 class ChildWorker:
     """`python -m tratteggio.core.engines.worker_server` in a private folder (mode 0700) holding its
-    socket and its log."""
+    socket and its log. With `tcp` (the default where there are no Unix sockets) it listens on
+    127.0.0.1 and `socket` is the file (mode 0600) holding its port and token; it ends when its stdin,
+    a pipe from this process, closes."""
 
-    def __init__(self, idle_s: float) -> None:
+    def __init__(self, idle_s: float, tcp: bool | None = None) -> None:
+        self.tcp = not hasattr(socket, "AF_UNIX") if tcp is None else tcp
         self.folder = Path(tempfile.mkdtemp(prefix="tratteggio-worker-"))
-        self.socket = str(self.folder / "worker.sock")
+        self.socket = str(self.folder / ("worker.addr" if self.tcp else "worker.sock"))
         self.log = self.folder / "worker.log"
         if getattr(sys, "frozen", False):  # the packaged program: packaging/launch.py starts the worker
             command = [sys.executable, FROZEN_WORKER_ARG, self.socket]
         else:
             command = [sys.executable, "-m", "tratteggio.core.engines.worker_server", self.socket]
-        command += ["--idle", str(idle_s), "--parent", str(os.getpid())]
+        command += ["--idle", str(idle_s), "--parent", str(os.getpid())] + (["--tcp"] if self.tcp else [])
+        stdin = subprocess.PIPE if self.tcp else subprocess.DEVNULL
         with open(self.log, "ab") as log:
             self.process = subprocess.Popen(
-                command, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT, close_fds=True
+                command, stdin=stdin, stdout=log, stderr=subprocess.STDOUT, close_fds=True
             )
 
     def alive(self) -> bool:
@@ -90,6 +98,9 @@ class ChildWorker:
         """Kill it (if it runs); then, at once or on a background thread, reap it and its folder."""
         if self.alive():
             self.process.kill()
+        if self.process.stdin is not None:
+            with contextlib.suppress(OSError):
+                self.process.stdin.close()
         if not wait:
             threading.Thread(target=self.end, name="tratteggio-worker-reap", daemon=True).start()
             return
@@ -250,7 +261,12 @@ class WorkerModel:
         except WorkerError:
             self._retire(worker)
             raise
-        client = RemoteModel(RemoteTarget("http://diffusion-worker", unix=worker.socket))
+        try:
+            target = worker_target(worker.socket)
+        except WorkerError:
+            self._retire(worker)
+            raise
+        client = RemoteModel(target)
         client.silence_s, client.cancel_wait_s, client.trusted = self.silence_s, CANCEL_WAIT_S, True
         client.on_stuck = lambda: self._stuck(worker)
         client.judge = self._judge
@@ -299,6 +315,21 @@ class WorkerModel:
     def _notice(self, text: str) -> None:
         if self.on_notice is not None:
             self.on_notice(text)
+
+
+def worker_target(path: str) -> RemoteTarget:
+    """How to reach a worker: its Unix socket, or the 127.0.0.1 port and token in its address file."""
+    if not path.endswith(".addr"):
+        return RemoteTarget("http://diffusion-worker", unix=path)
+    try:
+        with open(path, encoding="utf-8") as found:
+            address = json.load(found)
+        port, token = int(address["port"]), str(address["token"])
+    except (OSError, ValueError, TypeError, KeyError) as exc:
+        raise WorkerError(f"the diffusion worker's address file is unreadable ({exc})") from None
+    if not 0 < port < 65536 or not token:
+        raise WorkerError("the diffusion worker's address file is unreadable (no port or token)")
+    return RemoteTarget(f"http://127.0.0.1:{port}", token)
 
 
 def wait_for_socket(worker: Worker, check: Callable[[], None]) -> None:

@@ -1,7 +1,12 @@
 """The studio's diffusion worker: a child process that runs the model calls of the studio and speaks
 the protocol of `tratteggio serve` (wire.py), on a Unix socket in a folder only its user can open.
 
-    python -m tratteggio.core.engines.worker_server SOCKET --idle SECONDS --parent PID
+    python -m tratteggio.core.engines.worker_server SOCKET --idle SECONDS --parent PID [--tcp]
+
+Where there are no Unix sockets (Windows), or with `--tcp`, it listens on 127.0.0.1 only, on a port
+the system picks, and refuses every connection that does not bring the random token it wrote, with
+the port, in the file SOCKET (mode 0600, in the same private folder); browsers (an Origin header)
+are refused too.
 
 It needs only `websockets` (a core dependency), not the server's FastAPI. torch loads with the first
 model. While a call runs it says {"type": "alive"} twice a second, so the studio tells a worker that
@@ -13,8 +18,10 @@ from __future__ import annotations
 
 import argparse
 import faulthandler
+import hmac
 import json
 import os
+import secrets
 import shutil
 import socket
 import sys
@@ -201,6 +208,19 @@ def watch(server: Any, state: WorkerState, parent: int) -> None:
             return
 
 
+STUDIO_GONE = threading.Event()
+
+
+def watch_stdin(server: Any) -> None:
+    """End the server when the studio's end of our stdin closes: how a worker on 127.0.0.1 (Windows,
+    where a parent's death changes no `getppid`) learns that the studio has gone."""
+    with suppress(OSError, ValueError):
+        while sys.stdin.buffer.read(4096):
+            pass
+    STUDIO_GONE.set()
+    server.shutdown()
+
+
 def warm_imports() -> None:
     """Import torch and diffusers while the studio does other things: the first model loads sooner."""
     from tratteggio.core.engines.pipelines import quiet_libraries
@@ -219,32 +239,71 @@ def listening_socket(path: str) -> socket.socket:
     return sock
 
 
+def publish_address(path: str, port: int, token: str) -> None:
+    """Write the port and token to `path` (mode 0600) in one step: the studio reads it whole."""
+    fd = os.open(path + ".new", os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as out:
+        json.dump({"port": port, "token": token}, out)
+    os.replace(path + ".new", path)
+
+
+def token_check(token: str) -> Callable[[Any, Any], Any]:
+    """A handshake check: the bearer token, and no browser (an Origin header), or 401/403."""
+    from http import HTTPStatus
+
+    expected = f"Bearer {token}".encode()
+
+    def check(connection: Any, request: Any) -> Any:
+        if request.headers.get("Origin") is not None:
+            return connection.respond(HTTPStatus.FORBIDDEN, "browsers are not served\n")
+        given = (request.headers.get("Authorization") or "").encode()
+        if not hmac.compare_digest(given, expected):
+            return connection.respond(HTTPStatus.UNAUTHORIZED, "a token is needed\n")
+        return None
+
+    return check
+
+
+def serving(path: str, tcp: bool, state: WorkerState) -> Any:
+    """The websockets server: on the Unix socket `path`, or on 127.0.0.1 with a token in `path`."""
+    options: dict[str, Any] = {"max_size": Limits().message_bytes() * 16, "compression": None}
+    handler: Callable[[Any], None] = lambda ws: handle(ws, state)  # noqa: E731
+    if not tcp:
+        from websockets.sync.server import unix_serve
+
+        return unix_serve(handler, sock=listening_socket(path), **options)
+    from websockets.sync.server import serve
+
+    sock = socket.create_server(("127.0.0.1", 0))
+    token = secrets.token_urlsafe(32)
+    server = serve(handler, sock=sock, process_request=token_check(token), **options)
+    publish_address(path, sock.getsockname()[1], token)
+    return server
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="tratteggio-worker")
     parser.add_argument("socket")
     parser.add_argument("--idle", type=float, default=600.0)
     parser.add_argument("--parent", type=int, default=os.getppid())
+    parser.add_argument("--tcp", action="store_true", help="127.0.0.1 and a token (no Unix sockets)")
     args = parser.parse_args(argv)
     faulthandler.enable()  # a native crash leaves its trace in the log the studio quotes
-    from websockets.sync.server import unix_serve
-
     from tratteggio.core.engines.local_model import local_model
 
     state = WorkerState(local_model(), args.idle)
     os.umask(0o077)  # the socket is the user's alone (its folder is, too)
-    server = unix_serve(
-        lambda ws: handle(ws, state),
-        sock=listening_socket(args.socket),
-        max_size=Limits().message_bytes() * 16,
-        compression=None,
-    )
+    tcp = args.tcp or not hasattr(socket, "AF_UNIX")
+    server = serving(args.socket, tcp, state)
     threading.Thread(target=watch, args=(server, state, args.parent), daemon=True).start()
+    if tcp:
+        threading.Thread(target=watch_stdin, args=(server,), daemon=True).start()
     threading.Thread(target=warm_imports, name="tratteggio-imports", daemon=True).start()
     with server:
         server.serve_forever()
     with suppress(OSError):
         os.unlink(args.socket)
-    if os.getppid() != args.parent:  # the studio has gone: nobody else will clear the folder
+    if os.getppid() != args.parent or STUDIO_GONE.is_set():  # the studio has gone
         shutil.rmtree(os.path.dirname(args.socket), ignore_errors=True)
     os._exit(0)  # the device thread may still be loading a model: do not wait for it
 

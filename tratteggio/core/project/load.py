@@ -11,7 +11,7 @@ from typing import Any
 
 from tratteggio.core.color.estimate import ReviveRequest
 from tratteggio.core.color.revive import ReviveTransform
-from tratteggio.core.errors import ProjectError, TratteggioError
+from tratteggio.core.errors import MasterMissing, ProjectError, TratteggioError
 from tratteggio.core.geometry import Box
 from tratteggio.core.io.loading import load_photo
 from tratteggio.core.mask import CroppedMask, Mask
@@ -23,16 +23,9 @@ from tratteggio.core.project.sync import master_stat
 from tratteggio.core.record.describe import sha256_file
 from tratteggio.core.request import RestorationRequest
 from tratteggio.core.studio.document import Document, Intervention
+from tratteggio.core.studio.edits import MasterRef
 from tratteggio.core.studio.kinds import DocIntervention
 from tratteggio.core.studio.revival import ReviveIntervention
-
-
-class MasterMissing(ProjectError):
-    """The master is neither where the project says nor embedded: ask the user where it went."""
-
-    def __init__(self, path: str, sha256: str) -> None:
-        super().__init__(f"the master photo {path} is missing; locate it (it is checked by its SHA-256)")
-        self.path, self.sha256 = path, sha256
 
 
 def read_project(
@@ -46,7 +39,7 @@ def read_project(
 
     `verify`: True hashes the master now; "fast" skips the hash when the master's size and
     modification time are the ones recorded (the caller then checks the hash in the background:
-    `doc.master_verified` is False); False trusts it (reading a recovery journal). `on_warning`
+    `doc.master.verified` is False); False trusts it (reading a recovery journal). `on_warning`
     hears that a master is used unchecked, when the project names no hash to check it by."""
     try:
         with ProjectStore(path) as store:
@@ -70,8 +63,7 @@ def read_project(
         raise ProjectError(
             f"{Path(path).name}: the project is damaged ({type(exc).__name__}: {exc})"
         ) from None
-    doc.master_sha256 = meta.get("master_sha256")  # type: ignore[attr-defined]
-    doc.master_verified = verify is True or doc.path is None  # type: ignore[attr-defined]
+    doc.master = MasterRef(meta.get("master_sha256"), verified=verify is True or doc.path is None)
     doc.history.clear()
     return doc, meta
 

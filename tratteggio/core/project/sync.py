@@ -213,12 +213,12 @@ def master_stat(path: Path | None) -> list[int] | None:
 
 def master_sha256(doc: Document) -> str | None:
     """The master file's hash, computed once per document (on the writer thread, it reads the file)."""
-    cached = getattr(doc, "master_sha256", None)
+    cached = doc.master.sha256
     if cached is None and doc.path is not None and doc.path.is_file():
         from tratteggio.core.record.describe import sha256_file
 
         cached = sha256_file(doc.path)
-        doc.master_sha256 = cached  # type: ignore[attr-defined]
+        doc.master = doc.master.hashed(cached)
     return cached
 
 
@@ -234,7 +234,7 @@ def put_master_if_needed(store: ProjectStore, db: Any, doc: Document, embed: boo
     buffer = _tiff_bytes(doc, write_photo)
     store.put_master(db, "master.tif", buffer)
     sha = _sha(buffer)
-    doc.master_sha256 = sha  # type: ignore[attr-defined]
+    doc.master = doc.master.hashed(sha)
     store.put_meta(db, master_sha256=sha, master_path=None)
 
 

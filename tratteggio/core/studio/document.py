@@ -25,12 +25,13 @@ from tratteggio.core.mask import Mask
 from tratteggio.core.photo import Photo
 from tratteggio.core.pipeline.composite import apply_patches
 from tratteggio.core.pipeline.restore import Result
+from tratteggio.core.studio.edits import NOT_REVISIONS, Edit, MasterRef
 from tratteggio.core.studio.history import History
 from tratteggio.core.studio.kinds import LOCAL, DocIntervention, Lineage
 from tratteggio.core.studio.maskedit import MaskChange, replace_all
 from tratteggio.core.studio.review import Review, grown, mark_region
 
-Listener = Callable[[str, Box | None], None]
+Listener = Callable[[Edit, Box | None], None]
 _ids = itertools.count(1)
 
 
@@ -74,8 +75,7 @@ class Intervention:
 
 
 class Document:
-    """Listeners get `(kind, box)`: kind is "mask", "image", "interventions", "marks" (a review's
-    marks changed) or "review" (a proposal came, changed or went); box the changed area."""
+    """Listeners get `(edit, box)`: what changed (an `Edit`) and the changed area (None: all)."""
 
     def __init__(self, photo: Photo, path: Path | None = None) -> None:
         self.photo = photo
@@ -93,6 +93,7 @@ class Document:
         self.detector: bytes | None = None  # what teaching made: a detector file's bytes (kept)
         self.lineage: Lineage | None = None  # how a photo made in the studio was made
         self.revision = 0  # counts every change of mask or interventions (undo and redo too)
+        self.master = MasterRef()  # the master file's hash, as a project loads or saves it
         self._next_id = 1
 
     @property
@@ -102,24 +103,24 @@ class Document:
         return self.path is None and (self.lineage is not None or bool(self.origin))
 
     # -- notifications -------------------------------------------------------------------------
-    def notify(self, kind: str, box: Box | None = None) -> None:
-        if kind not in ("image", "marks", "review"):  # the composite follows; a review is not kept
+    def notify(self, edit: Edit, box: Box | None = None) -> None:
+        if edit not in NOT_REVISIONS:
             self.revision += 1
         for listener in list(self.listeners):
-            listener(kind, box)
+            listener(edit, box)
 
     def set_detector(self, data: bytes | None) -> None:
         """Keep the detector taught on this photo (a project saves it; None: untaught)."""
         if data != self.detector:
             self.detector = data
-            self.notify("detector")
+            self.notify(Edit.DETECTOR)
 
     # -- mask ----------------------------------------------------------------------------------
     def record_mask_change(self, change: MaskChange | None) -> None:
         """Push a mask edit already applied to `self.mask` (one stroke, one rectangle, ...)."""
         if change is not None:
             self.history.push(_MaskCommand(self, change))
-            self.notify("mask", change.box)
+            self.notify(Edit.MASK, change.box)
 
     def set_mask(self, new: np.ndarray, label: str) -> None:
         self.record_mask_change(replace_all(self.mask, new, label))
@@ -135,7 +136,7 @@ class Document:
             self.review.restart(found)
         else:
             self.review = Review.start(kind, found, taught)
-        self.notify("review", None)
+        self.notify(Edit.REVIEW, None)
         return self.review
 
     def record_mark(self, change: MaskChange | None) -> None:
@@ -169,7 +170,7 @@ class Document:
         )
         command.apply_intervention(add=True)
         self.history.push(command)
-        self.notify("mask", None)
+        self.notify(Edit.MASK, None)
         return intervention
 
     def add(self, intervention: DocIntervention) -> None:
@@ -198,7 +199,7 @@ class Document:
         if intervention.visible != visible:
             intervention.visible = visible
             self.refresh(intervention.bounds())
-            self.notify("interventions")
+            self.notify(Edit.INTERVENTIONS)
 
     def add_loaded(self, interventions: list[DocIntervention]) -> None:
         """Interventions read from a project: not an edit, no undo step (the composite is made
@@ -242,7 +243,7 @@ class Document:
         if self._composite is not None:
             self._composite[box.slices] = self.photo.pixels[box.slices]
             self._compose_into(self._composite, Box(0, 0, self.photo.width, self.photo.height), box)
-        self.notify("image", box)
+        self.notify(Edit.IMAGE, box)
 
     # -- undo ----------------------------------------------------------------------------------
     def undo(self) -> bool:
@@ -283,7 +284,7 @@ class _MarkCommand:
     def settle(self, add: bool) -> None:
         applied = self.review.applied
         self.review.marks_changed((*applied, self.id) if add else applied[:-1])
-        self.doc.notify("marks", self.change.box)
+        self.doc.notify(Edit.MARKS, self.change.box)
 
     def undo(self) -> None:
         self.change.undo()
@@ -302,16 +303,16 @@ class _EndReviewCommand:
     def undo(self) -> None:
         if self.merged is not None:
             self.merged.undo()
-            self.doc.notify("mask", self.merged.box)
+            self.doc.notify(Edit.MASK, self.merged.box)
         self.doc.review = self.review
-        self.doc.notify("review", None)
+        self.doc.notify(Edit.REVIEW, None)
 
     def redo(self) -> None:
         if self.merged is not None:
             self.merged.redo()
-            self.doc.notify("mask", self.merged.box)
+            self.doc.notify(Edit.MASK, self.merged.box)
         self.doc.review = None
-        self.doc.notify("review", None)
+        self.doc.notify(Edit.REVIEW, None)
 
 
 class _MaskCommand:
@@ -320,11 +321,11 @@ class _MaskCommand:
 
     def undo(self) -> None:
         self.change.undo()
-        self.doc.notify("mask", self.change.box)
+        self.doc.notify(Edit.MASK, self.change.box)
 
     def redo(self) -> None:
         self.change.redo()
-        self.doc.notify("mask", self.change.box)
+        self.doc.notify(Edit.MASK, self.change.box)
 
 
 class _AcceptCommand:
@@ -339,19 +340,19 @@ class _AcceptCommand:
         else:
             self.doc.interventions.remove(self.intervention)
         self.doc.refresh(self.intervention.bounds())
-        self.doc.notify("interventions")
+        self.doc.notify(Edit.INTERVENTIONS)
 
     def undo(self) -> None:
         if self.cleared is not None:
             self.cleared.undo()
         self.apply_intervention(add=False)
-        self.doc.notify("mask", None)
+        self.doc.notify(Edit.MASK, None)
 
     def redo(self) -> None:
         if self.cleared is not None:
             self.cleared.redo()
         self.apply_intervention(add=True)
-        self.doc.notify("mask", None)
+        self.doc.notify(Edit.MASK, None)
 
 
 class _RemoveCommand:
@@ -363,9 +364,9 @@ class _RemoveCommand:
     def undo(self) -> None:
         self.doc.interventions.insert(self.index, self.intervention)
         self.doc.refresh(self.intervention.bounds())
-        self.doc.notify("interventions")
+        self.doc.notify(Edit.INTERVENTIONS)
 
     def redo(self) -> None:
         self.doc.interventions.remove(self.intervention)
         self.doc.refresh(self.intervention.bounds())
-        self.doc.notify("interventions")
+        self.doc.notify(Edit.INTERVENTIONS)

@@ -36,6 +36,7 @@ class Review:
     shown: np.ndarray = field(init=False)
     applied: tuple[int, ...] = ()  # the mark commands in effect, in order: names the marks' state
     _seen: dict[tuple[int, ...], np.ndarray] = field(default_factory=dict)  # state -> packed shown
+    _parts: tuple[np.ndarray, np.ndarray] | None = None  # (the shown array, its numbered parts)
 
     def __post_init__(self) -> None:
         self.shown = without_rejected(self.found, self.clean)
@@ -83,6 +84,29 @@ class Review:
             self._seen.pop(next(iter(self._seen)))
         self._seen[applied] = np.packbits(self.shown)
         return True
+
+    def summary(self) -> str:
+        """The proposal and the marks in numbers, as the Detect panel says them."""
+        fraction = float(np.count_nonzero(self.shown)) / max(1, self.shown.size)
+        marks = ""
+        if self.has_marks():
+            marks = (
+                f" Marks: {int(np.count_nonzero(self.damage))} px damage, "
+                f"{int(np.count_nonzero(self.clean))} px not damage."
+            )
+        return (
+            f"{fraction * 100:.2f}% of the photo proposed.{marks} Click a part to reject it, or teach "
+            "with the brushes; then merge the rest into the mask."
+        )
+
+    def parts(self) -> np.ndarray:
+        """The parts of the shown proposal, numbered (8-connected); kept until the proposal changes."""
+        import cv2
+
+        if self._parts is None or self._parts[0] is not self.shown:
+            labels = cv2.connectedComponents(self.shown.astype(np.uint8), connectivity=8)[1]
+            self._parts = (self.shown, labels)
+        return self._parts[1]
 
     def part_at(self, x: int, y: int, labels: np.ndarray, near: int = 4) -> np.ndarray | None:
         """The connected part of the shown proposal at (x, y), or within `near` px of it; `labels`

@@ -13,6 +13,7 @@ from tratteggio.core.geometry import Box
 from tratteggio.core.photo import Photo
 from tratteggio.core.studio.document import Document
 from tratteggio.gui.canvas import Canvas
+from tratteggio.gui.layers_owner import LayersOwner
 from tratteggio.gui.panels.age_panel import AgePanel
 from tratteggio.gui.session import StudioSession
 from tratteggio.gui.timeline import Timeline, thumbnails
@@ -21,7 +22,7 @@ if TYPE_CHECKING:
     from tratteggio.core.lab.aging import AgedPhoto, AgingRequest
     from tratteggio.core.pipeline.restore import Result
 
-OWNER = "age"
+OWNER = LayersOwner.AGE
 
 
 class AgeController(QObject):

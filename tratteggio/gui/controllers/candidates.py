@@ -19,6 +19,7 @@ from tratteggio.core.mask import Mask
 from tratteggio.core.photo import Photo
 from tratteggio.core.request import RestorationRequest
 from tratteggio.gui.canvas import Canvas
+from tratteggio.gui.layers_owner import LayersOwner
 from tratteggio.gui.panels.restore_panel import RestorePanel
 from tratteggio.gui.runner import Handle, TaskContext
 from tratteggio.gui.session import StudioSession
@@ -27,7 +28,7 @@ from tratteggio.gui.timeline import Timeline, layers_at, thumbnails
 if TYPE_CHECKING:
     from tratteggio.core.pipeline.restore import Result, StepPreview
 
-OWNER = "restore"
+OWNER = LayersOwner.RESTORE
 
 
 @dataclass(eq=False)

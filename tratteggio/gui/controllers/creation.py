@@ -18,6 +18,7 @@ from tratteggio.core.request import DIFFUSION_ENGINE, RestorationRequest
 from tratteggio.core.studio.document import Document
 from tratteggio.core.studio.made import created_document, extended_document, source_of
 from tratteggio.gui.canvas import Canvas
+from tratteggio.gui.layers_owner import LayersOwner
 from tratteggio.gui.panels.create_dialogs import ExtendDialog, PromptDialog, PromptValues
 from tratteggio.gui.panels.restore_panel import RestorePanel
 from tratteggio.gui.session import StudioSession
@@ -28,7 +29,7 @@ if TYPE_CHECKING:
     from tratteggio.core.pipeline.imagine import Creation
     from tratteggio.core.pipeline.restore import StepPreview
 
-OWNER = "create"
+OWNER = LayersOwner.CREATE
 
 
 class CreationController(QObject):

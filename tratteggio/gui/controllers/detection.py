@@ -3,9 +3,12 @@ proposal is reviewed on the canvas (click a part to reject it; teach with the tw
 merged into the mask. The review and its marks live in the document (core/studio/review.py), so undo
 follows them in the order they were made.
 
-The last line search is kept (keyed by kind, scale, detector and what the composite is made of), so
-moving the sensitivity slider re-thresholds at once and a teaching mark refits on its cached features
-(on the worker: a refit on 10 MP takes well under a second); the GUI thread only swaps the result in.
+What was taught (the carried detector, this photo's head, the kept line search) is a Qt-free
+`Teaching` (core/studio/teaching.py); this controller only wires it to the panel, the canvas and the
+runner. The last line search is kept (keyed by kind, scale, detector and what the composite is made
+of), so moving the sensitivity slider re-thresholds at once and a teaching mark refits on its cached
+features (on the worker: a refit on 10 MP takes well under a second); the GUI thread only swaps the
+result in.
 """
 
 from __future__ import annotations
@@ -21,7 +24,9 @@ from PySide6.QtCore import QObject
 from tratteggio.core.errors import TratteggioError
 from tratteggio.core.geometry import Box
 from tratteggio.core.studio.document import Document
+from tratteggio.core.studio.edits import Edit
 from tratteggio.core.studio.review import Review
+from tratteggio.core.studio.teaching import Key, Teaching, marks_for
 from tratteggio.gui.canvas import Canvas
 from tratteggio.gui.controllers.support import SupportPicker
 from tratteggio.gui.panels.detect_panel import DetectPanel
@@ -37,7 +42,6 @@ if TYPE_CHECKING:
     from tratteggio.core.lab.lines import LineSearch
     from tratteggio.core.lab.teach import TaughtHead
 
-ScoreKey = tuple[object, ...]
 Found = tuple[np.ndarray, MaskProxy, "LineSearch | None", "TaughtHead | None", np.ndarray | None]
 
 
@@ -45,11 +49,8 @@ class DetectController(QObject):
     def __init__(self, session: StudioSession, canvas: Canvas, panel: DetectPanel) -> None:
         super().__init__(session)
         self.session, self.canvas, self.panel = session, canvas, panel
-        self._search: tuple[ScoreKey, LineSearch] | None = None
-        self._head: TaughtHead | None = None  # what this photo's marks taught
-        self._carried: LineDetector | None = None  # a taught detector used on every photo
+        self.teaching: Teaching[LineSearch, TaughtHead, LineDetector] = Teaching()
         self._refit: Handle | None = None
-        self._labels: tuple[int, np.ndarray] | None = None  # (id of the shown array, its parts)
         panel.detectRequested.connect(self.detect)
         panel.mergeRequested.connect(self.merge)
         panel.discardRequested.connect(self.discard)
@@ -66,27 +67,25 @@ class DetectController(QObject):
     def _new_document(self, doc: Document | None) -> None:
         from tratteggio.core.lab.detector import LineDetector
 
-        if self.panel.carry.isChecked() and self._search is not None and self._head is not None:
-            self._carried = self._search[1].detector.taught_with(self._head)
-        self._search, self._head, self._labels, self._refit = None, None, None, None
+        self.teaching.next_photo(carry=self.panel.carry.isChecked())
+        self._refit = None
         self.panel.reset()
         if doc is not None and doc.detector is not None:  # a project keeps what was taught on it
             try:
-                self._carried = LineDetector.from_bytes(doc.detector)
+                self.teaching.carried = LineDetector.from_bytes(doc.detector)
             except TratteggioError as exc:
                 self.session.warn(f"The project's taught detector is not used: {exc}")
-        self.panel.show_taught(self._carried is not None)
+        self.panel.show_taught(self.teaching.carried is not None)
 
     def _keep_taught(self) -> None:
         """The document keeps the detector as taught (a project saves it with the work)."""
-        doc, detector = self.session.doc, self.taught_detector()
-        if doc is not None and detector is not None and detector.head is not None:
-            doc.set_detector(detector.to_bytes())
+        doc, kept = self.session.doc, self.teaching.kept()
+        if doc is not None and kept is not None:
+            doc.set_detector(kept)
 
     # -- search --------------------------------------------------------------------------------
     def detector(self, kind: str) -> LineDetector | None:
-        carried = self._carried
-        return carried if carried is not None and carried.kind == kind else None
+        return self.teaching.detector(kind)
 
     def detect(self) -> None:
         from tratteggio.core.lab.detect import line_scale
@@ -97,8 +96,8 @@ class DetectController(QObject):
         request, pixels = self.panel.request(), doc.composite()
         detector = self.detector(request.kind)
         key = (request.kind, line_scale(request.max_width), detector, *_composite_key(doc))
-        search = self._search[1] if self._search is not None and self._search[0] == key else None
-        marks = _marks_for(doc.review, request.kind)
+        search = self.teaching.search_for(key)
+        marks = marks_for(doc.review, request.kind)
         self.session.runner.run(
             lambda ctx: _detect_on_worker(pixels, request, search, detector, marks, ctx),
             label="detect",
@@ -113,7 +112,7 @@ class DetectController(QObject):
 
     def _found(
         self,
-        key: ScoreKey,
+        key: Key,
         request: DetectRequest,
         bits: np.ndarray,
         proxy: MaskProxy,
@@ -127,14 +126,13 @@ class DetectController(QObject):
         self.session.show_progress(0, 0)
         if doc is None:
             return
-        if search is not None:
-            self._search = (key, search)
+        self.teaching.searched(key, search)
         self.canvas.set_proposal(bits, proxy)  # drawn on the worker; the review redraws what differs
         review = doc.begin_review(request.kind, bits, taught=request.kind in LINE_KINDS)
         if taught is not None:  # the search taught the marks already: no refit needed
             if self._refit is not None:
                 self._refit.cancel()
-            self._head = head
+            self.teaching.head = head
             review.show(taught, review.applied)
             self._keep_taught()
             self._sync()
@@ -157,10 +155,10 @@ class DetectController(QObject):
         self.session.say("Damage search cancelled.")
 
     # -- the review, as the document holds it ----------------------------------------------------
-    def _edited(self, kind: str, box: object) -> None:
-        if kind == "review":
+    def _edited(self, edit: Edit, box: object) -> None:
+        if edit is Edit.REVIEW:
             self._sync()
-        elif kind == "marks":
+        elif edit is Edit.MARKS:
             review = self._review()
             if review is not None and isinstance(box, Box):
                 self.canvas.review_overlay.update_marks(review, None, box)
@@ -193,7 +191,7 @@ class DetectController(QObject):
         if review is None:
             return
         self.canvas.set_proposal(review.shown, proxy)
-        self.panel.show_summary(review, self._head is not None or self._carried is not None)
+        self.panel.show_summary(review, self.teaching.teaches())
 
     # -- teaching ------------------------------------------------------------------------------
     def choose_tool(self, name: str) -> None:
@@ -205,22 +203,18 @@ class DetectController(QObject):
         self.canvas.set_tool(tool)
 
     def _start_refit(self, review: Review) -> None:
-        if self._search is None or not review.taught:
+        doc = self.session.doc
+        mask = doc.mask if doc is not None and self.panel.use_mask.isChecked() else None
+        refit = self.teaching.refit(review, mask)
+        if refit is None:
             return
+        request = self.panel.request()
         if self._refit is not None:
             self._refit.cancel()
-        doc = self.session.doc
-        search, applied, request = self._search[1], review.applied, self.panel.request()
-        damage = (
-            review.damage | doc.mask
-            if doc is not None and self.panel.use_mask.isChecked()
-            else review.damage.copy()
-        )
-        clean = review.clean.copy()
         self._refit = self.session.runner.run(
-            lambda ctx: _refit_on_worker(search, damage, clean, request, ctx),
+            lambda ctx: _refit_on_worker(refit.search, refit.damage, refit.clean, request, ctx),
             label="refit",
-            on_done=lambda value: self._refitted(review, applied, *value),
+            on_done=lambda value: self._refitted(review, refit.applied, *value),
             on_failed=self._failed,
         )
 
@@ -234,35 +228,28 @@ class DetectController(QObject):
     ) -> None:
         if self._review() is not review or not review.show(bits, applied):
             return  # marks changed since: a newer refit is on its way
-        self._head = head
+        self.teaching.head = head
         self._show(proxy)
         self._keep_taught()
 
     def forget_teaching(self) -> None:
         """Back to the default detector: the carried detector and this photo's head go, and so does
         the proposal with its marks (one undo step brings them back)."""
-        self._carried, self._head, self._search = None, None, None
+        self.teaching.forget()
         if self.session.doc is not None:
             self.session.doc.set_detector(None)
         self.panel.show_taught(False)
         self.discard()
         self.session.say("Teaching forgotten: Detect damage uses the default detector again.")
 
-    def taught_detector(self) -> LineDetector | None:
-        """The detector as taught so far (this photo's marks on top of a carried one), or None."""
-        if self._head is not None and self._search is not None:
-            return self._search[1].detector.taught_with(self._head)
-        return self._carried
-
     def use_detector(self, detector: LineDetector | None) -> None:
         """Use a taught detector (a loaded file) on this and later photos; None: the default."""
-        self._carried = detector
-        self._search, self._head = None, None
+        self.teaching.use(detector)
         self.panel.carry.setChecked(detector is not None)
         self.panel.show_taught(detector is not None)
 
     def save_detector(self, path: str) -> None:
-        detector = self.taught_detector()
+        detector = self.teaching.taught()
         if detector is None or detector.head is None:
             self.session.warn("Nothing taught yet: mark some damage or not-damage first.")
             return
@@ -289,17 +276,9 @@ class DetectController(QObject):
         doc, review = self.session.doc, self._review()
         if doc is None or review is None:
             return
-        part = review.part_at(x, y, self._parts(review))
+        part = review.part_at(x, y, review.parts())
         if part is not None:
             doc.reject(part)
-
-    def _parts(self, review: Review) -> np.ndarray:
-        import cv2
-
-        if self._labels is None or self._labels[0] != id(review.shown):
-            labels = cv2.connectedComponents(review.shown.astype(np.uint8), connectivity=8)[1]
-            self._labels = (id(review.shown), labels)
-        return self._labels[1]
 
     def merge(self) -> None:
         doc = self.session.doc
@@ -319,16 +298,10 @@ def _npz(path: str) -> Path:
     return chosen if chosen.suffix.lower() == ".npz" else chosen.with_suffix(".npz")
 
 
-def _composite_key(doc: Document) -> ScoreKey:
+def _composite_key(doc: Document) -> Key:
     """What the composite is made of: the document (a weak reference: a new document never matches an
     old one's key, even at a reused address) and its visible interventions, in order."""
     return (weakref.ref(doc), *(i.id for i in doc.interventions if i.visible))
-
-
-def _marks_for(review: Review | None, kind: str) -> tuple[np.ndarray, np.ndarray] | None:
-    if review is None or review.kind != kind or not review.has_marks():
-        return None
-    return review.damage.copy(), review.clean.copy()
 
 
 def _detect_on_worker(

@@ -19,6 +19,7 @@ from PySide6.QtCore import QObject, QTimer
 from tratteggio.core.project.journal import JournalLock, journal_meta, new_journal, remove_journal
 from tratteggio.core.project.sync import ProjectSync
 from tratteggio.core.studio.document import Document
+from tratteggio.core.studio.edits import Edit
 from tratteggio.gui.session import StudioSession
 
 DELAY_MS = 500  # a burst of edits is journaled together, well within the 2 s promised
@@ -45,9 +46,9 @@ class JournalKeeper(QObject):
         self._deadline.timeout.connect(self._due)
         session.documentEdited.connect(self._edited)
 
-    def _edited(self, kind: str, _box: object) -> None:
+    def _edited(self, edit: Edit, _box: object) -> None:
         """Wait for a pause, but never past the deadline the first unjournaled edit set."""
-        if kind == "image":
+        if edit is Edit.IMAGE:
             return
         self._timer.start()
         if not self._deadline.isActive():

@@ -16,11 +16,13 @@ from typing import Any
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
+from tratteggio.core.errors import MasterMissing
 from tratteggio.core.project.journal import Orphan, orphans, read_journal, remove_journal
 from tratteggio.core.project.load import read_project
 from tratteggio.core.project.store import SUFFIX
 from tratteggio.core.project.sync import Pending, ProjectSync
 from tratteggio.core.studio.document import Document
+from tratteggio.core.studio.edits import Edit
 from tratteggio.core.tasks.project import SaveAs, save_project_as
 from tratteggio.gui import settings as prefs
 from tratteggio.gui.controllers.journal import JournalKeeper
@@ -48,9 +50,13 @@ class ProjectController(QObject):
         self.ask_save: Callable[[str], str] = self._ask_save  # replaceable: tests answer for the user
         session.guards.append(self.confirm_discard)
         session.documentChanged.connect(self._new_document)
-        session.documentEdited.connect(lambda kind, _b: self.stateChanged.emit() if kind != "image" else None)
+        session.documentEdited.connect(self._edited)
 
     # -- state ---------------------------------------------------------------------------------
+    def _edited(self, edit: Edit, _box: object) -> None:
+        if edit is not Edit.IMAGE:
+            self.stateChanged.emit()
+
     def mark_baseline(self) -> None:
         """What is open now counts as unchanged (a photo opened with its mask file)."""
         doc = self.session.doc
@@ -119,10 +125,10 @@ class ProjectController(QObject):
         if not asked and not self.session.may_replace():
             return
         self.session.runner.run(
-            lambda ctx: read_project(path, master, verify="fast"),
+            lambda ctx: _read_or_missing(path, master),
             label="open",
             cancellable=False,
-            on_done=lambda value: self._opened(path, *value),
+            on_done=lambda value: self._read(path, value),
             on_failed=lambda text: self._open_failed(path, text),
         )
         self.session.say(f"Opening {path.name}…")
@@ -143,8 +149,8 @@ class ProjectController(QObject):
         prefs.set_last_folder(str(path.resolve().parent))
         self.opened.emit(path)
         self.session.say(f"Opened {path.name}: {len(doc.interventions)} intervention(s)")
-        if not getattr(doc, "master_verified", True):
-            expected = str(meta.get("master_sha256"))  # checked once the window has painted
+        if not doc.master.verified:
+            expected = str(doc.master.sha256)  # checked once the window has painted
             QTimer.singleShot(VERIFY_DELAY_MS, self, lambda: self._verify_master(doc, expected))
 
     def _verify_master(self, doc: Document, expected: str) -> None:
@@ -155,7 +161,7 @@ class ProjectController(QObject):
         from tratteggio.core.record.describe import sha256_file
 
         def checked(actual: str) -> None:
-            doc.master_verified = actual == expected  # type: ignore[attr-defined]
+            doc.master = doc.master.checked(actual == expected)
             if actual != expected and doc is self.session.doc:
                 self.session.warn(
                     f"{path.name} has changed since the project was saved (its SHA-256 differs): the "
@@ -166,13 +172,18 @@ class ProjectController(QObject):
             lambda ctx: sha256_file(path), label="verify", cancellable=False, on_done=checked
         )
 
+    def _read(self, path: Path, value: tuple[Document, dict[str, Any]] | MasterMissing) -> None:
+        if isinstance(value, MasterMissing):
+            self._locate_master(path, value)
+        else:
+            self._opened(path, *value)
+
     def _open_failed(self, path: Path, text: str) -> None:
-        master = self._missing_master(text)
-        if master is None:
-            self.session.warn(f"{path.name}: {text}" if path.name not in text else text)
-            return
+        self.session.warn(f"{path.name}: {text}" if path.name not in text else text)
+
+    def _locate_master(self, path: Path, missing: MasterMissing) -> None:
         found, _ = QFileDialog.getOpenFileName(
-            self.dialogs, f"Where is the master of {path.name}? ({Path(master).name})", str(path.parent)
+            self.dialogs, f"Where is the master of {path.name}? ({Path(missing.path).name})", str(path.parent)
         )
         if found:
             self._retry_with(path, Path(found))
@@ -185,13 +196,6 @@ class ProjectController(QObject):
             on_done=lambda value: self._opened(path, *value),
             on_failed=self.session.warn,
         )
-
-    @staticmethod
-    def _missing_master(text: str) -> str | None:
-        marker = "the master photo "
-        if marker in text and " is missing" in text:
-            return text.split(marker, 1)[1].split(" is missing", 1)[0]
-        return None
 
     # -- saving --------------------------------------------------------------------------------
     def save(self, wait: bool = False) -> bool:
@@ -364,3 +368,12 @@ def _number(value: object) -> bool:
 def _write_and_checkpoint(sync: ProjectSync, pending: Pending) -> None:
     sync.write(pending)
     sync.checkpoint()
+
+
+def _read_or_missing(path: Path, master: Path | None) -> tuple[Document, dict[str, Any]] | MasterMissing:
+    """On the worker: the project read (its master checked in the background when its size and date
+    match), or the missing master to ask the user for; any other error fails the task."""
+    try:
+        return read_project(path, master, verify="fast")
+    except MasterMissing as missing:
+        return missing

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-import numpy as np
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -186,17 +185,7 @@ class DetectPanel(QWidget):
     def show_summary(self, review: Review, taught: bool) -> None:
         self.set_has_proposal(True)
         self.show_taught(taught)
-        fraction = float(np.count_nonzero(review.shown)) / max(1, review.shown.size)
-        marks = ""
-        if review.has_marks():
-            marks = (
-                f" Marks: {int(np.count_nonzero(review.damage))} px damage, "
-                f"{int(np.count_nonzero(review.clean))} px not damage."
-            )
-        self.summary.setText(
-            f"{fraction * 100:.2f}% of the photo proposed.{marks} Click a part to reject it, or teach "
-            "with the brushes; then merge the rest into the mask."
-        )
+        self.summary.setText(review.summary())
 
     def reset(self) -> None:
         """A new photo: no proposal, the support colour estimated again."""

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QListWidget, QListWidgetItem, QPushButton, QTextBr
 from tratteggio.core.record.describe import digital_source_type
 from tratteggio.core.request import RestorationRequest
 from tratteggio.core.studio.document import Document, Intervention
+from tratteggio.core.studio.edits import Edit
 from tratteggio.gui.highlight import Outline
 from tratteggio.gui.session import StudioSession
 
@@ -44,7 +45,7 @@ class InterventionsPanel(QWidget):
         self.list.itemChanged.connect(self._toggled)
         self.list.currentItemChanged.connect(lambda item, _old: self._inspect(item))
         session.documentChanged.connect(lambda _doc: self.refresh())
-        session.documentEdited.connect(lambda kind, _box: self.refresh() if kind == "interventions" else None)
+        session.documentEdited.connect(lambda e, _box: self.refresh() if e is Edit.INTERVENTIONS else None)
         self.refresh()
 
     @property

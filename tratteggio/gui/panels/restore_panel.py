@@ -34,6 +34,8 @@ CLASSICAL_LABELS = {
     "fsr": "FSR — continues texture into losses and cracks",
     "fsr-best": "FSR best — finer FSR, 20x slower, rarely better",
     "patchmatch": "PatchMatch — copies texture into large losses",
+    "migan": "MI-GAN — learned eraser for losses, fast (download)",
+    "lama": "LaMa — learned eraser for large losses (download)",
     "biharmonic": "Biharmonic — smooth, for thin damage",
     "telea": "Telea — fastest, smooth",
     "navier-stokes": "Navier-Stokes — fast, follows edges",
@@ -47,6 +49,10 @@ CLASSICAL_TIPS = {
     "fsr-best": "FSR_BEST: about twenty times slower than FSR; on aged photos it was not better",
     "patchmatch": "Exemplar synthesis (PyPatchMatch): fills losses of 50 px and more with patches of the "
     "photo's own texture nearby, where smooth fills leave a blur; seeded",
+    "migan": "MI-GAN (28 MB, onnxruntime): paints losses with learned texture in well under a second; "
+    "deterministic; download it in Models…; trained on Places2 (research-only terms)",
+    "lama": "Big-LaMa (200 MB, onnxruntime): paints large losses with learned texture; deterministic; "
+    "download it in Models…; trained on Places2 (research-only terms)",
     "biharmonic": "scikit-image's biharmonic fill: smooth, any bit depth",
     "telea": "OpenCV's Telea: the fastest fill; smooth, blurs losses",
     "navier-stokes": "OpenCV's Navier-Stokes fill: fast; continues edges a little",
