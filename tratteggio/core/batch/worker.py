@@ -8,6 +8,7 @@ the CLI would print, and its traceback goes to `OUT/_batch/errors/`.
 
 from __future__ import annotations
 
+import functools
 import os
 import socket
 import time
@@ -129,7 +130,7 @@ class Worker:
         options = RestoreOptions(
             settings.lossy, settings.sign, details=settings.details(), skip_clean=proposed, inputs=inputs
         )
-        mask = lambda photo: self._mask(job, photo)  # noqa: E731 (read after every check)
+        mask = functools.partial(self._mask, job)  # called once every target is checked
         done = restore_file(photo_path, mask, output, settings.request, options)
         if done is None:
             return Outcome.NO_DAMAGE, "no damage proposed"
