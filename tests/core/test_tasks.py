@@ -1,4 +1,4 @@
-"""Issue 22: the tasks own the protocol: every target checked before the photo is read, and the
+"""Issue 22: the tasks own the protocol: every target checked before any work, and the
 step previews written inside the same all-or-nothing set as the output and its record."""
 
 from __future__ import annotations
@@ -49,7 +49,7 @@ def test_a_failed_commit_leaves_no_preview_behind(tmp_path: Path, monkeypatch: p
     assert sorted(p.name for p in tmp_path.iterdir()) == ["m.png", "p.png"]  # no layers/, no gif
 
 
-def test_every_target_is_checked_before_the_photo_is_read(
+def test_every_target_is_checked_before_the_mask_is_read(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     photo, mask = _inputs(tmp_path)
