@@ -92,7 +92,7 @@ def measure(model: str, url: str, token_file: Path, steps: int, repeats: int) ->
     import skimage.data
 
     from tratteggio.core import Mask, Photo, RestorationRequest, restore
-    from tratteggio.core.engines import diffusion_on
+    from tratteggio.core.engines import Engines
     from tratteggio.core.engines.remote import RemoteTarget
 
     photo = Photo(skimage.data.coffee())
@@ -106,9 +106,11 @@ def measure(model: str, url: str, token_file: Path, steps: int, repeats: int) ->
     def local(on_step: object) -> None:
         restore(photo, Mask(bits), request, on_step=on_step)  # type: ignore[arg-type]
 
+    there = Engines()
+    there.run_diffusion_on(target)
+
     def remote(on_step: object) -> None:
-        with diffusion_on(target):
-            restore(photo, Mask(bits), request, on_step=on_step)  # type: ignore[arg-type]
+        restore(photo, Mask(bits), request, on_step=on_step, engines=there)  # type: ignore[arg-type]
 
     local(lambda _: None)  # warm both: models loaded, imports done
     remote(lambda _: None)
@@ -125,11 +127,12 @@ def measure(model: str, url: str, token_file: Path, steps: int, repeats: int) ->
 
 def _same_bytes(photo: object, mask: object, request: object, target: object) -> bool:
     from tratteggio.core import restore
-    from tratteggio.core.engines import diffusion_on
+    from tratteggio.core.engines import Engines
 
     here = restore(photo, mask, request)  # type: ignore[arg-type]
-    with diffusion_on(target):  # type: ignore[arg-type]
-        there = restore(photo, mask, request)  # type: ignore[arg-type]
+    remote = Engines()
+    remote.run_diffusion_on(target)  # type: ignore[arg-type]
+    there = restore(photo, mask, request, engines=remote)  # type: ignore[arg-type]
     return bool(here.pixels.tobytes() == there.pixels.tobytes())
 
 

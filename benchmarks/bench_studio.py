@@ -170,17 +170,8 @@ def event_loop_stall(model: str, steps: int) -> list[tuple[str, float, int, floa
         previews = len(window.runs.candidates[0].previews) if window.runs.candidates else 0
         results.append((label, stall, previews, seconds))
     window.close()
-    close_worker()
+    window.session.engines.close()  # the studio ends its diffusion worker when it quits
     return results
-
-
-def close_worker() -> None:
-    """End the studio's diffusion worker (the studio does so when it quits)."""
-    from tratteggio.core.engines import get_engine
-
-    model = getattr(get_engine("diffusion"), "model", None)
-    if hasattr(model, "close"):
-        model.close()
 
 
 def percentile(values: list[float], q: float) -> float:

@@ -100,10 +100,8 @@ def timed_cancel(fn: Any, after_s: float) -> tuple[float, str]:
 
 
 def cancel(model_dir: str, repeats: int, only: str = "") -> None:
-    import tratteggio.core.engines as engines
     from tratteggio.core import Mask, Photo, restore
-    from tratteggio.core.engines import diffusion_on
-    from tratteggio.core.engines.diffusion import DiffusionEngine
+    from tratteggio.core.engines import Engines
     from tratteggio.core.engines.model_call import cancelled_by
     from tratteggio.core.engines.worker import WorkerModel
     from tratteggio.core.errors import Cancelled
@@ -127,7 +125,9 @@ def cancel(model_dir: str, repeats: int, only: str = "") -> None:
         model.run(the_job, lambda *_: None, check)
 
     def region(model: WorkerModel, cancel: Any) -> None:
-        restore(big, Mask(bits), request, cancel=cancel)
+        on_worker = Engines()
+        on_worker.use_model(model)
+        restore(big, Mask(bits), request, cancel=cancel, engines=on_worker)
 
     print("| cancel | asked after (s) | photo back within (ms): median / max | worker ended | outcomes |")
     print("|---|---|---|---|---|")
@@ -144,9 +144,7 @@ def cancel(model_dir: str, repeats: int, only: str = "") -> None:
             model = WorkerModel()
             if fn is not loading:
                 model.prepare(request)
-            with diffusion_on(None):
-                engines._REMOTE = DiffusionEngine(model)
-                seconds, outcome = timed_cancel(lambda c, m=model, f=fn: f(m, c), delays[k % len(delays)])
+            seconds, outcome = timed_cancel(lambda c, m=model, f=fn: f(m, c), delays[k % len(delays)])
             times.append(seconds * 1000)
             outcomes.append(outcome)
             model.settle()  # the verdict on the worker (confirmed, or ended) comes on its own thread
@@ -190,7 +188,6 @@ app = QApplication([])
 import skimage.data
 from tratteggio.core import Photo
 from tratteggio.core.studio.document import Document
-from tratteggio.core.engines import get_engine
 from tratteggio.gui.main_window import MainWindow
 w = MainWindow(); w.show(); w.projects.ask_save = lambda n: "discard"
 doc = Document(Photo(skimage.data.astronaut())); doc.mask[180:330, 160:340] = True
@@ -210,14 +207,14 @@ survived = worked = 0
 for k in range(int(sys.argv[2])):
     outcome.clear(); steps.clear(); w.panel.steps.setValue(40); w.runs.start()
     until(lambda: steps)
-    os.kill(get_engine("diffusion").model.pid, signal.SIGKILL)
+    os.kill(w.session.engines.model.pid, signal.SIGKILL)
     survived += until(lambda: outcome == ["stopped"]) and len(problems) == k + 1 and "SIGKILL" in problems[-1]
     outcome.clear(); w.panel.steps.setValue(2); w.runs.start()
     worked += until(lambda: outcome == ["done"])
     print(k, survived, worked, outcome, problems[-1:], file=sys.stderr, flush=True)
 report = {"kills": int(sys.argv[2]), "survived": survived, "next_run_worked": worked}
 print(json.dumps({**report, "line": problems[-1]}))
-get_engine("diffusion").model.close(); w.close()
+w.session.engines.close(); w.close()
 """
 
 

@@ -12,6 +12,7 @@ import numpy as np
 from tratteggio.cli import main
 from tratteggio.core import Photo, RestorationRequest, restore, save_photo
 from tratteggio.core.color.estimate import ReviveRequest, estimate
+from tratteggio.core.kinds.revive import ReviveIntervention
 from tratteggio.core.lab.fading import fade
 from tratteggio.core.pipeline.composite import apply_patches
 from tratteggio.core.pipeline.extend import Margins, extend
@@ -19,7 +20,6 @@ from tratteggio.core.pipeline.imagine import imagine
 from tratteggio.core.record.docexport import export_document
 from tratteggio.core.studio.document import Document
 from tratteggio.core.studio.made import created_document, extended_document, source_of
-from tratteggio.core.studio.revival import ReviveIntervention
 
 from .helpers import coffee, square_mask
 

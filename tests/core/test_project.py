@@ -212,7 +212,7 @@ def test_a_revival_of_colours_is_saved_with_the_fills_and_composes_after_them(
     master: Path, tmp_path: Path
 ) -> None:
     from tratteggio.core.color.estimate import ReviveRequest, estimate
-    from tratteggio.core.studio.revival import ReviveIntervention
+    from tratteggio.core.kinds.revive import ReviveIntervention
 
     doc = Document(load_photo(master), master)
     accepted(doc, (100, 100, 140, 130))

@@ -109,12 +109,13 @@ def test_a_cancel_does_not_wait_for_a_full_size_step_of_the_diffusion_engine(
     monkeypatch.setattr(diffusion, "match_to_ring", slow_match)
     bits = np.zeros((800, 800), bool)
     bits[100:700, 100:700] = True
-    with engines.diffusion_on(None):
-        monkeypatch.setattr(engines, "_REMOTE", diffusion.DiffusionEngine(Instant()))
-        request = RestorationRequest(engine="diffusion", model="instant", steps=1)
-        try:
-            with pytest.raises(Cancelled):
-                restore(Photo(np.zeros((800, 800, 3), np.uint8)), Mask(bits), request, cancel=entered.is_set)
-            assert not finished.is_set()  # the colour match was left running, not waited for
-        finally:
-            release.set()
+    instant = engines.Engines()
+    instant.use_model(Instant())
+    request = RestorationRequest(engine="diffusion", model="instant", steps=1)
+    photo = Photo(np.zeros((800, 800, 3), np.uint8))
+    try:
+        with pytest.raises(Cancelled):
+            restore(photo, Mask(bits), request, cancel=entered.is_set, engines=instant)
+        assert not finished.is_set()  # the colour match was left running, not waited for
+    finally:
+        release.set()

@@ -10,9 +10,9 @@ import numpy as np
 import skimage.data
 
 from tratteggio.core import Photo, save_photo
+from tratteggio.core.kinds.revive import ReviveIntervention
 from tratteggio.core.lab.fading import fade
 from tratteggio.core.pipeline.extend import Margins
-from tratteggio.core.studio.revival import ReviveIntervention
 from tratteggio.gui.canvas import Tool
 from tratteggio.gui.layers_owner import LayersOwner
 from tratteggio.gui.main_window import MainWindow

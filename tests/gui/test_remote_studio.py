@@ -13,7 +13,7 @@ pytest.importorskip("fastapi")
 
 from tests.serving import Running, running_server  # noqa: E402
 from tratteggio.core import Mask, load_mask, load_photo, restore  # noqa: E402
-from tratteggio.core.engines import get_engine, run_diffusion_on  # noqa: E402
+from tratteggio.core.engines import Engines  # noqa: E402
 from tratteggio.core.engines.remote import RemoteModel  # noqa: E402
 from tratteggio.gui import settings as prefs  # noqa: E402
 from tratteggio.gui.main_window import MainWindow  # noqa: E402
@@ -35,7 +35,6 @@ def server(sd_model: str, token_file: Path) -> Iterator[Running]:
     config = make_config(token_file=token_file, device="cpu", models=(sd_model,))
     with running_server(config) as running:
         yield running
-    run_diffusion_on(None)  # the choice is process-wide: later tests run here
 
 
 def use_server(window: MainWindow, server: Running, token_file: Path) -> PreferencesDialog:
@@ -67,15 +66,15 @@ def test_preferences_test_the_connection_show_the_server_and_keep_the_choice(
     assert "Connected: device cpu" in dialog.answer.text() and "torch 2." in dialog.answer.text()
     assert dialog.models.item(0).text() == sd_model
     dialog.accept()
-    engine = get_engine("diffusion")
-    assert isinstance(engine.model, RemoteModel) and engine.model.target.url == server.url  # type: ignore[attr-defined]
+    model = window.session.engines.model
+    assert isinstance(model, RemoteModel) and model.target.url == server.url
     assert prefs.settings().value("diffusion/where") == "remote"
     assert "Diffusion runs on the server" in window.status.current_message()
     window.menus.actions["preferences"].trigger()
     assert window.preferences.remote.isChecked() and window.preferences.url.text() == server.url
     window.preferences.local.setChecked(True)
     window.preferences.accept()
-    assert get_engine("diffusion").model.__class__.__name__ == "WorkerModel"  # type: ignore[attr-defined]
+    assert window.session.engines.model.__class__.__name__ == "WorkerModel"
 
 
 def test_a_wrong_token_shows_why_in_the_dialog(
@@ -103,9 +102,8 @@ def test_a_remote_run_streams_its_layers_and_gives_the_local_bytes(
     assert job.result is not None and len(job.previews) == 4
     qtbot.waitUntil(lambda: window.timeline.strip.count() == 5, timeout=10_000)  # type: ignore[attr-defined]
     assert job.result.engine_info["remote"]["host"] == server.url.split("://")[1]
-    run_diffusion_on(None)
     photo = load_photo(photo_file)
-    local = restore(photo, Mask(load_mask(mask_file, photo.shape2d).bits), job.request)
+    local = restore(photo, Mask(load_mask(mask_file, photo.shape2d).bits), job.request, engines=Engines())
     assert local.pixels.tobytes() == job.result.pixels.tobytes()
 
 

@@ -7,7 +7,8 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 
-from tratteggio.core.request import CLASSICAL_ENGINES, RestorationRequest
+from tratteggio.core.engine_catalog import CLASSICAL_ENGINES
+from tratteggio.core.request import RestorationRequest
 from tratteggio.gui.main_window import MainWindow
 from tratteggio.gui.panels.restore_panel import SEEDED_ENGINES, RestorePanel
 

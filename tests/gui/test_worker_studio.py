@@ -10,7 +10,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tratteggio.core.engines import get_engine
 from tratteggio.core.engines.worker import WorkerModel
 from tratteggio.gui.main_window import MainWindow
 from tratteggio.gui.runner import JobState
@@ -19,7 +18,7 @@ HERE = Path(__file__).parent
 
 
 def worker_of(window: MainWindow) -> WorkerModel:
-    model = get_engine("diffusion").model  # type: ignore[attr-defined]
+    model = window.session.engines.model
     assert isinstance(model, WorkerModel)
     return model
 

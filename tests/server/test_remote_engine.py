@@ -16,7 +16,7 @@ from tests.core.helpers import coffee
 from tests.serving import Running, running_server
 from tratteggio.cli import main
 from tratteggio.core import Cancelled, Photo, StepPreview, restore
-from tratteggio.core.engines import diffusion_on
+from tratteggio.core.engines import Engines
 from tratteggio.core.engines.model_call import ModelJob
 from tratteggio.core.engines.remote import RemoteError, RemoteModel, RemoteTarget
 from tratteggio.core.errors import RequestError
@@ -93,14 +93,20 @@ def test_cancel_stops_the_server_within_a_step_and_it_serves_the_next_run(
     photo, mask = Photo(coffee()[:200, :300]), loss_mask()
     target = RemoteTarget.parse(server.url, token_file)
     seen: list[StepPreview] = []
-    with diffusion_on(target):
-        with pytest.raises(Cancelled):
-            restore(
-                photo, mask, request(sd_model, steps=300), on_step=seen.append, cancel=lambda: len(seen) >= 2
-            )
-        assert wait_for_calls(server, 2) == ["prepare:done", "fill:cancelled"]
-        assert server.state.calls[-1].steps <= len(seen) + 2  # the server stopped within a step
-        again = restore(photo, mask, request(sd_model, device="cpu"))
+    remote = Engines()
+    remote.run_diffusion_on(target)
+    with pytest.raises(Cancelled):
+        restore(
+            photo,
+            mask,
+            request(sd_model, steps=300),
+            on_step=seen.append,
+            cancel=lambda: len(seen) >= 2,
+            engines=remote,
+        )
+    assert wait_for_calls(server, 2) == ["prepare:done", "fill:cancelled"]
+    assert server.state.calls[-1].steps <= len(seen) + 2  # the server stopped within a step
+    again = restore(photo, mask, request(sd_model, device="cpu"), engines=remote)
     local = restore(photo, mask, request(sd_model, device="cpu"))
     assert again.pixels.tobytes() == local.pixels.tobytes()
 
@@ -112,13 +118,16 @@ def test_a_waiting_client_hears_its_place_in_the_queue(
     first_step, stop = threading.Event(), threading.Event()
 
     def long_run() -> None:
-        with diffusion_on(target), pytest.raises(Cancelled):
+        remote = Engines()
+        remote.run_diffusion_on(target)
+        with pytest.raises(Cancelled):
             restore(
                 Photo(coffee()[:200, :300]),
                 loss_mask(),
                 request(sd_model, steps=300),
                 on_step=lambda _: first_step.set(),
                 cancel=stop.is_set,
+                engines=remote,
             )
 
     runner = threading.Thread(target=long_run)
@@ -143,8 +152,10 @@ def test_an_unreachable_server_is_one_line(sd_model: str, token_file: Path) -> N
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]  # closed again below: nothing listens there
     target = RemoteTarget.parse(f"127.0.0.1:{port}", token_file)
-    with pytest.raises(RemoteError) as raised, diffusion_on(target):
-        restore(Photo(coffee()[:200, :300]), loss_mask(), request(sd_model))
+    remote = Engines()
+    remote.run_diffusion_on(target)
+    with pytest.raises(RemoteError) as raised:
+        restore(Photo(coffee()[:200, :300]), loss_mask(), request(sd_model), engines=remote)
     assert (
         str(raised.value)
         == f"cannot reach the diffusion server at http://127.0.0.1:{port} (Connection refused)"

@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING
 from tratteggio.cli import detection
 from tratteggio.cli.colorcheck import add_color_options, cmd_color_fidelity
 from tratteggio.cli.options import progress_bar
+from tratteggio.core.engine_catalog import CLASSICAL_ENGINES
 from tratteggio.core.errors import RequestError
-from tratteggio.core.request import CLASSICAL_ENGINES
 
 if TYPE_CHECKING:
     from tratteggio.core.geometry import Box

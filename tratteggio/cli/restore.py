@@ -126,13 +126,18 @@ def cmd_verify(args: argparse.Namespace) -> int:
 
 
 def running(args: argparse.Namespace, label: str) -> Running:
-    """The run's setting: diffusion on --remote if asked (where it has the option), a progress bar."""
+    """The run's setting: its engines (diffusion on --remote, where the command has the option) and
+    a progress bar."""
+    from tratteggio.core.tasks.common import Run
 
     @contextlib.contextmanager
-    def context() -> Iterator[Callable[..., None]]:
-        remote = remote_from_args(args) if hasattr(args, "remote") else contextlib.nullcontext()
-        with remote, progress_bar(label) as update:
-            yield update
+    def context() -> Iterator[Run]:
+        if not hasattr(args, "remote"):
+            with progress_bar(label) as update:
+                yield Run(update)
+            return
+        with remote_from_args(args) as engines, progress_bar(label) as update:
+            yield Run(update, engines)
 
     return context
 

@@ -7,8 +7,12 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tratteggio.core.engines.wire import Limits
+
+if TYPE_CHECKING:
+    from tratteggio.core.engines import Engines
 
 Command = Callable[[argparse.Namespace], int]
 
@@ -92,21 +96,22 @@ def add_remote_options(p: argparse.ArgumentParser) -> None:
 
 
 @contextmanager
-def remote_from_args(args: argparse.Namespace) -> Iterator[None]:
-    """Diffusion on `--remote` for the length of one command; queue notices go to stderr."""
-    from tratteggio.core.engines import diffusion_on
+def remote_from_args(args: argparse.Namespace) -> Iterator[Engines]:
+    """The engines of one command: diffusion on `--remote` if given; queue notices go to stderr."""
+    from tratteggio.core.engines import Engines
     from tratteggio.core.engines.remote import RemoteTarget
     from tratteggio.core.errors import RequestError
 
+    engines = Engines()
     if args.remote is None:
         if args.token_file is not None:
             raise RequestError("--token-file goes with --remote URL")
-        yield
+        yield engines
         return
     target = RemoteTarget.parse(args.remote, args.token_file)
     if target.insecure:
         print(f"tratteggio: warning: {target.insecure}", file=sys.stderr)
-    with diffusion_on(target) as model:
-        assert model is not None
-        model.on_notice = lambda text: print(f"tratteggio: {text}", file=sys.stderr)
-        yield
+    model = engines.run_diffusion_on(target)
+    assert model is not None
+    model.on_notice = lambda text: print(f"tratteggio: {text}", file=sys.stderr)
+    yield engines

@@ -14,21 +14,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from typing import Any
 
+from tratteggio.core.engine_catalog import DIFFUSION_ENGINE, ENGINE_NAMES
+from tratteggio.core.engine_catalog import entry as engine_entry
 from tratteggio.core.errors import RequestError
 
-CLASSICAL_ENGINES = (
-    "auto",
-    "hybrid",
-    "fsr",
-    "fsr-best",
-    "patchmatch",
-    *("migan", "lama"),  # learned erasers (onnxruntime), weights downloaded on request
-    "biharmonic",
-    "telea",
-    "navier-stokes",
-)
-DIFFUSION_ENGINE = "diffusion"
-ENGINE_NAMES = (*CLASSICAL_ENGINES, DIFFUSION_ENGINE)
 DTYPES = ("auto", "float32", "bfloat16", "float16")
 
 
@@ -188,8 +177,9 @@ class RestorationRequest:
 
     @property
     def deterministic(self) -> bool:
-        """Every engine but diffusion gives the same pixels whatever the seed."""
-        return self.engine != DIFFUSION_ENGINE
+        """The engine gives the same pixels whatever the seed (the catalog does not call it seeded)."""
+        known = engine_entry(self.engine)
+        return known is not None and not known.seeded
 
     def replace(self, **changes: Any) -> RestorationRequest:
         return dataclasses.replace(self, **changes)

@@ -11,8 +11,8 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QPainter, QPainterPath, QPen, QPolygonF
 
 from tratteggio.core.geometry import Box
+from tratteggio.core.kinds.base import DocIntervention
 from tratteggio.core.mask import Mask
-from tratteggio.core.studio.kinds import DocIntervention
 
 OUTLINE_SIDE = 2048
 COLOR = QColor(255, 210, 40, 255)

@@ -30,7 +30,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from tratteggio.core.engines import get_engine, run_diffusion_in_worker, run_diffusion_on
 from tratteggio.core.errors import TratteggioError
 from tratteggio.gui import settings as prefs
 from tratteggio.gui.session import StudioSession
@@ -68,30 +67,21 @@ def apply_diffusion_preference(session: StudioSession) -> str | None:
     if store.value(WHERE, "local") == "remote":
         try:
             target = RemoteTarget.parse(str(store.value(URL, "")), str(store.value(TOKEN_FILE, "")) or None)
-            model = run_diffusion_on(target)
+            model = session.engines.run_diffusion_on(target)
         except TratteggioError as exc:
             problem = f"Diffusion runs on this computer: the server setting is unusable ({exc})"
     if model is None:
-        run_diffusion_on(None)
-        model = run_diffusion_in_worker(idle_minutes() * 60.0)
+        session.engines.run_diffusion_on(None)
+        model = session.engines.run_diffusion_in_worker(idle_minutes() * 60.0)
     notices = session.findChild(_Notices)
     if notices is None:
         notices = _Notices(session)
         notices.text.connect(session.say)  # queued: emitted on the worker thread
         app = QCoreApplication.instance()
         if app is not None:
-            app.aboutToQuit.connect(_close_worker)
+            app.aboutToQuit.connect(session.engines.close)  # its diffusion worker ends now
     model.on_notice = notices.text.emit
     return problem
-
-
-def _close_worker() -> None:
-    """The studio quits: its diffusion worker ends now (it would notice within a second anyway)."""
-    from tratteggio.core.engines.worker import WorkerModel
-
-    model = getattr(get_engine("diffusion"), "model", None)
-    if isinstance(model, WorkerModel):
-        model.close()
 
 
 class PreferencesDialog(QDialog):

@@ -13,6 +13,7 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QObject, Signal
 
+from tratteggio.core.engines import Engines
 from tratteggio.core.geometry import Box
 from tratteggio.core.studio.document import Document
 from tratteggio.core.studio.edits import Edit
@@ -33,6 +34,7 @@ class StudioSession(QObject):
         self.downloads = JobRunner(self, name="tratteggio-downloads")  # network waits block nothing else
         self.journal = JobRunner(self, name="tratteggio-journal")  # saves and journals wait for no run
         self.guards: list[Callable[[], bool]] = []  # asked before the document is replaced
+        self.engines = Engines()  # where the studio's diffusion runs: see gui.preferences
 
     def may_replace(self) -> bool:
         """Ask every guard (unsaved work: Save / Discard / Cancel) before replacing the document."""
@@ -70,23 +72,13 @@ class StudioSession(QObject):
 
     def shutdown(self) -> None:
         self.runner.shutdown()
-        _settle_diffusion_worker()
+        self.engines.settle()  # a cancelled run's verdict on the diffusion worker is in
         self.downloads.shutdown()
         self.journal.drain()
         self.journal.shutdown()
 
     def threads_running(self) -> bool:
         return any(r.is_running() for r in (self.runner, self.downloads, self.journal))
-
-
-def _settle_diffusion_worker() -> None:
-    """A cancelled run's verdict on the diffusion worker (confirmed, or ended) is in before the window
-    closes: at most 0.15 s and the kill, and no thread outlives the window."""
-    import tratteggio.core.engines as engines
-
-    settle = getattr(getattr(engines._REMOTE, "model", None), "settle", None)
-    if settle is not None:
-        settle()
 
 
 # core's errors name the command line's way; in the studio the Models dialog does the same

@@ -24,7 +24,7 @@ from tratteggio.core.batch.jobs import Job
 from tratteggio.core.batch.proposals import load_detector, proposal_finished, propose, write_proposal
 from tratteggio.core.batch.resume import finished
 from tratteggio.core.batch.settings import BatchSettings
-from tratteggio.core.engines import get_engine, warm_engine
+from tratteggio.core.engines import Engines
 from tratteggio.core.errors import MaskError, TratteggioError
 from tratteggio.core.io.atomic import write_bytes_atomic
 from tratteggio.core.io.loading import load_mask, load_photo
@@ -82,6 +82,7 @@ class Worker:
         started = time.perf_counter()
         self.settings = settings
         self.name = f"{socket.gethostname()}:{os.getpid()}"
+        self.engines = Engines()  # diffusion's model runs in this process
         self.error: str | None = None
         try:
             self._load()
@@ -91,16 +92,15 @@ class Worker:
 
     def _load(self) -> None:
         if not self.settings.detect_only:
-            warm_engine(self.settings.request)
-            if not get_engine(self.settings.request.engine).generative:
-                _warm_up(self.settings.request)
+            self.engines.warm(self.settings.request)
+            if not self.engines.get(self.settings.request.engine).generative:
+                _warm_up(self.settings.request, self.engines)
         if self.settings.detection is not None and self.settings.detection.detector is not None:
             load_detector(Path(self.settings.detection.detector))
 
     def hello(self) -> WorkerInfo:
-        return WorkerInfo(
-            self.name, socket.gethostname(), os.getpid(), self.seconds, engine_loads(), self.error
-        )
+        loads = self.engines.pipeline_loads()
+        return WorkerInfo(self.name, socket.gethostname(), os.getpid(), self.seconds, loads, self.error)
 
     def run(self, job: Job) -> StatusRow:
         """Restore (or skip, or propose for) one photo; never raises for a photo's own problem."""
@@ -115,7 +115,7 @@ class Worker:
             outcome, message = Outcome.FAILED, one_line(f"internal error: {type(exc).__name__}: {exc}")
             error_file = self._keep_traceback(job)
         seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
-        loads = engine_loads()
+        loads = self.engines.pipeline_loads()
         return StatusRow(job.name, outcome, seconds, message, self.name, loads, error_file, cpu_seconds=cpu)
 
     def _run(self, job: Job) -> tuple[Outcome, str]:
@@ -128,7 +128,12 @@ class Worker:
         inputs = (photo_path, *map(Path, job.masks[:1]))
         proposed = settings.detection is not None  # a proposal of no damage: nothing to restore
         options = RestoreOptions(
-            settings.lossy, settings.sign, details=settings.details(), skip_clean=proposed, inputs=inputs
+            settings.lossy,
+            settings.sign,
+            details=settings.details(),
+            skip_clean=proposed,
+            inputs=inputs,
+            engines=self.engines,
         )
         mask = functools.partial(self._mask, job)  # called once every target is checked
         done = restore_file(photo_path, mask, output, settings.request, options)
@@ -168,21 +173,11 @@ class Worker:
         return target.relative_to(self.settings.out).as_posix()
 
 
-def _warm_up(request: RestorationRequest) -> None:
+def _warm_up(request: RestorationRequest, engines: Engines) -> None:
     """A classical engine's libraries load on its first fill: fill a speck now, not in the first photo."""
     bits = np.zeros((16, 16), bool)
     bits[7:9, 7:9] = True
-    restore(Photo(np.zeros((16, 16, 3), np.uint8)), Mask(bits), request)
-
-
-def engine_loads() -> int:
-    """How many diffusion pipelines this process has loaded (without importing torch to ask)."""
-    import sys
-
-    module = sys.modules.get("tratteggio.core.engines.diffusion")
-    engine = getattr(module, "_ENGINE", None) if module else None
-    cache = getattr(getattr(engine, "model", None), "cache", None)  # a LocalModel's pipelines
-    return int(cache.loads) if cache is not None else 0
+    restore(Photo(np.zeros((16, 16, 3), np.uint8)), Mask(bits), request, engines=engines)
 
 
 def one_line(text: str) -> str:

@@ -8,6 +8,7 @@ the unsigned file into a signed one, so the writer can stage it inside its file 
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +19,7 @@ RECORD_LABEL = "org.tratteggio.conservation-record"
 MASTER_HASH = "org.tratteggio.sha256"
 MIME = {"png": "image/png", "tiff": "image/tiff", "jpeg": "image/jpeg", "webp": "image/webp"}
 MISSING = "Content Credentials need the credentials extra: pip install 'tratteggio[credentials]'"
-_ACTIONS = {"fill": "c2pa.edited", "revive": "c2pa.color_adjustments", "extend": "c2pa.resized"}
+CREATED = "c2pa.created"
 _MASTER_MIME = {
     ".png": "image/png",
     ".tif": "image/tiff",
@@ -56,21 +57,23 @@ def mime_for(kind: str) -> str:
     return MIME[kind]
 
 
-def manifest_for(record: dict[str, Any], title: str) -> dict[str, Any]:
-    """The manifest of an output whose conservation record is `record` (its JSON object)."""
-    master = record["master"]
-    created = bool(record["interventions"]) and record["interventions"][0]["kind"] == "imagine"
-    ingredients, first = [], {"action": "c2pa.created", "digitalSourceType": record["digital_source_type"]}
+def manifest_for(record: dict[str, Any], title: str, actions: Mapping[str, str]) -> dict[str, Any]:
+    """The manifest of an output whose conservation record is `record` (its JSON object); `actions`
+    names each intervention kind's C2PA action (a kind whose action is `CREATED` makes the picture
+    from nothing; a kind not named is "c2pa.edited")."""
+    master, items = record["master"], record["interventions"]
+    created = bool(items) and actions.get(items[0]["kind"]) == CREATED
+    ingredients, first = [], {"action": CREATED, "digitalSourceType": record["digital_source_type"]}
     if not created:
         ingredients = [_ingredient(master)]
         first = {"action": "c2pa.opened", "parameters": {"ingredientIds": ["master"]}}
-    actions = [first, *(_action(item) for item in record["interventions"] if item["kind"] != "imagine")]
+    steps = [_action(item, actions) for item in items if actions.get(item["kind"]) != CREATED]
     return {
         "claim_generator_info": [{"name": "Tratteggio", "version": __version__}],
         "title": title,
         "ingredients": ingredients,
         "assertions": [
-            {"label": "c2pa.actions.v2", "data": {"actions": actions}},
+            {"label": "c2pa.actions.v2", "data": {"actions": [first, *steps]}},
             # as JSON text: c2pa would turn lists of small integers (a mask's box) into byte strings
             {"label": RECORD_LABEL, "data": {"media_type": "application/json", "record": json.dumps(record)}},
         ],
@@ -88,11 +91,11 @@ def _ingredient(master: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _action(item: dict[str, Any]) -> dict[str, Any]:
+def _action(item: dict[str, Any], actions: Mapping[str, str]) -> dict[str, Any]:
     pixels = item.get("effective_mask", {}).get("pixel_count", 0)
     engine = item.get("engine", {}).get("name") or item.get("kind")
     return {
-        "action": _ACTIONS.get(item["kind"], "c2pa.edited"),
+        "action": actions.get(item["kind"], "c2pa.edited"),
         "digitalSourceType": item["digital_source_type"],
         "softwareAgent": {"name": "Tratteggio", "version": __version__},
         "description": f"intervention {item['id']}: {item['kind']} by {engine}, {pixels} pixels",

@@ -141,14 +141,8 @@ def from_rgb01(rgb: np.ndarray, dtype: np.dtype, ndim: int) -> np.ndarray:
     return to_dtype(rgb * dtype_max(np.dtype(dtype)), np.dtype(dtype))
 
 
-_ENGINE: DiffusionEngine | None = None
-
-
 def diffusion_engine() -> DiffusionEngine:
-    """The diffusion engine on this computer (its model keeps the last pipeline warm)."""
-    global _ENGINE
-    if _ENGINE is None:
-        from tratteggio.core.engines.local_model import local_model
+    """A diffusion engine on this computer (its model, the process's one, keeps the last pipeline warm)."""
+    from tratteggio.core.engines.local_model import local_model
 
-        _ENGINE = DiffusionEngine(local_model())
-    return _ENGINE
+    return DiffusionEngine(local_model())

@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 
+from tratteggio.core.engine_catalog import CLASSICAL_ENGINES
 from tratteggio.core.errors import RequestError
 from tratteggio.core.io.fileset import FileSet
 from tratteggio.core.lab.aging import AgingRequest, age
@@ -21,7 +22,7 @@ from tratteggio.core.lab.metrics import TEXTURE_BAND, fidelity, texture_ratios
 from tratteggio.core.mask import Mask
 from tratteggio.core.photo import Photo
 from tratteggio.core.pipeline.restore import restore
-from tratteggio.core.request import CLASSICAL_ENGINES, RestorationRequest
+from tratteggio.core.request import RestorationRequest
 
 MIN_SIDE = 7  # SSIM's window
 

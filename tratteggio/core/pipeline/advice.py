@@ -7,10 +7,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from tratteggio.core.engine_catalog import THIN_ENGINES
 from tratteggio.core.engines.autoplan import split_losses
 from tratteggio.core.pipeline.regions import plan_regions
-
-THIN_ENGINES = ("hybrid", "biharmonic", "telea", "navier-stokes")  # made for thin damage
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from tratteggio.core.engines import Engines
 from tratteggio.core.errors import RequestError
 from tratteggio.core.geometry import Box
 from tratteggio.core.mask import Mask
@@ -82,8 +83,10 @@ def extend(
     request: RestorationRequest,
     on_step: StepCallback | None = None,
     cancel: CancelCheck | None = None,
+    engines: Engines | None = None,
 ) -> Extension:
-    """`photo` on a canvas grown by `margins`, the new area filled as `request` says (blend 0)."""
+    """`photo` on a canvas grown by `margins`, the new area filled as `request` says (blend 0), with
+    `engines` (default: here)."""
     width, height = margins.canvas(photo.width, photo.height)
     limit = int(os.environ.get("TRATTEGGIO_MAX_PIXELS", 200_000_000))
     if max(width, height) > MAX_SIDE or width * height > limit:
@@ -91,7 +94,7 @@ def extend(
     canvas = Photo(padded(photo.pixels, margins), photo.icc_profile)
     created = np.ones((height, width), bool)
     created[margins.placed(photo.width, photo.height).slices] = False
-    result = restore(canvas, Mask(created), request.replace(blend=0), on_step=on_step, cancel=cancel)
+    result = restore(canvas, Mask(created), request.replace(blend=0), on_step, cancel, engines)
     return Extension(photo, margins, result)
 
 

@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from tratteggio.core.engines import FillContext, get_engine
+from tratteggio.core.engines import Engines, FillContext, engines_or_local
 from tratteggio.core.engines.model_call import cancelled_by
 from tratteggio.core.errors import Cancelled, RequestError
 from tratteggio.core.geometry import Box
@@ -59,11 +59,13 @@ def imagine(
     size: tuple[int, int] | None = None,
     on_step: StepCallback | None = None,
     cancel: CancelCheck | None = None,
+    engines: Engines | None = None,
 ) -> Creation:
     """Create a picture as `request` says (its prompt, model, seed, steps, guidance) at `size`
-    (width, height; default the model's native square). Same request, same bytes."""
+    (width, height; default the model's native square), with `engines` (default: here). Same request,
+    same bytes."""
     with cancelled_by(cancel):
-        return _imagine(request, size, on_step, cancel)
+        return _imagine(request, size, on_step, cancel, engines_or_local(engines))
 
 
 def _imagine(
@@ -71,6 +73,7 @@ def _imagine(
     size: tuple[int, int] | None,
     on_step: StepCallback | None,
     cancel: CancelCheck | None,
+    engines: Engines,
 ) -> Creation:
     from tratteggio.core.engines.diffusion import DiffusionEngine
 
@@ -79,7 +82,7 @@ def _imagine(
         request = request.replace(engine=DIFFUSION_ENGINE)
     request = request.replace(strength=1.0)  # a blank canvas: only noise to start from
     request.validate()
-    engine = get_engine(DIFFUSION_ENGINE)  # this process's model, the studio's worker or a server
+    engine = engines.get(DIFFUSION_ENGINE)  # this process's model, the studio's worker or a server
     assert isinstance(engine, DiffusionEngine)
     native = engine.context_size(request)
     width, height = size or (native, native)

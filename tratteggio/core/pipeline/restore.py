@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 
-from tratteggio.core.engines import Engine, FillContext, get_engine
+from tratteggio.core.engines import Engine, Engines, FillContext, engines_or_local
 from tratteggio.core.engines.model_call import cancelled_by
 from tratteggio.core.engines.workers import aside, in_order
 from tratteggio.core.errors import Cancelled, MaskError
@@ -101,8 +101,9 @@ def restore(
     request: RestorationRequest,
     on_step: StepCallback | None = None,
     cancel: CancelCheck | None = None,
+    engines: Engines | None = None,
 ) -> Result:
-    """Fill the masked damage of `photo` as `request` says.
+    """Fill the masked damage of `photo` as `request` says, with `engines` (default: here).
 
     Every pixel outside the returned effective mask is bit-identical to the input. `on_step` is
     called on the calling thread with each StepPreview; `cancel()` is polled between regions, at
@@ -110,7 +111,7 @@ def restore(
     True answer raises `Cancelled`.
     """
     with cancelled_by(cancel):
-        return _restore(photo, mask, request, on_step, cancel)
+        return _restore(photo, mask, request, on_step, cancel, engines_or_local(engines))
 
 
 def _restore(
@@ -119,10 +120,11 @@ def _restore(
     request: RestorationRequest,
     on_step: StepCallback | None,
     cancel: CancelCheck | None,
+    engines: Engines,
 ) -> Result:
     started = time.perf_counter()
     check_mask_shape(mask.shape, photo.shape2d, "mask")
-    engine = get_engine(request.engine)
+    engine = engines.get(request.engine)
     pad = max(request.padding, request.blend + 1)
     regions = plan_regions(mask.bits, pad)  # the checks below come before any model loads
     if not regions:

@@ -9,23 +9,20 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from tratteggio.core.color.estimate import ReviveRequest
-from tratteggio.core.color.revive import ReviveTransform
 from tratteggio.core.errors import MasterMissing, ProjectError, TratteggioError
 from tratteggio.core.geometry import Box
 from tratteggio.core.io.loading import load_photo
+from tratteggio.core.kinds.base import DocIntervention
+from tratteggio.core.kinds.registry import kind_named
 from tratteggio.core.mask import CroppedMask, Mask
 from tratteggio.core.photo import Photo
-from tratteggio.core.pipeline.restore import Patch, Result
+from tratteggio.core.pipeline.restore import Patch
 from tratteggio.core.project.codec import tile_box, unpack_bits
 from tratteggio.core.project.store import ProjectStore
 from tratteggio.core.project.sync import master_stat
 from tratteggio.core.record.describe import sha256_file
-from tratteggio.core.request import RestorationRequest
-from tratteggio.core.studio.document import Document, Intervention
+from tratteggio.core.studio.document import Document
 from tratteggio.core.studio.edits import MasterRef
-from tratteggio.core.studio.kinds import DocIntervention
-from tratteggio.core.studio.revival import ReviveIntervention
 
 
 def read_project(
@@ -124,56 +121,42 @@ def _interventions(store: ProjectStore, photo: Photo) -> list[DocIntervention]:
     out: list[DocIntervention] = []
     for fill_id, _position, visible, info in store.intervention_rows():
         try:
-            out.append(_intervention(store, photo, fill_id, visible, info))
+            out.append(_intervention(_Stored(store, photo, fill_id, visible, info)))
         except (TratteggioError, KeyError, TypeError, ValueError) as exc:
             raise ProjectError(f"intervention {fill_id} in the project is damaged ({exc})") from None
     return out
 
 
-def _intervention(
-    store: ProjectStore, photo: Photo, fill_id: int, visible: bool, info: dict[str, Any]
-) -> DocIntervention:
-    if not isinstance(info, dict):
-        raise ProjectError(f"intervention {fill_id}: its description is not an object")
-    kind = info.get("kind", "fill")
-    if kind == "revive":
-        return _revive(fill_id, visible, info)
-    if kind != "fill":
-        raise ProjectError(f"intervention {fill_id}: unknown kind '{kind}'")
-    mask = _full_mask(store, fill_id, photo.shape2d)
-    patches = []
-    for box_list, pixels, wheres, shape in store.patches(fill_id):
-        box = _inside(Box(*map(int, box_list)), photo.shape2d, "a patch")
-        if pixels.shape[:2] != (box.height, box.width) or list(shape[:2]) != [box.height, box.width]:
-            raise ProjectError(f"a patch of {pixels.shape[:2]} pixels does not fill its box {box.to_list()}")
-        patches.append(Patch(box, pixels, unpack_bits(wheres, (shape[0], shape[1]))))
-    result = Result(
-        source=photo.pixels,
-        patches=tuple(patches),
-        mask=mask,
-        request=RestorationRequest.from_dict(info["request"]),
-        regions=tuple(Box(*map(int, b)) for b in info["regions"]),
-        previews=(),
-        engine_info=dict(info.get("engine_info") or {}),
-        generative=bool(info.get("generative")),
-        seconds=float(info.get("seconds", 0.0)),
-    )
-    return Intervention(result, mask, visible, fill_id, str(info.get("accepted", "")))
+def _intervention(stored: _Stored) -> DocIntervention:
+    """The intervention as its kind decodes it (a row without a kind is a fill: the first projects')."""
+    if not isinstance(stored.params, dict):
+        raise ProjectError(f"intervention {stored.id}: its description is not an object")
+    name = stored.params.get("kind", "fill")
+    kind = kind_named(name)
+    if kind is None or not kind.kept:
+        raise ProjectError(f"intervention {stored.id}: unknown kind '{name}'")
+    return kind.decode(stored)
 
 
-def _revive(fill_id: int, visible: bool, info: dict[str, Any]) -> ReviveIntervention:
-    """A revival of colours: its transform and the request it was estimated from (plain numbers)."""
-    asked = info["request"]
-    box, point = asked.get("box"), asked.get("point")
-    request = ReviveRequest(
-        str(asked["reference"]),
-        point=(int(point[0]), int(point[1])) if point else None,
-        box=Box(*map(int, box)) if box else None,
-        strength=float(asked["strength"]),
-    )
-    height, width = (int(v) for v in info["shape"])
-    transform = ReviveTransform.from_dict(info["transform"])
-    return ReviveIntervention(transform, request, (height, width), visible, fill_id)
+class _Stored:
+    """One intervention's row; its patches and mask are read from the store when its kind asks."""
+
+    def __init__(self, store: ProjectStore, photo: Photo, id: int, visible: bool, params: Any) -> None:
+        self.store, self.photo, self.id, self.visible, self.params = store, photo, id, visible, params
+
+    def mask(self) -> Mask:
+        return _full_mask(self.store, self.id, self.photo.shape2d)
+
+    def patches(self) -> list[Patch]:
+        out = []
+        for box_list, pixels, wheres, shape in self.store.patches(self.id):
+            box = _inside(Box(*map(int, box_list)), self.photo.shape2d, "a patch")
+            if pixels.shape[:2] != (box.height, box.width) or list(shape[:2]) != [box.height, box.width]:
+                raise ProjectError(
+                    f"a patch of {pixels.shape[:2]} pixels does not fill its box {box.to_list()}"
+                )
+            out.append(Patch(box, pixels, unpack_bits(wheres, (shape[0], shape[1]))))
+        return out
 
 
 def _full_mask(store: ProjectStore, fill_id: int, shape: tuple[int, int]) -> Mask:

@@ -20,12 +20,13 @@ from typing import Any
 import numpy as np
 
 from tratteggio import __version__
+from tratteggio.core.errors import ProjectError
 from tratteggio.core.geometry import Box
+from tratteggio.core.kinds.base import DocIntervention
+from tratteggio.core.kinds.registry import kind_named
 from tratteggio.core.project.codec import TILE, pack_bits, tile_box, tiles_of
 from tratteggio.core.project.store import InterventionRow, ProjectStore
-from tratteggio.core.studio.document import Document, Intervention
-from tratteggio.core.studio.kinds import DocIntervention
-from tratteggio.core.studio.revival import ReviveIntervention
+from tratteggio.core.studio.document import Document
 
 
 @dataclass(frozen=True)
@@ -157,29 +158,16 @@ def _tile_bits(mask: np.ndarray, tile: tuple[int, int]) -> bytes | None:
 
 
 def to_row(state: InterventionState) -> InterventionRow:
+    """The intervention as its kind encodes it: parameters, patches and mask (bits packed here)."""
     intervention = state.intervention
-    if isinstance(intervention, ReviveIntervention):
-        info: dict[str, Any] = {
-            "kind": "revive",
-            "transform": intervention.transform.to_dict(),
-            "request": intervention.request.to_dict(),
-            "shape": list(intervention.shape),
-        }
-        return InterventionRow(state.id, state.position, state.visible, info, [], None, None)
-    assert isinstance(intervention, Intervention)
-    result = intervention.result
-    info = {
-        "kind": "fill",
-        "request": result.request.to_dict(),
-        "engine_info": result.engine_info,
-        "generative": result.generative,
-        "seconds": result.seconds,
-        "regions": [box.to_list() for box in result.regions],
-        "accepted": intervention.accepted,
-    }
-    patches = [(p.box.to_list(), p.pixels, pack_bits(p.where)) for p in result.patches]
-    box = intervention.mask.bbox()
-    bits = pack_bits(intervention.mask.crop(box)) if box else None
+    kind = kind_named(intervention.kind)
+    if kind is None or not kind.kept:
+        raise ProjectError(f"a project cannot keep an intervention of kind '{intervention.kind}'")
+    encoded = kind.encode(intervention)
+    patches = [(p.box.to_list(), p.pixels, pack_bits(p.where)) for p in encoded.patches]
+    box = encoded.mask.bbox() if encoded.mask is not None else None
+    bits = pack_bits(encoded.mask.crop(box)) if encoded.mask is not None and box else None
+    info = {"kind": kind.name, **encoded.params}
     return InterventionRow(
         state.id, state.position, state.visible, info, patches, box.to_list() if box else None, bits
     )

@@ -14,17 +14,30 @@ from pathlib import Path
 from typing import Any
 
 from tratteggio import __version__
-from tratteggio.core.mask import Mask
+from tratteggio.core.kinds.schema import (
+    CLASSICAL_SOURCE,
+    GENERATIVE_SOURCE,
+    IPTC,
+    MasterInfo,
+    describe_mask,
+    digital_source_type,
+)
 from tratteggio.core.photo import Photo
-from tratteggio.core.record.schema import MaskInfo, MasterInfo
 
-IPTC = "http://cv.iptc.org/newscodes/digitalsourcetype/"
-GENERATIVE_SOURCE = IPTC + "compositeWithTrainedAlgorithmicMedia"
-CLASSICAL_SOURCE = IPTC + "algorithmicallyEnhanced"
-
-
-def digital_source_type(generative: bool) -> str:
-    return GENERATIVE_SOURCE if generative else CLASSICAL_SOURCE
+# the source types and masks are described with the record's shape (kinds build their own entries)
+__all__ = [
+    "CLASSICAL_SOURCE",
+    "GENERATIVE_SOURCE",
+    "IPTC",
+    "describe_mask",
+    "describe_master",
+    "digital_source_type",
+    "icc_description",
+    "sha256_bytes",
+    "sha256_file",
+    "software_versions",
+    "xmp_packet",
+]
 
 
 def sha256_file(path: Path) -> str:
@@ -61,11 +74,6 @@ def describe_master(photo: Photo, path: Path | None, sha256: str | None = None) 
     if path is not None:
         info.update(file=Path(path).name, path=str(Path(path).resolve()), sha256=sha256 or sha256_file(path))
     return MasterInfo(**info)
-
-
-def describe_mask(mask: Mask, file: str | None = None, sha256: str | None = None) -> MaskInfo:
-    box = mask.bbox()
-    return MaskInfo(box.to_list() if box else None, mask.pixel_count, file, sha256)
 
 
 def software_versions() -> dict[str, str]:

@@ -4,7 +4,8 @@ tratteggio).
 
 A document made in the studio (extended, or created from noise) is exported from its lineage: the
 record starts at the true master (or at nothing) and lists every step that made the picture, then
-the document's own visible interventions, in composition order."""
+the document's own visible interventions, in composition order. Each step is documented by its
+kind (tratteggio.core.kinds)."""
 
 from __future__ import annotations
 
@@ -12,13 +13,9 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from tratteggio.core.credentials.identity import Identity
-from tratteggio.core.errors import ImageSaveError
-from tratteggio.core.pipeline.extend import Extension
-from tratteggio.core.record.entries import Created, Documented, Extended, Revival
-from tratteggio.core.record.writer import Fill, write_documented
-from tratteggio.core.studio.document import Document, Intervention
-from tratteggio.core.studio.kinds import DocIntervention, Made
-from tratteggio.core.studio.revival import ReviveIntervention
+from tratteggio.core.kinds.registry import documented
+from tratteggio.core.record.writer import write_documented
+from tratteggio.core.studio.document import Document
 
 
 def export_document(
@@ -40,9 +37,8 @@ def export_document(
     entries = [documented(step) for step in steps]
     master, path = (lineage.master, lineage.path) if lineage else (doc.photo, doc.path)
     if master is None:  # created from noise: the writer describes the created picture instead
-        first = entries[0]
-        assert isinstance(first, Created)
-        master = first.creation.photo
+        master = entries[0].picture
+        assert master is not None
     return write_documented(
         Path(output),
         doc.composite(),
@@ -55,16 +51,3 @@ def export_document(
         notes={"origin": doc.origin} if doc.origin else None,
         signer=signer,
     )
-
-
-def documented(step: DocIntervention | Made) -> Documented:
-    """The writer's view of a studio intervention or of the step that made a picture."""
-    if isinstance(step, Made):
-        if isinstance(step.what, Extension):
-            return Extended(step.id, step.what)
-        return Created(step.id, step.what)
-    if isinstance(step, ReviveIntervention):
-        return Revival(step.id, step.transform, step.request, step.shape)
-    if isinstance(step, Intervention):
-        return Fill(step.id, step.result, step.mask)
-    raise ImageSaveError(f"cannot document an intervention of type {type(step).__name__}")

@@ -10,33 +10,19 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import NamedTuple
 
 import numpy as np
 
-from tratteggio.core.color.estimate import revive_request_from
-from tratteggio.core.color.revive import ReviveTransform
+from tratteggio.core.engines import Engines
 from tratteggio.core.errors import RecordError, TratteggioError
-from tratteggio.core.io.loading import load_mask, load_photo
+from tratteggio.core.io.loading import load_photo
+from tratteggio.core.kinds.base import Canvas, Documented, Kind, Replayed
+from tratteggio.core.kinds.registry import kind_named
 from tratteggio.core.photo import Photo
-from tratteggio.core.pipeline.composite import apply_patches
-from tratteggio.core.pipeline.extend import Margins, extend
-from tratteggio.core.pipeline.imagine import imagine
-from tratteggio.core.pipeline.restore import CancelCheck, StepCallback, restore
+from tratteggio.core.pipeline.restore import CancelCheck, StepCallback
 from tratteggio.core.record.describe import sha256_file
-from tratteggio.core.record.entries import Created, Documented, Extended, Revival
 from tratteggio.core.record.schema import ConservationRecord, InterventionRecord, read_record
-from tratteggio.core.record.writer import Fill
 from tratteggio.core.request import RestorationRequest
-
-
-class Step(NamedTuple):
-    """One intervention to run again: its record, its mask file (None: it has none) and, for the
-    kinds that run an engine, its request."""
-
-    record: InterventionRecord
-    mask: Path | None
-    request: RestorationRequest | None
 
 
 @dataclass(frozen=True, eq=False)
@@ -47,7 +33,7 @@ class Replay:
     record: ConservationRecord
     photo: Photo | None
     master: Path | None
-    steps: tuple[Step, ...]
+    steps: tuple[Replayed, ...]
     inputs: tuple[Path, ...]  # every file read, so an output never replaces one
 
     @property
@@ -76,16 +62,22 @@ def load_replay(path: str | Path, *, allow_pickle: bool = False) -> Replay:
             raise TratteggioError(f"{master.name}: the master has changed since the record was written")
     steps, inputs = [], [path, *([master] if master else [])]
     for item in record.interventions:
-        if item.kind not in REPLAYABLE:
-            raise RecordError(f"intervention {item.id}: cannot replay an intervention of kind '{item.kind}'")
+        kind = _kind(item)
         mask_path = None
-        if item.mask.file or item.kind == "fill":
+        if item.mask.file or kind.needs_mask:
             mask_path = sidecar_file(path, item.mask.file, "mask")
             _check_hash(mask_path, item.mask.sha256, "mask")
             inputs.append(mask_path)
-        request = _request(item, allow_pickle) if item.kind != "revive" else None
-        steps.append(Step(item, mask_path, request))
+        request = _request(item, allow_pickle) if kind.runs_engine else None
+        steps.append(Replayed(item, mask_path, request))
     return Replay(record, photo, master, tuple(steps), tuple(inputs))
+
+
+def _kind(item: InterventionRecord) -> Kind:
+    kind = kind_named(item.kind)
+    if kind is None:
+        raise RecordError(f"intervention {item.id}: cannot replay an intervention of kind '{item.kind}'")
+    return kind
 
 
 def _find_master(path: Path, record: ConservationRecord) -> Path:
@@ -124,92 +116,33 @@ def _request(item: InterventionRecord, allow_pickle: bool) -> RestorationRequest
 
 
 def replay(
-    job: Replay, on_step: StepCallback | None = None, cancel: CancelCheck | None = None
+    job: Replay,
+    on_step: StepCallback | None = None,
+    cancel: CancelCheck | None = None,
+    engines: Engines | None = None,
 ) -> tuple[np.ndarray, list[Documented]]:
-    """Run every intervention again, in order, and compose them as the studio does: fills on the
-    picture they were made on, a revival on the photo as composed so far, an extension around it."""
-    state = _State(job.photo)
+    """Run every intervention again, in order, with `engines` (default: here), and compose them as the
+    studio does: fills on the picture they were made on, a revival on the photo as composed so far, an
+    extension around it."""
+    canvas, entries = Canvas(job.photo, engines), []
     for step in job.steps:
         try:
-            state.entries.append(_REPLAYERS[step.record.kind](state, step, on_step, cancel))
+            entries.append(_kind(step.record).replay(canvas, step, on_step, cancel))
         except (TypeError, ValueError, KeyError) as exc:
             raise RecordError(
                 f"intervention {step.record.id}: malformed ({type(exc).__name__}: {exc})"
             ) from None
-    assert state.pixels is not None
-    return state.pixels, state.entries
+    assert canvas.pixels is not None
+    return canvas.pixels, entries
 
 
 def master_photo(job: Replay, entries: list[Documented]) -> Photo:
     """The photo a rerun's record names as its master: the master, or the picture created."""
     if job.photo is not None:
         return job.photo
-    first = entries[0]
-    assert isinstance(first, Created)
-    return first.creation.photo
-
-
-class _State:
-    """The replay so far: the picture fills are made on, and the picture as composed."""
-
-    def __init__(self, photo: Photo | None) -> None:
-        self.base = photo
-        self.pixels = photo.pixels.copy() if photo is not None else None
-        self.entries: list[Documented] = []
-
-    def rebase(self, photo: Photo) -> None:
-        self.base, self.pixels = photo, photo.pixels.copy()
-
-
-def _fill(state: _State, step: Step, on_step: StepCallback | None, cancel: CancelCheck | None) -> Documented:
-    assert state.base is not None and state.pixels is not None and step.mask and step.request
-    mask = load_mask(step.mask, state.base.shape2d)
-    result = restore(state.base, mask, step.request, on_step=on_step, cancel=cancel)
-    apply_patches(state.pixels, result.patches)
-    return Fill(step.record.id, result, mask)
-
-
-def _revive(
-    state: _State, step: Step, on_step: StepCallback | None, cancel: CancelCheck | None
-) -> Documented:
-    assert state.pixels is not None
-    try:
-        transform = ReviveTransform.from_dict(step.record.engine.get("transform"))
-        request = revive_request_from(step.record.request)
-    except TratteggioError as exc:
-        raise RecordError(f"intervention {step.record.id}: {exc}") from None
-    state.pixels = transform.apply(state.pixels)
-    return Revival(step.record.id, transform, request, state.pixels.shape[:2])
-
-
-def _extend(
-    state: _State, step: Step, on_step: StepCallback | None, cancel: CancelCheck | None
-) -> Documented:
-    assert state.base is not None and state.pixels is not None and step.request
-    margins = Margins(**step.record.details["margins"])
-    current = Photo(state.pixels, state.base.icc_profile)
-    extension = extend(current, margins, step.request, on_step=on_step, cancel=cancel)
-    state.rebase(extension.photo)
-    return Extended(step.record.id, extension)
-
-
-def _imagine(
-    state: _State, step: Step, on_step: StepCallback | None, cancel: CancelCheck | None
-) -> Documented:
-    assert step.request is not None
-    width, height = step.record.details["size"]
-    creation = imagine(step.request, (int(width), int(height)), on_step=on_step, cancel=cancel)
-    state.rebase(creation.photo)
-    return Created(step.record.id, creation)
-
-
-_REPLAYERS: dict[str, Callable[[_State, Step, StepCallback | None, CancelCheck | None], Documented]] = {
-    "fill": _fill,
-    "revive": _revive,
-    "extend": _extend,
-    "imagine": _imagine,
-}
-REPLAYABLE = tuple(_REPLAYERS)
+    created = entries[0].picture
+    assert created is not None
+    return created
 
 
 def verify_set(path: str | Path, on_file: Callable[[str], None] | None = None) -> list[str]:
@@ -223,11 +156,8 @@ def verify_set(path: str | Path, on_file: Callable[[str], None] | None = None) -
     record = read_record(path)
     problems = [] if _created(record) else _master_problems(path, record)
     for item in record.interventions:
-        if item.kind not in REPLAYABLE:
-            problems.append(f"intervention {item.id}: cannot replay an intervention of kind '{item.kind}'")
-            continue
         try:
-            if item.kind != "revive":
+            if _kind(item).runs_engine:
                 _request(item, allow_pickle=False)
         except TratteggioError as exc:
             problems.append(str(exc))
@@ -259,7 +189,8 @@ def verify_set(path: str | Path, on_file: Callable[[str], None] | None = None) -
 
 
 def _created(record: ConservationRecord) -> bool:
-    return bool(record.interventions) and record.interventions[0].kind == "imagine"
+    first = kind_named(record.interventions[0].kind) if record.interventions else None
+    return first is not None and first.creates
 
 
 def _master_problems(path: Path, record: ConservationRecord) -> list[str]:

@@ -23,6 +23,7 @@ from tratteggio.core.errors import TratteggioError
 from tratteggio.core.io.fileset import FileSet
 from tratteggio.core.io.loading import load_photo
 from tratteggio.core.io.pixelhash import pixels_sha256
+from tratteggio.core.kinds.registry import c2pa_actions
 from tratteggio.core.record.schema import ConservationRecord
 
 __all__ = ["pixels_sha256", "sign_output", "signed_problems", "verify_signed_file"]
@@ -60,7 +61,7 @@ def sign_output(
     staged: FileSet, output: Path, kind: str, record: ConservationRecord, identity: Identity
 ) -> None:
     """Replace the staged output by a signed copy carrying `record` (before the record is staged)."""
-    manifest = manifest_for(record.to_dict(), output.name)
+    manifest = manifest_for(record.to_dict(), output.name, c2pa_actions())
     staged.restage(output, lambda unsigned, part: sign_staged(unsigned, part, kind, manifest, identity))
 
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -27,61 +27,21 @@ from tratteggio.core.errors import ImageSaveError
 from tratteggio.core.iiif.fetch import master_source
 from tratteggio.core.io.fileset import FileSet
 from tratteggio.core.io.saving import check_exact, encode_png, inexact_reason, output_format, write_photo
+from tratteggio.core.kinds.base import Documented, record_source_type
+from tratteggio.core.kinds.fill import Fill as Fill  # the entry of a fill (its kind's module owns it)
+from tratteggio.core.kinds.schema import RECORD_SUFFIX, ConservationRecord, MaskInfo, MasterInfo, OutputInfo
 from tratteggio.core.mask import Mask
 from tratteggio.core.photo import Photo
-from tratteggio.core.pipeline.restore import Result
 from tratteggio.core.record.describe import (
     describe_mask,
     describe_master,
-    digital_source_type,
     sha256_file,
     software_versions,
     xmp_packet,
 )
-from tratteggio.core.record.entries import Documented, record_source_type
-from tratteggio.core.record.schema import (
-    RECORD_SUFFIX,
-    ConservationRecord,
-    InterventionRecord,
-    MaskInfo,
-    MasterInfo,
-    OutputInfo,
-)
 from tratteggio.core.record.visible import tratteggio_view
 
 VISIBLE_SUFFIX = ".visible.png"  # the documentation copy (was NAME.tratteggio.png: read as a project)
-
-
-@dataclass(frozen=True, eq=False)
-class Fill:
-    """One intervention to document: a restoration result and the mask it filled."""
-
-    id: int
-    result: Result
-    mask: Mask
-    details: dict[str, object] = field(default_factory=dict)
-    kind = "fill"
-    placed = None
-    creates = False
-
-    @property
-    def generative(self) -> bool:
-        return self.result.generative
-
-    @property
-    def device(self) -> str | None:
-        return str(self.result.engine_info.get("device", "cpu")) if self.generative else None
-
-    @property
-    def damage(self) -> Mask:
-        return self.mask
-
-    @property
-    def losses(self) -> Mask:
-        return self.result.effective_mask
-
-    def record(self, mask: MaskInfo | None) -> InterventionRecord:
-        return _intervention(self, mask or describe_mask(self.mask))
 
 
 def sidecar(output: Path, suffix: str) -> Path:
@@ -310,24 +270,3 @@ def _record(
         documentation_copy=files.visible.name if files.visible else None,
         notes=dict(notes or {}),
     )
-
-
-def _intervention(fill: Fill, mask: MaskInfo) -> InterventionRecord:
-    result = fill.result
-    return InterventionRecord(
-        id=fill.id,
-        kind="fill",
-        request=result.request.to_dict(),
-        engine={"name": result.request.engine, **result.engine_info},
-        mask=mask,
-        effective_mask=MaskInfo(*_bbox_count(result.effective_mask)),
-        regions=[box.to_list() for box in result.regions],
-        seconds=round(result.seconds, 3),
-        digital_source_type=digital_source_type(result.generative),
-        details=dict(fill.details),
-    )
-
-
-def _bbox_count(mask: Mask) -> tuple[list[int] | None, int]:
-    box = mask.bbox()
-    return (box.to_list() if box else None), mask.pixel_count

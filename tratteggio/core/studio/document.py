@@ -15,63 +15,23 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
 from tratteggio.core.geometry import Box
+from tratteggio.core.kinds.base import DocIntervention, Lineage
+from tratteggio.core.kinds.fill import Intervention
 from tratteggio.core.mask import Mask
 from tratteggio.core.photo import Photo
-from tratteggio.core.pipeline.composite import apply_patches
 from tratteggio.core.pipeline.restore import Result
 from tratteggio.core.studio.edits import NOT_REVISIONS, Edit, MasterRef
 from tratteggio.core.studio.history import History
-from tratteggio.core.studio.kinds import LOCAL, DocIntervention, Lineage
 from tratteggio.core.studio.maskedit import MaskChange, replace_all
 from tratteggio.core.studio.review import Review, grown, mark_region
 
 Listener = Callable[[Edit, Box | None], None]
 _ids = itertools.count(1)
-
-
-def next_id() -> int:
-    """A fresh id for a step made outside a document (documents number their own interventions)."""
-    return next(_ids)
-
-
-@dataclass(eq=False)
-class Intervention:
-    """One accepted restoration: its result (patches, request, engine) and the mask it used."""
-
-    result: Result
-    mask: Mask
-    visible: bool = True
-    id: int = field(default_factory=next_id)  # a document gives its own, unique within it
-    accepted: str = ""  # ISO date and time of acceptance
-    stage = LOCAL
-
-    @property
-    def generative(self) -> bool:
-        return self.result.generative
-
-    def apply(self, out: np.ndarray, box: Box, origin: tuple[int, int] = (0, 0)) -> None:
-        apply_patches(out, self.result.patches, clip=box, origin=origin)
-
-    @property
-    def label(self) -> str:
-        request = self.result.request
-        what = request.engine if request.engine != "diffusion" else f"diffusion ({request.model})"
-        return f"#{self.id} {what}, {self.mask.pixel_count} px"
-
-    def bounds(self) -> Box | None:
-        boxes = [p.box for p in self.result.patches]
-        if not boxes:
-            return None
-        out = boxes[0]
-        for box in boxes[1:]:
-            out = out.union(box)
-        return out
 
 
 class Document:

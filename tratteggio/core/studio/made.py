@@ -6,11 +6,13 @@ record starts from the true master (or from nothing) and `rerun` reproduces the 
 
 from __future__ import annotations
 
+from tratteggio.core.kinds.base import Lineage, next_id
+from tratteggio.core.kinds.extend import Extended
+from tratteggio.core.kinds.imagine import Created
 from tratteggio.core.photo import Photo
 from tratteggio.core.pipeline.extend import Extension
 from tratteggio.core.pipeline.imagine import Creation
-from tratteggio.core.studio.document import Document, next_id
-from tratteggio.core.studio.kinds import Lineage, Made
+from tratteggio.core.studio.document import Document
 
 
 def source_of(doc: Document) -> Photo:
@@ -26,7 +28,7 @@ def extended_document(doc: Document, extension: Extension) -> Document:
     lineage = Lineage(
         master=before.master if before else doc.photo,
         path=before.path if before else doc.path,
-        steps=(*(before.steps if before else ()), *doc.composition(), Made(next_id(), extension)),
+        steps=(*(before.steps if before else ()), *doc.composition(), Extended(next_id(), extension)),
     )
     new = Document(extension.photo, None)
     new.set_lineage(lineage)
@@ -37,6 +39,6 @@ def extended_document(doc: Document, extension: Extension) -> Document:
 def created_document(creation: Creation) -> Document:
     """A document for a picture created from noise: there is no master before it."""
     new = Document(creation.photo, None)
-    new.set_lineage(Lineage(master=None, path=None, steps=(Made(next_id(), creation),)))
+    new.set_lineage(Lineage(master=None, path=None, steps=(Created(next_id(), creation),)))
     new.origin = {"created_from": "noise", "prompt": creation.request.prompt}
     return new

@@ -14,15 +14,27 @@ if TYPE_CHECKING:
     import numpy as np
 
     from tratteggio.core.credentials.identity import Identity
+    from tratteggio.core.engines import Engines
     from tratteggio.core.photo import Photo
     from tratteggio.core.pipeline.layers import Writer
     from tratteggio.core.pipeline.restore import StepPreview
     from tratteggio.core.record.writer import Plan
 
 Update = Callable[[int, int], object]  # (steps done, steps in all)
-# the caller's setting for the run itself (a progress bar, remote diffusion): entered around the
-# work only, after every check and load; it yields what to tell of each step
-Running = Callable[[], contextlib.AbstractContextManager[Update]]
+
+
+@dataclass(frozen=True)
+class Run:
+    """What the caller's running context gives the work: whom to tell of each step, which engines
+    run it (None: the task's own `engines`, or here)."""
+
+    update: Update | None = None
+    engines: Engines | None = None
+
+
+# the caller's setting for the run itself (a progress bar, diffusion on a server): entered around
+# the work only, after every check and load
+Running = Callable[[], contextlib.AbstractContextManager[Run]]
 
 
 def created_like() -> Photo:
@@ -49,17 +61,24 @@ def signer_from(signer: Identity | Path | str | None) -> Identity | None:
 
 
 @contextlib.contextmanager
-def steps(running: Running | None) -> Iterator[Callable[[StepPreview], None] | None]:
-    """`running`'s context around the work, and the step callback it asks for (None without)."""
+def steps(
+    running: Running | None, engines: Engines | None = None
+) -> Iterator[tuple[Callable[[StepPreview], None] | None, Engines | None]]:
+    """`running`'s context around the work: the step callback it asks for (None without) and the
+    engines to run with."""
     if running is None:
-        yield None
+        yield None, engines
         return
-    with running() as update:
+    with running() as run:
+        update = run.update
+        if update is None:
+            yield None, run.engines or engines
+            return
 
         def on_step(step: StepPreview) -> None:
             update(step.step + 1, step.total)
 
-        yield on_step
+        yield on_step, run.engines or engines
 
 
 @dataclass(frozen=True)

@@ -55,8 +55,8 @@ def extend_file(
     photo = load_photo(photo_path)
     planned = check_output(output, photo, [*inputs, *extras], lossy=lossy, signer=identity)
     shown.check_sequence(planned, inputs)
-    with steps(running) as on_step:
-        extension = extend(photo, margins, request, on_step=on_step)
+    with steps(running) as (on_step, engines):
+        extension = extend(photo, margins, request, on_step=on_step, engines=engines)
     result = extension.result
     with shown.made():
         files = write_documented(
@@ -93,8 +93,8 @@ def imagine_file(
     identity = signer_from(signer)
     planned = check_output(output, created_like(), extras, fills=0, has_master_file=True, signer=identity)
     shown.check_sequence(planned, [])
-    with steps(running) as on_step:
-        creation = imagine(request, size, on_step=on_step)
+    with steps(running) as (on_step, engines):
+        creation = imagine(request, size, on_step=on_step, engines=engines)
     with shown.made():
         files = write_documented(
             output,

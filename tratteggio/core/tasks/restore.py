@@ -11,6 +11,7 @@ from tratteggio.core.tasks.common import Previews, Running, created_like, signer
 
 if TYPE_CHECKING:
     from tratteggio.core.credentials.identity import Identity
+    from tratteggio.core.engines import Engines
     from tratteggio.core.mask import Mask
     from tratteggio.core.photo import Photo
     from tratteggio.core.pipeline.restore import Result
@@ -48,6 +49,7 @@ class RestoreOptions:
     on_warning: Callable[[str], None] | None = None  # what reading the mask had to say
     skip_clean: bool = False  # a mask with no damage: write nothing, return None
     inputs: tuple[Path, ...] | None = None  # every file read (default: the photo and the mask file)
+    engines: Engines | None = None  # who runs the engines (default: here; a running context may say)
 
 
 def restore_file(
@@ -80,8 +82,8 @@ def restore_file(
         damage = mask(photo)
     if o.skip_clean and not damage.pixel_count:
         return None
-    with steps(running) as on_step:
-        result = restore(photo, damage, request, on_step=on_step)
+    with steps(running, o.engines) as (on_step, engines):
+        result = restore(photo, damage, request, on_step=on_step, engines=engines)
     with o.previews.made():
         files = write_documented(
             output,
@@ -127,8 +129,8 @@ def rerun_record(
         signer=identity,
     )
     shown.check_sequence(planned, job.inputs)
-    with steps(running) as on_step:
-        pixels, fills = replay(job, on_step=on_step)
+    with steps(running) as (on_step, engines):
+        pixels, fills = replay(job, on_step=on_step, engines=engines)
     master = master_photo(job, fills)
     results = [f.result for f in fills if isinstance(f, Fill)]
     layers = [p for r in results for p in r.previews]

@@ -14,7 +14,6 @@ import numpy as np
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QMessageBox
 
-from tratteggio.core.engines import warm_engine
 from tratteggio.core.mask import Mask
 from tratteggio.core.photo import Photo
 from tratteggio.core.request import RestorationRequest
@@ -94,11 +93,11 @@ class CandidateController(QObject):
 
         if self.panel.engine.currentData()[0] != "diffusion":
             return
-        request = self.panel.request()
+        request, engines = self.panel.request(), self.session.engines
 
         def load(ctx: TaskContext) -> None:
             with cancelled_by(ctx.cancelled):  # in the worker process: Esc ends it if need be
-                warm_engine(request)
+                engines.warm(request)
 
         self._loading = self.session.runner.run(
             load,
@@ -182,10 +181,10 @@ class CandidateController(QObject):
     def _submit(self, photo: Photo, candidate: Candidate) -> Handle:
         from tratteggio.core.pipeline.restore import restore
 
-        request, mask = candidate.request, candidate.mask
+        request, mask, engines = candidate.request, candidate.mask, self.session.engines
 
         def run(ctx: TaskContext) -> Result:
-            return restore(photo, mask, request, on_step=ctx.step, cancel=ctx.cancelled)
+            return restore(photo, mask, request, on_step=ctx.step, cancel=ctx.cancelled, engines=engines)
 
         return self.session.runner.run(
             run,

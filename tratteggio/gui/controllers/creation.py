@@ -106,7 +106,7 @@ class CreationController(QObject):
             return
         source = source_of(doc)
         self.session.runner.run(
-            lambda ctx: extend(source, margins, request, on_step=ctx.step, cancel=ctx.cancelled),
+            lambda ctx: extend(source, margins, request, ctx.step, ctx.cancelled, self.session.engines),
             label="extend",
             on_step=self._progress,
             on_done=lambda extension: self._extended(doc, extension),
@@ -125,7 +125,7 @@ class CreationController(QObject):
             return
         request = request.replace(seed=values.seed)
         self.session.runner.run(
-            lambda ctx: imagine(request, values.size, on_step=ctx.step, cancel=ctx.cancelled),
+            lambda ctx: imagine(request, values.size, ctx.step, ctx.cancelled, self.session.engines),
             label="imagine",
             on_step=self._progress,
             on_done=self._created,

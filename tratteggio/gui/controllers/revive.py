@@ -12,7 +12,7 @@ import numpy as np
 from PySide6.QtCore import QObject, Signal
 
 from tratteggio.core.geometry import Box
-from tratteggio.core.studio.revival import ReviveIntervention
+from tratteggio.core.kinds.revive import ReviveIntervention
 from tratteggio.gui.canvas import Canvas
 from tratteggio.gui.panels.revive_dialog import ReviveDialog
 from tratteggio.gui.session import StudioSession

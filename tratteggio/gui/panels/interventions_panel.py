@@ -3,6 +3,7 @@ one's record is shown in a readable inspector and its area is highlighted on the
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import html
 from collections.abc import Callable
@@ -11,9 +12,10 @@ import numpy as np
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QListWidget, QListWidgetItem, QPushButton, QTextBrowser, QVBoxLayout, QWidget
 
+from tratteggio.core.kinds.fill import Intervention
 from tratteggio.core.record.describe import digital_source_type
 from tratteggio.core.request import RestorationRequest
-from tratteggio.core.studio.document import Document, Intervention
+from tratteggio.core.studio.document import Document
 from tratteggio.core.studio.edits import Edit
 from tratteggio.gui.highlight import Outline
 from tratteggio.gui.session import StudioSession
@@ -94,8 +96,36 @@ class InterventionsPanel(QWidget):
             self.doc.remove(item.data(Qt.ItemDataRole.UserRole))
 
 
-def describe(intervention: Intervention) -> str:
-    """The intervention's record as a small readable page: what, how, when, how much, fingerprints."""
+def describe(intervention: object) -> str:
+    """The intervention's record as a small readable page: a fill's in full, any other kind's (a
+    revival of colours) as its kind, its parameters and whether it is shown."""
+    if isinstance(intervention, Intervention):
+        return describe_fill(intervention)
+    label = str(getattr(intervention, "label", "intervention"))
+    rows = [("Kind", str(getattr(intervention, "kind", type(intervention).__name__)))]
+    for name in ("request", "transform"):
+        value = getattr(intervention, name, None)
+        if dataclasses.is_dataclass(value) and not isinstance(value, type):
+            rows += [(f"{name}: {k}", _short(v)) for k, v in dataclasses.asdict(value).items()]
+    source = digital_source_type(bool(getattr(intervention, "generative", False)))
+    rows += [("Source type", source.rsplit("/", 1)[-1])]
+    rows += [("Shown", "yes" if getattr(intervention, "visible", True) else "hidden")]
+    return _page(label, rows)
+
+
+def _short(value: object) -> str:
+    if isinstance(value, tuple | list):
+        return "(" + ", ".join(f"{v:.3g}" if isinstance(v, float) else str(v) for v in value) + ")"
+    return f"{value:.3g}" if isinstance(value, float) else str(value)
+
+
+def _page(label: str, rows: list[tuple[str, str]]) -> str:
+    body = "".join(f"<tr><td><b>{html.escape(k)}</b></td><td>{html.escape(v)}</td></tr>" for k, v in rows)
+    return f"<h3>{html.escape(label)}</h3><table cellspacing='4'>{body}</table>"
+
+
+def describe_fill(intervention: Intervention) -> str:
+    """A fill's record: what, how, when, how much, fingerprints."""
     result, request = intervention.result, intervention.result.request
     rows = [
         ("Engine", request.engine + (f" ({request.model})" if request.model else "")),
@@ -118,8 +148,7 @@ def describe(intervention: Intervention) -> str:
     mask_bytes = np.packbits(intervention.mask.crop(box)).tobytes() if box else b""
     rows += [("Mask SHA-256", fingerprint(mask_bytes)[:16] + "…")]
     rows += [("Pixels SHA-256", fingerprint(b"".join(p.pixels.tobytes() for p in result.patches))[:16] + "…")]
-    body = "".join(f"<tr><td><b>{html.escape(k)}</b></td><td>{html.escape(v)}</td></tr>" for k, v in rows)
-    return f"<h3>{html.escape(intervention.label)}</h3><table cellspacing='4'>{body}</table>"
+    return _page(intervention.label, rows)
 
 
 def fingerprint(data: bytes) -> str:

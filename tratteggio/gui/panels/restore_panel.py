@@ -24,42 +24,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from tratteggio.core.engine_catalog import BY_NAME, CLASSICAL_ENGINES, SEEDED_ENGINES
 from tratteggio.core.engines.hub import cached_model_ids
 from tratteggio.core.engines.models import CATALOG
-from tratteggio.core.request import CLASSICAL_ENGINES, RestorationRequest, spec
+from tratteggio.core.request import RestorationRequest, spec
 
-CLASSICAL_LABELS = {
-    "auto": "Automatic: the best fill for each region",
-    "hybrid": "Hybrid — thin cracks and scratches, fast",
-    "fsr": "FSR — continues texture into losses and cracks",
-    "fsr-best": "FSR best — finer FSR, 20x slower, rarely better",
-    "patchmatch": "PatchMatch — copies texture into large losses",
-    "migan": "MI-GAN — learned eraser for losses, fast (download)",
-    "lama": "LaMa — learned eraser for large losses (download)",
-    "biharmonic": "Biharmonic — smooth, for thin damage",
-    "telea": "Telea — fastest, smooth",
-    "navier-stokes": "Navier-Stokes — fast, follows edges",
-}
-CLASSICAL_TIPS = {
-    "auto": "Per region: frequency-selective reconstruction for losses and thin damage as far as a time "
-    "budget allows, the hybrid for the rest; the record says which filled what, and why",
-    "hybrid": "Range-clipped biharmonic averaged with Telea: the fast fill for thin damage; losses smear",
-    "fsr": "Frequency-selective reconstruction (OpenCV FSR_FAST): slower than the hybrid, better on "
-    "losses and textured areas",
-    "fsr-best": "FSR_BEST: about twenty times slower than FSR; on aged photos it was not better",
-    "patchmatch": "Exemplar synthesis (PyPatchMatch): fills losses of 50 px and more with patches of the "
-    "photo's own texture nearby, where smooth fills leave a blur; seeded",
-    "migan": "MI-GAN (28 MB, onnxruntime): paints losses with learned texture in well under a second; "
-    "deterministic; download it in Models…; trained on Places2 (research-only terms)",
-    "lama": "Big-LaMa (200 MB, onnxruntime): paints large losses with learned texture; deterministic; "
-    "download it in Models…; trained on Places2 (research-only terms)",
-    "biharmonic": "scikit-image's biharmonic fill: smooth, any bit depth",
-    "telea": "OpenCV's Telea: the fastest fill; smooth, blurs losses",
-    "navier-stokes": "OpenCV's Navier-Stokes fill: fast; continues edges a little",
-}
 NOT_DOWNLOADED = " (not downloaded)"
-THIN_ENGINES = ("hybrid", "biharmonic", "telea", "navier-stokes")  # made for thin damage
-SEEDED_ENGINES = ("patchmatch",)  # classical engines whose fill draws on the seed
 DETERMINISTIC_TIP = "{engine} is deterministic: every seed and candidate gives the same pixels"
 
 
@@ -75,10 +45,8 @@ class RestorePanel(QWidget):
         self.engine.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.engine.setMinimumContentsLength(16)
         for name in CLASSICAL_ENGINES:
-            self.engine.addItem(CLASSICAL_LABELS[name], ("classical", name))
-            self.engine.setItemData(
-                self.engine.count() - 1, CLASSICAL_TIPS[name], Qt.ItemDataRole.ToolTipRole
-            )
+            self.engine.addItem(BY_NAME[name].label, ("classical", name))
+            self.engine.setItemData(self.engine.count() - 1, BY_NAME[name].tip, Qt.ItemDataRole.ToolTipRole)
         for entry in CATALOG:
             self.engine.addItem(f"Diffusion — {entry.id}", ("diffusion", entry.id))
         self._have: set[str] = set()
@@ -141,9 +109,7 @@ class RestorePanel(QWidget):
         diffusion = kind == "diffusion"
         for widget in self._diffusion_widgets:
             widget.setEnabled(diffusion)
-        self.engine.setToolTip(
-            CLASSICAL_TIPS.get(name, "Diffusion inpainting with this model") if name else ""
-        )
+        self.engine.setToolTip(BY_NAME["diffusion" if diffusion else name].tip if name else "")
         seeded = diffusion or name in SEEDED_ENGINES
         for widget in self._seed_widgets:  # a seed only matters where there is randomness
             widget.setEnabled(seeded)
