@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtGui import QGuiApplication, QKeySequence
+from PySide6.QtWidgets import QDockWidget
 
 from tratteggio.gui.help import key_name
 from tratteggio.gui.main_window import MainWindow
@@ -14,8 +15,7 @@ README = (Path(__file__).resolve().parents[2] / "README.md").read_text()
 
 
 def test_help_menu_lists_its_entries(window: MainWindow) -> None:
-    titles = [a.text() for a in window.menuBar().actions()]
-    assert titles[-1] == "&Help"
+    assert window.menuBar().actions()[-1] is window.menus.help.menu.menuAction()
     assert set(window.menus.help.actions) == {"shortcuts", "guide", "sample", "about"}
 
 
@@ -68,3 +68,21 @@ def test_open_sample_opens_the_aged_photo_and_its_mask(window: MainWindow, qtbot
     doc = window.session.doc
     assert doc is not None and doc.path is not None and doc.path.name == "sample-aged.png"
     assert 0.005 < doc.mask.mean() < 0.2
+
+
+def test_the_menus_are_kept_by_key_and_view_shows_or_hides_the_navigator_and_history(
+    window: MainWindow,
+) -> None:
+    bar = [a.menu() for a in window.menuBar().actions()]
+    assert bar == [
+        window.menus.menus[k] for k in ("file", "edit", "view", "tools", "image", "restore", "help")
+    ]
+    view = window.menus.menus["view"].actions()
+    for key, title in (("show_navigator", "Navigator"), ("show_history", "Undo History")):
+        action = window.menus.actions[key]
+        dock = window.findChild(QDockWidget, title)
+        assert action in view and action.isCheckable() and action.isChecked() and not dock.isHidden()
+        action.trigger()
+        assert dock.isHidden() and not action.isChecked()
+        action.trigger()
+        assert not dock.isHidden() and action.isChecked()

@@ -43,7 +43,7 @@ def test_save_reopen_and_the_title_star(
 ) -> None:
     window.files.open_path(photo_file)
     assert window.windowTitle() == "coffee.png — Tratteggio"
-    window.canvas.brush_radius = 5
+    window.canvas.set_brush(5)
     stroke(qtbot, window, [(100, 100), (160, 120)])
     assert window.windowTitle() == "coffee.png* — Tratteggio"
     restore_and_accept(qtbot, window, (300, 200, 340, 240))
@@ -170,7 +170,7 @@ def test_every_change_is_journaled_within_two_seconds(
     qtbot: object, window: MainWindow, photo_file: Path
 ) -> None:
     window.files.open_path(photo_file)
-    window.canvas.brush_radius = 4
+    window.canvas.set_brush(4)
     stroke(qtbot, window, [(50, 50), (90, 60)])
     journal = window.projects.journal.path
     assert journal is not None

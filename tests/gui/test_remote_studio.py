@@ -68,7 +68,7 @@ def test_preferences_test_the_connection_show_the_server_and_keep_the_choice(
     dialog.accept()
     model = window.session.engines.model
     assert isinstance(model, RemoteModel) and model.target.url == server.url
-    assert prefs.settings().value("diffusion/where") == "remote"
+    assert prefs.DIFFUSION_WHERE.get() == "remote"
     assert "Diffusion runs on the server" in window.status.current_message()
     window.menus.actions["preferences"].trigger()
     assert window.preferences.remote.isChecked() and window.preferences.url.text() == server.url

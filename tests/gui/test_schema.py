@@ -14,6 +14,7 @@ from tratteggio.cli.options import request_from_args
 from tratteggio.core.errors import RequestError
 from tratteggio.core.request import RestorationRequest, spec, specs
 from tratteggio.gui.panels.restore_panel import RestorePanel
+from tratteggio.gui.run_settings import RunSettings
 
 FIELDS = {f.name: f for f in dataclasses.fields(RestorationRequest)}
 
@@ -86,3 +87,49 @@ def test_the_panel_ranges_are_the_schema_ranges(qtbot: object) -> None:
     panel.seed.setValue(2**63 - 1)
     assert panel.request().seed == spec("seed").high  # the panel reaches the schema's highest seed
     assert panel.request(candidate=1).seed == 0  # and wraps instead of leaving the range
+
+
+def test_the_run_settings_are_the_schema_fields_with_its_defaults_and_ranges() -> None:
+    settings = RunSettings()
+    assert settings.names() == tuple(specs())
+    assert all(settings.get(name) == FIELDS[name].default for name in specs())
+    assert settings.request() == RestorationRequest()
+    parser = restore_parser()
+    base = ["p.png", "--mask", "m.png", "-o", "o.png"]
+    for name in [n for n, s in specs().items() if s.low is not None]:
+        s = spec(name)
+        too_big = s.high + (1 if isinstance(FIELDS[name].default, int) else 0.5)  # type: ignore[operator]
+        with pytest.raises(RequestError, match=name) as refused:
+            settings.set(name, too_big)
+        with pytest.raises(RequestError) as cli_refused:
+            request_from_args(parser.parse_args([*base, s.flag, str(too_big)]))  # type: ignore[list-item]
+        assert str(refused.value) == str(cli_refused.value)  # the same words, from the same Spec
+    with pytest.raises(RequestError, match="unknown engine"):
+        settings.set("engine", "nope")
+
+
+def test_the_panel_widgets_bind_to_its_run_settings_and_the_cli_builds_the_same_request(
+    qtbot: object,
+) -> None:
+    panel = RestorePanel()
+    qtbot.addWidget(panel)  # type: ignore[attr-defined]
+    settings = panel.settings
+    panel.steps.setValue(7)
+    panel.prompt.setText("sky")
+    panel.seed.setValue(9)
+    assert (settings.get("steps"), settings.get("prompt"), settings.get("seed")) == (7, "sky", 9)
+    settings.set("blend", 2)
+    settings.set("negative_prompt", "text")
+    assert panel.blend.value() == 2 and panel.negative.text() == "text"  # a field set elsewhere shows
+    panel.select_engine("telea", None)
+    assert panel.request() == settings.request() == RestorationRequest(engine="telea", seed=9, blend=2)
+    model = panel.diffusion_models()[0]
+    panel.select_engine("diffusion", model)
+    parser = restore_parser()
+    args = ["p.png", "--mask", "m.png", "-o", "o.png", "--engine", "diffusion", "--model", model, "--steps",
+            "7", "--prompt", "sky", "--negative-prompt", "text", "--seed", "9", "--blend", "2"]  # fmt: skip
+    assert panel.request() == request_from_args(parser.parse_args(args))
+    assert panel.request(candidate=2).seed == 11
+    assert panel.diffusion_request(model) == RestorationRequest(
+        engine="diffusion", model=model, steps=7, prompt="sky", negative_prompt="text"
+    )

@@ -63,7 +63,7 @@ def test_a_corrupt_file_leaves_the_document_untouched(
 
 def test_brush_stroke_is_one_undo_step(qtbot: object, window: MainWindow, photo_file: Path) -> None:
     window.files.open_path(photo_file)
-    window.canvas.brush_radius = 6
+    window.canvas.set_brush(6)
     stroke(qtbot, window, [(100, 100), (150, 100), (200, 120)])
     doc = window.doc
     assert doc is not None and doc.mask[100, 125] and doc.mask[110, 175] and not doc.mask[300, 300]
@@ -124,7 +124,7 @@ def test_classical_run_scrub_accept_and_export(
 
 def test_settings_persist_brush_and_recent_files(window: MainWindow, photo_file: Path) -> None:
     window.files.open_path(photo_file)
-    window.canvas.brush_radius = 33
+    window.canvas.set_brush(33)
     window.menus.actions["softer"].trigger()
     assert window.canvas.brush_hardness == 0.75
     window.save_settings()
@@ -183,7 +183,7 @@ def test_before_after_split_shows_the_original_on_the_left(
     with qtbot.waitSignal(window.runs.finished, timeout=30_000):  # type: ignore[attr-defined]
         window.runs.start()
     window.runs.accept()
-    window.canvas.mask_visible = False
+    window.canvas.set_mask_visible(False)
     window.menus.actions["split"].trigger()
     assert window.canvas.split == 0.5
     shot = window.canvas.grab().toImage()

@@ -47,7 +47,7 @@ def test_a_not_damage_stroke_refits_the_proposal_and_undo_takes_it_back(
     assert (default & near(joint, 2)).sum() > 100 and (default & near(crack, 2)).sum() > 100
     tool_button(window, "teach not damage").click()  # type: ignore[attr-defined]
     assert window.canvas.tool == Tool.TEACH_CLEAN
-    window.canvas.brush_radius = 5
+    window.canvas.set_brush(5)
     with qtbot.waitSignal(window.session.runner.ended, timeout=30_000):  # type: ignore[attr-defined]
         stroke(qtbot, window, [(265, 200), (300, 200), (335, 200)])  # the right quarter of the look-alike
     doc = window.doc
@@ -72,7 +72,7 @@ def test_ctrl_z_while_reviewing_undoes_the_last_rejection_not_an_earlier_stroke(
     qtbot: object, window: MainWindow, tmp_path: Path
 ) -> None:
     crack, joint = open_wall(window, tmp_path)
-    window.canvas.brush_radius = 4
+    window.canvas.set_brush(4)
     stroke(qtbot, window, [(40, 30), (80, 30)])  # a brush stroke on the mask, before detecting
     doc = window.doc
     assert doc is not None
@@ -99,7 +99,7 @@ def test_what_was_taught_is_saved_with_the_project_and_used_when_it_opens(
     crack, joint = open_wall(window, tmp_path)
     detect(qtbot, window)
     tool_button(window, "teach not damage").click()  # type: ignore[attr-defined]
-    window.canvas.brush_radius = 5
+    window.canvas.set_brush(5)
     with qtbot.waitSignal(window.session.runner.ended, timeout=30_000):  # type: ignore[attr-defined]
         stroke(qtbot, window, [(265, 200), (300, 200), (335, 200)])
     doc = window.doc

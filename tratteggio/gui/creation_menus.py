@@ -4,7 +4,6 @@ Canvas and Image ▸ Revive Colours. Added to the studio's menus in one call, be
 from __future__ import annotations
 
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QMenu
 
 from tratteggio.gui.controllers.creation import CreationController
 from tratteggio.gui.controllers.revive import ReviveController
@@ -12,13 +11,9 @@ from tratteggio.gui.menus import Menus
 
 
 def add_creation_menus(menus: Menus, creation: CreationController, revive: ReviveController) -> None:
-    bar = menus.bar
-    file_menu = next(m for a in bar.actions() if a.text() == "&File" and isinstance(m := a.menu(), QMenu))
     new = _action(menus, "new_from_prompt", "New from &Prompt…", "Ctrl+Shift+N", creation.prompt_dialog)
-    file_menu.insertAction(menus.actions["load_mask"], new)
-    image = QMenu("&Image", bar)
-    restore_menu = next(a for a in bar.actions() if a.text() == "&Restore")
-    bar.insertMenu(restore_menu, image)
+    menus.menus["file"].insertAction(menus.actions["load_mask"], new)
+    image = menus.insert_menu("image", "&Image", before="restore")
     image.addAction(_action(menus, "extend_canvas", "&Extend Canvas…", "Ctrl+Alt+E", creation.extend_dialog))
     image.addAction(_action(menus, "revive_colours", "Re&vive Colours…", "Ctrl+Alt+V", revive.open))
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, QPointF, Qt
+from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QShowEvent
 from PySide6.QtWidgets import QDockWidget, QFileDialog, QMainWindow, QMessageBox, QTabWidget, QWidget
 
@@ -61,8 +61,11 @@ class MainWindow(QMainWindow):
         self._dock("Layers of time", self.timeline, Qt.DockWidgetArea.BottomDockWidgetArea)
         self.navigator, self.history = Navigator(self.canvas, session), HistoryPanel(session)
         right = Qt.DockWidgetArea.RightDockWidgetArea
-        navigator = self._dock("Navigator", self.navigator, right)
-        self.tabifyDockWidget(navigator, self._dock("Undo History", self.history, right))
+        navigator, history = (
+            self._dock("Navigator", self.navigator, right),
+            self._dock("Undo History", self.history, right),
+        )
+        self.tabifyDockWidget(navigator, history)
         navigator.raise_()
         self.toolbar = ToolBar(self.canvas, self)
         self.addToolBar(self.toolbar)
@@ -96,6 +99,7 @@ class MainWindow(QMainWindow):
         self.creation = CreationController(session, self.canvas, self.timeline, self.panel, self)
         add_creation_menus(self.menus, self.creation, self.revive)
         add_messages_action(self.menus, self.status)
+        self.menus.add_docks({"show_navigator": navigator, "show_history": history})
         self.menus.help.topic = self._help_topic
         self._restore_settings()
 
@@ -196,38 +200,33 @@ class MainWindow(QMainWindow):
 
     # -- settings ------------------------------------------------------------------------------
     def _restore_settings(self) -> None:
-        store = prefs.settings()
-        geometry = store.value("geometry")
-        if isinstance(geometry, QByteArray):
+        geometry, state = prefs.GEOMETRY.get(), prefs.WINDOW_STATE.get()
+        if geometry is not None:
             self.restoreGeometry(geometry)
-        state = store.value("state")
-        if isinstance(state, QByteArray):
+        if state is not None:
             self.restoreState(state)
         else:  # first start: the canvas gets the room (see showEvent)
             self._narrow_side_panel = True
-        radius, hardness = float(str(store.value("brush", 12.0))), float(str(store.value("hardness", 1.0)))
-        self.canvas.set_brush(radius, hardness)
-        color = store.value("mask_color")
-        if isinstance(color, list) and len(color) == 4:
-            self.canvas.mask_color_chosen = True
-            self.canvas.set_mask_color(tuple(int(v) for v in color))  # type: ignore[arg-type]
+        self.canvas.set_brush(prefs.BRUSH.get(), prefs.HARDNESS.get())
+        color = prefs.MASK_COLOR.get()
+        if color is not None:
+            self.canvas.choose_mask_color(color)
         problem = apply_diffusion_preference(self.session)  # this computer, or a server
         if problem:
             self.session.say(problem)
-        engine = store.value("engine")
+        engine = prefs.ENGINE.get()
         if engine:
-            self.panel.select_engine(str(engine), store.value("model") or None)
+            self.panel.select_engine(engine, prefs.MODEL.get() or None)
 
     def save_settings(self) -> None:
-        store = prefs.settings()
-        store.setValue("geometry", self.saveGeometry())
-        store.setValue("state", self.saveState())
-        store.setValue("brush", self.canvas.brush_radius)
-        store.setValue("hardness", self.canvas.brush_hardness)
+        prefs.GEOMETRY.set(self.saveGeometry())
+        prefs.WINDOW_STATE.set(self.saveState())
+        prefs.BRUSH.set(self.canvas.brush_radius)
+        prefs.HARDNESS.set(self.canvas.brush_hardness)
         request = self.panel.request()
-        store.setValue("engine", request.engine)
-        store.setValue("model", request.model or "")
-        store.sync()
+        prefs.ENGINE.set(request.engine)
+        prefs.MODEL.set(request.model or "")
+        prefs.sync()
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from PySide6.QtGui import QAction, QColor, QKeySequence
-from PySide6.QtWidgets import QColorDialog, QInputDialog, QMenu, QMenuBar, QWidget
+from PySide6.QtWidgets import QColorDialog, QDockWidget, QInputDialog, QMenu, QMenuBar, QWidget
 
 from tratteggio.core.mask import grow_bits
 from tratteggio.gui import settings as prefs
@@ -43,17 +43,19 @@ class Menus:
     def __init__(self, bar: QMenuBar, parts: MenuParts) -> None:
         self.bar, self.parts = bar, parts
         self.actions: dict[str, QAction] = {}
+        self.menus: dict[str, QMenu] = {}  # by key: "file", "edit", "view", "tools", "restore", ...
         self._file_menu()
         self._edit_menu()
         self._view_menu()
         self._tools_menu()
         self._restore_menu()
         self.help = HelpMenu(bar, HelpParts(self.actions, parts.files, parts.session, parts.dialogs))
+        self.menus["help"] = self.help.menu
         parts.files.recentChanged.connect(self.refresh_recent)
         self.refresh_recent()
 
     def _file_menu(self) -> None:
-        files, projects, menu = self.parts.files, self.parts.projects, self.bar.addMenu("&File")
+        files, projects, menu = self.parts.files, self.parts.projects, self._menu("file", "&File")
         self._add(menu, "open", "&Open…", "Ctrl+O", files.open_dialog)
         self._add(menu, "open_iiif", "Open from &IIIF…", None, files.open_iiif_dialog)
         self.recent = menu.addMenu("Open &Recent")
@@ -79,7 +81,7 @@ class Menus:
         self._add(menu, "quit", "&Quit", "Ctrl+Q", self.parts.quit)
 
     def _edit_menu(self) -> None:
-        session, menu = self.parts.session, self.bar.addMenu("&Edit")
+        session, menu = self.parts.session, self._menu("edit", "&Edit")
         self._add(menu, "undo", "&Undo", "Ctrl+Z", session.undo)
         redo = self._add(menu, "redo", "&Redo", "Ctrl+Shift+Z", session.redo)
         redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
@@ -93,7 +95,7 @@ class Menus:
             self._add(menu, "preferences", "&Preferences…", "Ctrl+,", self.parts.open_preferences)
 
     def _view_menu(self) -> None:
-        c, menu = self.parts.canvas, self.bar.addMenu("&View")
+        c, menu = self.parts.canvas, self._menu("view", "&View")
         zoom_in = self._add(menu, "zoom_in", "Zoom &In", "Ctrl+=", c.zoom_in)
         zoom_out = self._add(menu, "zoom_out", "Zoom &Out", "Ctrl+-", c.zoom_out)
         zoom_in.setShortcuts([QKeySequence(k) for k in ZOOM_IN_KEYS])
@@ -108,7 +110,7 @@ class Menus:
         self._add(menu, "split", "Before/After &Split (Shift+move: divider)", "Ctrl+Shift+B", self._split)
 
     def _tools_menu(self) -> None:
-        menu = self.bar.addMenu("&Tools")
+        menu = self._menu("tools", "&Tools")
         for key, tool, shortcut in (
             ("brush", Tool.BRUSH, "B"),
             ("eraser", Tool.ERASER, "E"),
@@ -123,7 +125,7 @@ class Menus:
         self._add(menu, "softer", "Softer Brush", "Shift+[", lambda: self._hardness(-0.25))
 
     def _restore_menu(self) -> None:
-        runs, menu = self.parts.runs, self.bar.addMenu("&Restore")
+        runs, menu = self.parts.runs, self._menu("restore", "&Restore")
         self._add(menu, "models", "&Models…", None, self.parts.open_models)
         restore = self._add(menu, "restore", "&Restore", "Ctrl+Enter", runs.start)
         # both keys labelled Enter (main and keypad); the menu, the README and the panel say Ctrl+Enter
@@ -134,6 +136,27 @@ class Menus:
         accept.setShortcuts([QKeySequence("Enter"), QKeySequence("Return")])
         self._add(menu, "discard", "&Discard", None, runs.discard)
         self._add(menu, "export_layers", "Export &Layers…", None, self.parts.export_layers)
+
+    def _menu(self, key: str, title: str) -> QMenu:
+        menu = self.bar.addMenu(title)
+        self.menus[key] = menu
+        return menu
+
+    def insert_menu(self, key: str, title: str, before: str) -> QMenu:
+        """A new menu `key` placed before menu `before` in the bar."""
+        menu = QMenu(title, self.bar)
+        self.bar.insertMenu(self.menus[before].menuAction(), menu)
+        self.menus[key] = menu
+        return menu
+
+    def add_docks(self, docks: dict[str, QDockWidget]) -> None:
+        """View ▸ one checkable entry per dock (shown or hidden), under the action key given."""
+        view = self.menus["view"]
+        view.addSeparator()
+        for key, dock in docks.items():
+            action = dock.toggleViewAction()
+            view.addAction(action)
+            self.actions[key] = action
 
     def _add(
         self, menu: QMenu, key: str, text: str, shortcut: str | None, slot: Callable[[], object]
@@ -181,8 +204,7 @@ class Menus:
 
     def _split(self) -> None:
         canvas = self.parts.canvas
-        canvas.split = None if canvas.split is not None else 0.5
-        canvas.update()
+        canvas.set_split(None if canvas.split is not None else 0.5)
 
     def _mask_color(self) -> None:
         r, g, b, a = self.parts.canvas.mask_rgba
@@ -193,9 +215,9 @@ class Menus:
             QColorDialog.ColorDialogOption.ShowAlphaChannel,
         )
         if color.isValid():
-            self.parts.canvas.mask_color_chosen = True
-            self.parts.canvas.set_mask_color((color.red(), color.green(), color.blue(), color.alpha()))
-            prefs.settings().setValue("mask_color", [color.red(), color.green(), color.blue(), color.alpha()])
+            rgba = (color.red(), color.green(), color.blue(), color.alpha())
+            self.parts.canvas.choose_mask_color(rgba)
+            prefs.MASK_COLOR.set(rgba)
 
     def _hardness(self, step: float) -> None:
         canvas = self.parts.canvas

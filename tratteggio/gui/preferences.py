@@ -38,16 +38,12 @@ if TYPE_CHECKING:
     from tratteggio.core.engines.remote import RemoteModel, RemoteTarget
     from tratteggio.core.engines.worker import WorkerModel
 
-WHERE, URL, TOKEN_FILE = "diffusion/where", "diffusion/url", "diffusion/token_file"
-IDLE_MINUTES, DEFAULT_IDLE_MINUTES = "diffusion/worker_idle_minutes", 10
+DEFAULT_IDLE_MINUTES = prefs.WORKER_IDLE_MINUTES.default
 
 
 def idle_minutes() -> int:
     """How long the diffusion worker may wait for a run before it ends (the setting, in minutes)."""
-    try:
-        return max(1, int(str(prefs.settings().value(IDLE_MINUTES, DEFAULT_IDLE_MINUTES))))
-    except (TypeError, ValueError):
-        return DEFAULT_IDLE_MINUTES
+    return prefs.WORKER_IDLE_MINUTES.get()
 
 
 class _Notices(QObject):
@@ -61,12 +57,11 @@ def apply_diffusion_preference(session: StudioSession) -> str | None:
     token file has gone is reported and diffusion falls back to this computer."""
     from tratteggio.core.engines.remote import RemoteTarget
 
-    store = prefs.settings()
     problem = None
     model: RemoteModel | WorkerModel | None = None
-    if store.value(WHERE, "local") == "remote":
+    if prefs.DIFFUSION_WHERE.get() == "remote":
         try:
-            target = RemoteTarget.parse(str(store.value(URL, "")), str(store.value(TOKEN_FILE, "")) or None)
+            target = RemoteTarget.parse(prefs.DIFFUSION_URL.get(), prefs.DIFFUSION_TOKEN_FILE.get() or None)
             model = session.engines.run_diffusion_on(target)
         except TratteggioError as exc:
             problem = f"Diffusion runs on this computer: the server setting is unusable ({exc})"
@@ -174,11 +169,10 @@ class PreferencesDialog(QDialog):
         return True
 
     def _load(self) -> None:
-        store = prefs.settings()
         self.signing.setText(prefs.signing_identity())
-        (self.remote if store.value(WHERE, "local") == "remote" else self.local).setChecked(True)
-        self.url.setText(str(store.value(URL, "") or ""))
-        self.token.setText(str(store.value(TOKEN_FILE, "") or ""))
+        (self.remote if prefs.DIFFUSION_WHERE.get() == "remote" else self.local).setChecked(True)
+        self.url.setText(prefs.DIFFUSION_URL.get())
+        self.token.setText(prefs.DIFFUSION_TOKEN_FILE.get())
         self.wheel_zooms.setChecked(prefs.wheel_zooms())
         self.idle.setValue(idle_minutes())
         self._enable()
@@ -238,7 +232,6 @@ class PreferencesDialog(QDialog):
     def accept(self) -> None:
         """Keep and apply the choice; a server setting or a signing identity that cannot be used
         keeps the dialog open."""
-        store = prefs.settings()
         if not self._check_identity():
             return
         if self.remote.isChecked():
@@ -247,12 +240,12 @@ class PreferencesDialog(QDialog):
             except TratteggioError as exc:
                 self._show_problem(str(exc))
                 return
-        store.setValue(WHERE, "remote" if self.remote.isChecked() else "local")
-        store.setValue(URL, self.url.text().strip())
-        store.setValue(TOKEN_FILE, self.token.text().strip())
+        prefs.DIFFUSION_WHERE.set("remote" if self.remote.isChecked() else "local")
+        prefs.DIFFUSION_URL.set(self.url.text().strip())
+        prefs.DIFFUSION_TOKEN_FILE.set(self.token.text().strip())
         prefs.set_wheel_zooms(self.wheel_zooms.isChecked())
-        store.setValue(IDLE_MINUTES, self.idle.value())
-        store.sync()
+        prefs.WORKER_IDLE_MINUTES.set(self.idle.value())
+        prefs.sync()
         problem = apply_diffusion_preference(self.session)
         if problem:
             self.session.warn(problem)

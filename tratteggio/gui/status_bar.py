@@ -6,6 +6,7 @@ photo's size."""
 from __future__ import annotations
 
 import time
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QFontMetrics, QResizeEvent
@@ -14,6 +15,9 @@ from PySide6.QtWidgets import QLabel, QProgressBar, QSizePolicy, QStatusBar, QWi
 from tratteggio.core.studio.document import Document
 from tratteggio.gui.canvas import Canvas
 from tratteggio.gui.session import StudioSession
+
+if TYPE_CHECKING:
+    from tratteggio.gui.menus import Menus
 
 MESSAGE_MS = 8000
 BUSY_AFTER_MS = 500  # a run still going after this shows a busy bar
@@ -115,16 +119,14 @@ class StatusBar(QStatusBar):
         self.size_label.setText(doc.photo.describe() if doc is not None else "No photo")
 
 
-def add_messages_action(menus: object, status: StatusBar) -> None:
+def add_messages_action(menus: Menus, status: StatusBar) -> None:
     """View ▸ Messages: every status message of the session, kept (they leave the bar after 8 s)."""
     from PySide6.QtGui import QAction
-    from PySide6.QtWidgets import QMenu
 
-    bar = menus.bar  # type: ignore[attr-defined]
-    view = next(m for a in bar.actions() if a.text() == "&View" and isinstance(m := a.menu(), QMenu))
-    action = QAction("&Messages…", bar)
+    view = menus.menus["view"]
+    action = QAction("&Messages…", menus.bar)
     action.triggered.connect(lambda _=False: show_messages(status))
-    menus.actions["messages"] = action  # type: ignore[attr-defined]
+    menus.actions["messages"] = action
     view.addSeparator()
     view.addAction(action)
 

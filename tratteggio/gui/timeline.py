@@ -2,6 +2,7 @@
 
 A slider scrubs through them (the canvas shows that step), Play animates them, Export writes the
 sequence. With several candidates, a chooser picks which one the strip shows and Accept takes.
+The widget draws its model, `LayerStack` (gui/layer_stack.py), which the controllers change.
 """
 
 from __future__ import annotations
@@ -26,13 +27,14 @@ from PySide6.QtWidgets import (
 
 from tratteggio.core.geometry import Box
 from tratteggio.gui.imageconv import to_qimage
+from tratteggio.gui.layer_stack import IDLE_TITLE, LayerActions, LayerStack
+from tratteggio.gui.layer_stack import layer_labels as layer_labels  # where controllers find it
 from tratteggio.gui.layers_owner import LayersOwner
 
 if TYPE_CHECKING:
     from tratteggio.core.pipeline.restore import StepPreview
 
 THUMB = 96
-IDLE_TITLE = "Layers of time — run a restoration to watch it emerge step by step"
 
 
 def layers_at(previews: Sequence[StepPreview], index: int) -> list[tuple[Box, np.ndarray]]:
@@ -43,24 +45,6 @@ def layers_at(previews: Sequence[StepPreview], index: int) -> list[tuple[Box, np
     return [(p.box, p.pixels) for p in latest.values()]
 
 
-def layer_labels(previews: Sequence[StepPreview]) -> list[str]:
-    """What each layer is: a denoising step, a region filled (one-shot engines), or the final fill."""
-    if not previews:
-        return []
-    regions = max(p.region for p in previews) + 1
-    per_region = max(1, previews[0].total // regions)
-    labels = []
-    for preview in previews:
-        where = f"region {preview.region + 1}/{regions}" if regions > 1 else ""
-        if preview.final:
-            text = f"{where} filled" if where else "filled"
-        else:
-            text = f"{where} step {preview.step % per_region + 1}".strip()
-        labels.append(text)
-    labels[-1] = "final"
-    return labels
-
-
 def thumbnails(source: np.ndarray, previews: Sequence[StepPreview]) -> list[np.ndarray]:
     """The strip's pictures; safe to compute on the worker thread (numpy only)."""
     from tratteggio.core.pipeline.layers import frames
@@ -69,6 +53,8 @@ def thumbnails(source: np.ndarray, previews: Sequence[StepPreview]) -> list[np.n
 
 
 class Timeline(QWidget):
+    """The strip, the slider and the buttons, drawn from the `LayerStack` model (`self.model`)."""
+
     stepSelected = Signal(int)  # timeline position, 0 = before
     candidateChanged = Signal(int)
     acceptRequested = Signal()
@@ -77,8 +63,9 @@ class Timeline(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.model = model = LayerStack(self)
+        self._shown: tuple[np.ndarray, ...] = ()  # the pictures the strip holds
         self.title = QLabel(IDLE_TITLE)
-        self.owner = LayersOwner.NONE  # which controller's layers the strip shows
         self.candidates = QComboBox()
         self.candidates.setVisible(False)
         self.play_button = QPushButton("▶ Play")
@@ -108,73 +95,82 @@ class Timeline(QWidget):
         self._timer = QTimer(self)
         self._timer.setInterval(150)
         self._timer.timeout.connect(self._advance)
-        self.slider.valueChanged.connect(self._slid)
-        self.strip.currentRowChanged.connect(self.slider.setValue)
+        self.slider.valueChanged.connect(model.set_position)
+        self.strip.currentRowChanged.connect(self._row_chosen)
         self.play_button.clicked.connect(self.play)
         self.accept_button.clicked.connect(self.acceptRequested)
         self.discard_button.clicked.connect(self.discardRequested)
         self.export_button.clicked.connect(self.exportRequested)
-        self.candidates.currentIndexChanged.connect(self.candidateChanged)
-        self.set_actions_enabled(False)
+        self.candidates.currentIndexChanged.connect(model.choose_candidate)
+        model.changed.connect(self._redraw)
+        model.positionChanged.connect(self._moved)
+        model.candidatesChanged.connect(self._list_candidates)
+        model.candidateChanged.connect(self.candidateChanged)
+        self._redraw()
 
-    def set_actions_enabled(self, enabled: bool) -> None:
-        for button in (self.play_button, self.export_button, self.accept_button, self.discard_button):
-            button.setEnabled(enabled)
-
-    def set_candidates(self, labels: list[str]) -> None:
-        self.candidates.blockSignals(True)
-        self.candidates.clear()
-        self.candidates.addItems(labels)
-        self.candidates.blockSignals(False)
-        self.candidates.setVisible(len(labels) > 1)
-
-    def show_frames(
-        self,
-        pictures: Sequence[np.ndarray],
-        labels: Sequence[str] | Sequence[StepPreview],
-        title: str,
-        owner: LayersOwner,
-    ) -> None:
-        """Rebuild the strip from thumbnails made elsewhere (the worker): the photo before, then one
-        per layer (labelled, or labelled from StepPreviews); select the last."""
-        from tratteggio.core.pipeline.restore import StepPreview
-
-        if labels and isinstance(labels[0], StepPreview):
-            labels = layer_labels(labels)  # type: ignore[arg-type]
-        self.owner = owner
-        self.strip.clear()
-        for index, frame in enumerate(pictures):
-            label = "before" if index == 0 else str(labels[index - 1])
-            pixmap = QPixmap.fromImage(to_qimage(frame))
-            icon = QIcon(pixmap)
-            icon.addPixmap(pixmap, QIcon.Mode.Selected)  # no highlight tint over the picture
-            self.strip.addItem(QListWidgetItem(icon, label))
-        self.title.setText(title)
-        self.slider.setRange(0, len(labels))
-        self.slider.setValue(len(labels))
-        self.set_actions_enabled(bool(labels))
+    @property
+    def owner(self) -> LayersOwner:
+        """Which controller's layers the strip shows (the model's `owner`); NONE when idle."""
+        return self.model.owner
 
     def clear(self) -> None:
-        self._timer.stop()
-        self.owner = LayersOwner.NONE
-        self.title.setText(IDLE_TITLE)
-        self.strip.clear()
-        self.slider.setRange(0, 0)
-        self.set_candidates([])
-        self.set_actions_enabled(False)
+        self.model.clear()
+
+    # -- drawing the model ---------------------------------------------------------------------
+    def _redraw(self) -> None:
+        model = self.model
+        if not model.pictures:
+            self._timer.stop()
+        if model.pictures is not self._shown:
+            self._shown = model.pictures
+            self.strip.blockSignals(True)
+            self.strip.clear()
+            for picture, label in zip(model.pictures, model.labels, strict=True):
+                pixmap = QPixmap.fromImage(to_qimage(picture))
+                icon = QIcon(pixmap)
+                icon.addPixmap(pixmap, QIcon.Mode.Selected)  # no highlight tint over the picture
+                self.strip.addItem(QListWidgetItem(icon, label))
+            self.strip.blockSignals(False)
+        self.title.setText(model.title)
+        self.slider.blockSignals(True)
+        self.slider.setRange(0, model.last)
+        self.slider.blockSignals(False)
+        self._show_position(model.position)
+        playable = model.actions != LayerActions.NONE
+        self.play_button.setEnabled(playable)
+        for button in (self.export_button, self.accept_button, self.discard_button):
+            button.setEnabled(model.actions == LayerActions.ALL)
+
+    def _moved(self, position: int) -> None:
+        self._show_position(position)
+        self.stepSelected.emit(position)
+
+    def _show_position(self, position: int) -> None:
+        if self.slider.value() != position:
+            self.slider.blockSignals(True)
+            self.slider.setValue(position)
+            self.slider.blockSignals(False)
+        if self.strip.currentRow() != position and self.strip.count():
+            self.strip.setCurrentRow(position)
+
+    def _row_chosen(self, row: int) -> None:
+        if row >= 0:  # -1: the strip was emptied
+            self.model.set_position(row)
+
+    def _list_candidates(self) -> None:
+        self.candidates.blockSignals(True)
+        self.candidates.clear()
+        self.candidates.addItems(list(self.model.candidates))
+        self.candidates.blockSignals(False)
+        self.candidates.setVisible(len(self.model.candidates) > 1)
 
     def play(self) -> None:
-        if self.slider.maximum() > 0:
-            self.slider.setValue(0)
+        if self.model.last > 0:
+            self.model.set_position(0)
             self._timer.start()
 
     def _advance(self) -> None:
-        if self.slider.value() >= self.slider.maximum():
+        if self.model.position >= self.model.last:
             self._timer.stop()
         else:
-            self.slider.setValue(self.slider.value() + 1)
-
-    def _slid(self, value: int) -> None:
-        if self.strip.currentRow() != value:
-            self.strip.setCurrentRow(value)
-        self.stepSelected.emit(value)
+            self.model.set_position(self.model.position + 1)

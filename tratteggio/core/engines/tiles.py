@@ -20,6 +20,42 @@ ONE_CALL = 256  # a loss of a few thousand pixels and its context: one call, as 
 Fill = Callable[[np.ndarray, np.ndarray], np.ndarray]
 
 
+def fill_tiles_apart(
+    levels: np.ndarray, mask: np.ndarray, fill: Fill, check: Callable[[], None], margin: int = 32
+) -> np.ndarray:
+    """`levels` with its masked pixels filled tile by tile, each tile on its own window (the tile
+    plus `margin` px, every masked pixel in it unknown) and apart from the others: the tiles fill on
+    worker threads at once, and the bytes do not depend on their order."""
+    from tratteggio.core.engines.workers import in_order
+
+    height, width = mask.shape
+    if max(height, width) <= ONE_CALL:
+        check()
+        return fill(levels, mask)
+    rows, cols = np.nonzero(_tile_counts(mask))
+    boxes = [_tile_window(int(r), int(c), height, width, margin) for r, c in zip(rows, cols, strict=True)]
+    tasks = [lambda window=window: fill(levels[window], mask[window]) for _, window, _ in boxes]
+    out = levels.copy()
+    for (tile, _, core), filled in zip(boxes, in_order(tasks, check), strict=True):
+        chosen = mask[tile]
+        out[tile][chosen] = filled[core][chosen]
+    return out
+
+
+Slices = tuple[slice, slice]
+
+
+def _tile_window(row: int, col: int, height: int, width: int, margin: int) -> tuple[Slices, Slices, Slices]:
+    """The tile at (row, col), its window with `margin` px around it, and the tile within the window."""
+    y0, x0 = row * TILE, col * TILE
+    y1, x1 = min(height, y0 + TILE), min(width, x0 + TILE)
+    wy0, wx0 = max(0, y0 - margin), max(0, x0 - margin)
+    wy1, wx1 = min(height, y1 + margin), min(width, x1 + margin)
+    tile = (slice(y0, y1), slice(x0, x1))
+    window = (slice(wy0, wy1), slice(wx0, wx1))
+    return tile, window, (slice(y0 - wy0, y1 - wy0), slice(x0 - wx0, x1 - wx0))
+
+
 def fill_in_tiles(
     levels: np.ndarray, mask: np.ndarray, fill: Fill, check: Callable[[], None], margin: int = 32
 ) -> np.ndarray:
@@ -34,14 +70,8 @@ def fill_in_tiles(
     while missing.any():
         row, col = _best_known(missing)
         check()
-        y0, x0 = row * TILE, col * TILE
-        y1, x1 = min(height, y0 + TILE), min(width, x0 + TILE)
-        wy0, wx0 = max(0, y0 - margin), max(0, x0 - margin)
-        wy1, wx1 = min(height, y1 + margin), min(width, x1 + margin)
-        window = (slice(wy0, wy1), slice(wx0, wx1))
+        tile, window, core = _tile_window(row, col, height, width, margin)
         filled = fill(work[window], todo[window])
-        tile = (slice(y0, y1), slice(x0, x1))
-        core = (slice(y0 - wy0, y1 - wy0), slice(x0 - wx0, x1 - wx0))
         chosen = todo[tile]
         work[tile][chosen] = filled[core][chosen]
         todo[tile] = False

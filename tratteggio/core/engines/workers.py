@@ -10,6 +10,7 @@ dropped; engines that check cancel between their own steps stop at the next one)
 
 from __future__ import annotations
 
+import _thread
 import os
 import threading
 from collections.abc import Callable, Iterator, Sequence
@@ -67,9 +68,10 @@ def in_order(
     """
     board = _Board(tasks)
     count = min(len(tasks), workers or worker_count())
-    threads = [threading.Thread(target=board.work, name="tratteggio-fill", daemon=True) for _ in range(count)]
-    for thread in threads:
-        thread.start()
+    for _ in range(count):
+        # a bare thread: threading.Thread.start waits until the thread runs (a round trip through
+        # the scheduler, milliseconds on a loaded machine); these report only through the board
+        _thread.start_new_thread(board.work, ())
     try:
         for index in range(len(tasks)):
             ok, value = _wait(board, index, check, poll)
@@ -78,8 +80,6 @@ def in_order(
                 assert isinstance(value, BaseException)
                 raise value
             yield value  # type: ignore[misc]
-        for thread in threads:  # every task is done: they are leaving now
-            thread.join()
     finally:
         with board.changed:
             board.stopped = True

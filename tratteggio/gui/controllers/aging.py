@@ -13,6 +13,7 @@ from tratteggio.core.geometry import Box
 from tratteggio.core.photo import Photo
 from tratteggio.core.studio.document import Document
 from tratteggio.gui.canvas import Canvas
+from tratteggio.gui.layer_stack import LayerActions
 from tratteggio.gui.layers_owner import LayersOwner
 from tratteggio.gui.panels.age_panel import AgePanel
 from tratteggio.gui.session import StudioSession
@@ -80,9 +81,8 @@ class AgeController(QObject):
         self.session.set_document(doc)
         names = ", ".join(kind for kind, _ in aged.layers)
         labels = [kind for kind, _ in aged.layers]
-        self.timeline.show_frames(pictures, labels, f"Forward layers of time: {names}", owner=OWNER)
-        self.timeline.set_actions_enabled(False)
-        self.timeline.play_button.setEnabled(True)
+        self.timeline.model.show(pictures, labels, f"Forward layers of time: {names}", owner=OWNER)
+        self.timeline.model.set_actions(LayerActions.PLAY)
         self.session.say(f"Aged: {aged.mask.mean() * 100:.1f}% damaged; the mask is the ground truth.")
 
     def _scrub_forward(self, position: int) -> None:

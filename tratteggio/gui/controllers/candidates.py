@@ -78,7 +78,7 @@ class CandidateController(QObject):
                 candidate.handle.cancel()
         self.candidates, self._streaming = [], None
         if self.timeline.owner == OWNER or new_document:
-            self.timeline.clear()
+            self.timeline.model.clear()
         if new_document:
             self.panel.set_advice("")
         self.canvas.show_preview([])
@@ -228,8 +228,8 @@ class CandidateController(QObject):
             self.runningChanged.emit(False)
             self.session.show_progress(0, 0)
             labels = [f"candidate {i + 1}{seed_note(c.request)}" for i, c in enumerate(self.candidates)]
-            self.timeline.owner = OWNER
-            self.timeline.set_candidates(labels)
+            self.timeline.model.owner = OWNER
+            self.timeline.model.set_candidates(labels)
             self._show_candidate()
             parts = result.engine_info.get("parts")
             filled = f" ({what_filled(parts)})" if parts else ""
@@ -259,7 +259,7 @@ class CandidateController(QObject):
     def chosen(self) -> Candidate | None:
         if not self.candidates or any(c.result is None for c in self.candidates):
             return None
-        return self.candidates[max(0, self.timeline.candidates.currentIndex())]
+        return self.candidates[max(0, self.timeline.model.candidate)]
 
     def _show_candidate(self) -> None:
         """Make the chosen candidate's thumbnails on the worker; the strip fills when they arrive."""
@@ -280,7 +280,7 @@ class CandidateController(QObject):
         count, request = len(candidate.previews), candidate.request
         what = "deterministic" if request.deterministic else f"seed {request.seed}"
         title = f"{request.engine}, {what}: {count} layer{'s' if count != 1 else ''}"
-        self.timeline.show_frames(pictures, candidate.previews, title, owner=OWNER)
+        self.timeline.model.show(pictures, candidate.previews, title, owner=OWNER)
 
     def _on_scrub(self, position: int) -> None:
         chosen = self.chosen()

@@ -18,6 +18,7 @@ from tratteggio.core.request import DIFFUSION_ENGINE, RestorationRequest
 from tratteggio.core.studio.document import Document
 from tratteggio.core.studio.made import created_document, extended_document, source_of
 from tratteggio.gui.canvas import Canvas
+from tratteggio.gui.layer_stack import LayerActions
 from tratteggio.gui.layers_owner import LayersOwner
 from tratteggio.gui.panels.create_dialogs import ExtendDialog, PromptDialog, PromptValues
 from tratteggio.gui.panels.restore_panel import RestorePanel
@@ -176,9 +177,8 @@ class CreationController(QObject):
     ) -> None:
         if self.session.doc is not doc:
             return
-        self.timeline.show_frames(pictures, list(previews), title, owner=OWNER)
-        self.timeline.set_actions_enabled(False)
-        self.timeline.play_button.setEnabled(True)
+        self.timeline.model.show(pictures, list(previews), title, owner=OWNER)
+        self.timeline.model.set_actions(LayerActions.PLAY)
 
     def _scrub(self, position: int) -> None:
         doc = self.session.doc

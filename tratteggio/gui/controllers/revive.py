@@ -225,8 +225,7 @@ class ReviveController(QObject):
         self._estimate()
 
     def _split(self, on: bool) -> None:
-        self.canvas.split = 0.5 if on else None
-        self.canvas.update()
+        self.canvas.set_split(0.5 if on else None)
 
     def apply(self) -> ReviveIntervention | None:
         """Add the revival at the dialog's strength as an intervention (one undo step)."""

@@ -28,6 +28,7 @@ from tratteggio.core.engine_catalog import BY_NAME, CLASSICAL_ENGINES, SEEDED_EN
 from tratteggio.core.engines.hub import cached_model_ids
 from tratteggio.core.engines.models import CATALOG
 from tratteggio.core.request import RestorationRequest, spec
+from tratteggio.gui.run_settings import RunSettings, bind, bind_text, bind_value
 
 NOT_DOWNLOADED = " (not downloaded)"
 DETERMINISTIC_TIP = "{engine} is deterministic: every seed and candidate gives the same pixels"
@@ -103,6 +104,25 @@ class RestorePanel(QWidget):
         self.engine.setCurrentIndex(CLASSICAL_ENGINES.index(_DEFAULTS["engine"]))
         self.engine.currentIndexChanged.connect(self._engine_changed)
         self._engine_changed()
+        self.settings = RunSettings(self)
+        self._bind()
+
+    def _bind(self) -> None:
+        """The widgets show and set the run settings (the model a run's request is built from)."""
+        settings = self.settings
+        for name, box in (("steps", self.steps), ("guidance", self.guidance), ("strength", self.strength)):
+            bind_value(settings, name, box)
+        bind_value(settings, "padding", self.padding)
+        bind_value(settings, "blend", self.blend)
+        bind_text(settings, "prompt", self.prompt)
+        bind_text(settings, "negative_prompt", self.negative)
+        bind(settings, "seed", self.seed, self.seed.textChanged, self.seed.value, self.seed.setValue)
+        self.engine.currentIndexChanged.connect(self._engine_chosen)
+        self._engine_chosen()
+
+    def _engine_chosen(self) -> None:
+        kind, name = self.engine.currentData()
+        self.settings.set_engine(name if kind == "classical" else "diffusion", name)
 
     def _engine_changed(self) -> None:
         kind, name = self.engine.currentData()
@@ -166,27 +186,12 @@ class RestorePanel(QWidget):
         self.cancel_button.setEnabled(running)
 
     def request(self, candidate: int = 0) -> RestorationRequest:
-        """The request the panel describes; candidate k uses seed + k."""
-        kind, name = self.engine.currentData()
-        base = RestorationRequest(
-            engine=name if kind == "classical" else "biharmonic",
-            seed=(self.seed.value() + candidate) % (self.seed.high + 1),
-            padding=self.padding.value(),
-            blend=self.blend.value(),
-        )
-        return base if kind == "classical" else self.diffusion_request(name, base)
+        """The request the panel describes (its run settings); candidate k uses seed + k."""
+        return self.settings.request(candidate)
 
-    def diffusion_request(self, model: str, base: RestorationRequest | None = None) -> RestorationRequest:
+    def diffusion_request(self, model: str) -> RestorationRequest:
         """A diffusion request for `model` with the panel's prompts and settings."""
-        return (base or RestorationRequest(engine="biharmonic")).replace(
-            engine="diffusion",
-            model=model,
-            prompt=self.prompt.text(),
-            negative_prompt=self.negative.text(),
-            steps=self.steps.value(),
-            guidance=self.guidance.value(),
-            strength=self.strength.value(),
-        )
+        return self.settings.diffusion_request(model)
 
     def mark_downloads(self) -> None:
         """Label each catalog model the hub cache lacks "(not downloaded)" (after each download too)."""
