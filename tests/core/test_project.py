@@ -14,7 +14,7 @@ from tratteggio.cli import main
 from tratteggio.core import Photo, RestorationRequest, load_photo, restore, save_photo
 from tratteggio.core.errors import ProjectError
 from tratteggio.core.geometry import Box
-from tratteggio.core.project.api import create_project, export_project, summarize_project
+from tratteggio.core.project.api import summarize_project
 from tratteggio.core.project.codec import tiles_of
 from tratteggio.core.project.journal import JournalLock, new_journal, orphans, pending_for, remove_journal
 from tratteggio.core.project.load import MasterMissing, read_project
@@ -22,6 +22,7 @@ from tratteggio.core.project.sync import ProjectSync
 from tratteggio.core.record.describe import sha256_file
 from tratteggio.core.studio.document import Document
 from tratteggio.core.studio.maskedit import Stroke
+from tratteggio.core.tasks.project import create_project, export_project
 
 from .helpers import coffee
 

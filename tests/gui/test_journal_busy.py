@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 
 from tratteggio.core.errors import ProjectError
-from tratteggio.core.project.api import create_project
 from tratteggio.core.project.journal import recovery_dir, summarize
 from tratteggio.core.studio.document import Document
 from tratteggio.core.studio.maskedit import Stroke
+from tratteggio.core.tasks.project import create_project
 from tratteggio.gui.main_window import MainWindow
 
 PERIOD_S = 0.2

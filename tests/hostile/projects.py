@@ -110,7 +110,7 @@ def worked_project(folder: Path) -> Path:
 def build(folder: Path) -> list[Case]:
     """Real projects (one with a mask, one with an intervention) in `folder`, then one doctored
     copy per case."""
-    from tratteggio.core.project.api import create_project
+    from tratteggio.core.tasks.project import create_project
 
     (folder / "photo.png").write_bytes(encode(photo(), "png"))
     (folder / "mask.png").write_bytes(encode(mask(), "png"))

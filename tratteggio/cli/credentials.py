@@ -6,7 +6,7 @@ import argparse
 from collections.abc import Callable
 from pathlib import Path
 
-from tratteggio.core.credentials.identity import Identity, load_identity, new_identity
+from tratteggio.core.credentials.identity import Identity, new_identity
 from tratteggio.core.errors import TratteggioError
 
 Command = Callable[[argparse.Namespace], int]
@@ -58,12 +58,14 @@ def add_sign_option(p: argparse.ArgumentParser) -> None:
 
 def identity_from_args(args: argparse.Namespace) -> Identity | None:
     """The checked identity --sign names (before any work), or None."""
-    if getattr(args, "sign", None) is None:
-        return None
-    from tratteggio.core.credentials.sign import require_c2pa
+    from tratteggio.core.tasks.common import signer_from
 
-    require_c2pa()
-    return load_identity(args.sign)
+    return signer_from(signer_path(args))
+
+
+def signer_path(args: argparse.Namespace) -> Path | None:
+    """The identity --sign names, for a task to check before any work (None: unsigned)."""
+    return getattr(args, "sign", None)
 
 
 def add_trust_option(p: argparse.ArgumentParser) -> None:

@@ -6,11 +6,11 @@ import argparse
 from collections.abc import Callable
 from pathlib import Path
 
+from tratteggio.cli.credentials import add_sign_option, signer_path
 from tratteggio.cli.options import (
     MODEL_TITLES,
     add_preview_options,
     add_request_options,
-    progress_bar,
     request_from_args,
 )
 from tratteggio.core.request import DIFFUSION_ENGINE
@@ -31,48 +31,33 @@ def add_parsers(sub: argparse._SubParsersAction) -> dict[str, Command]:
     for side in ("left", "right", "top", "bottom"):
         p.add_argument(f"--{side}", type=int, default=0, metavar="PX", help=f"pixels to add on the {side}")
     p.add_argument("--lossy", action="store_true", help="accept an output format that loses bits (JPEG)")
+    add_sign_option(p)
     add_request_options(p, skip=("engine", "blend"), titles=MODEL_TITLES, required=("model",))
     add_preview_options(p)
     return {"extend": cmd_extend}
 
 
 def cmd_extend(args: argparse.Namespace) -> int:
-    from tratteggio.cli.restore import (
-        check_previews,
-        check_sequence,
-        preview_files,
-        previews_folder,
-        say_previews,
-    )
-    from tratteggio.core.io.loading import load_photo
-    from tratteggio.core.pipeline.extend import Margins, extend
-    from tratteggio.core.record.entries import Extended
-    from tratteggio.core.record.writer import check_output, write_documented
+    from tratteggio.cli.restore import previews_from_args, running, say_previews
+    from tratteggio.core.pipeline.extend import Margins
+    from tratteggio.core.tasks.create import extend_file
 
     request = request_from_args(args, engine=DIFFUSION_ENGINE)
     margins = Margins(args.left, args.top, args.right, args.bottom)
-    inputs = [args.photo]
-    previews = check_previews(args, inputs)
-    photo = load_photo(args.photo)
-    check_sequence(args, check_output(args.output, photo, [*inputs, *previews], lossy=args.lossy), inputs)
-    with progress_bar("extending") as update:
-        extension = extend(photo, margins, request, on_step=lambda s: update(s.step + 1, s.total))
-    result = extension.result
-    with previews_folder(args):
-        files = write_documented(
-            args.output,
-            extension.pixels,
-            photo,
-            args.photo,
-            [Extended(1, extension)],
-            inputs=inputs,
-            lossy=args.lossy,
-            extras=preview_files(args, result.source, result.previews),
-        )
-    say_previews(args, len(result.previews))
-    width, height = margins.canvas(photo.width, photo.height)
+    done = extend_file(
+        args.photo,
+        args.output,
+        margins,
+        request,
+        lossy=args.lossy,
+        signer=signer_path(args),
+        previews=previews_from_args(args),
+        running=running(args, "extending"),
+    )
+    say_previews(args, done.previews)
+    width, height = done.canvas
     print(
-        f"wrote {files['output']} ({width}x{height}, {extension.created.pixel_count} pixels created, "
-        f"{result.seconds:.2f} s); record: {files['record'].name}"
+        f"wrote {done.files['output']} ({width}x{height}, {done.extension.created.pixel_count} pixels "
+        f"created, {done.extension.result.seconds:.2f} s); record: {done.files['record'].name}"
     )
     return 0

@@ -7,7 +7,7 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
-from tratteggio.cli.credentials import add_sign_option, identity_from_args
+from tratteggio.cli.credentials import add_sign_option, signer_path
 from tratteggio.cli.messages import warn
 
 
@@ -54,7 +54,8 @@ def add_parsers(sub: argparse._SubParsersAction) -> dict[str, Callable[[argparse
 
 
 def cmd_project(args: argparse.Namespace) -> int:
-    from tratteggio.core.project.api import create_project, export_project, summarize_project
+    from tratteggio.core.project.api import summarize_project
+    from tratteggio.core.tasks.project import create_project, export_project
 
     if args.project_command == "new":
         path = create_project(args.photo, args.output, args.mask, args.embed)
@@ -62,14 +63,13 @@ def cmd_project(args: argparse.Namespace) -> int:
     elif args.project_command == "show":
         print(json.dumps(summarize_project(args.project), indent=2))
     else:
-        signer = identity_from_args(args)
         files = export_project(
             args.project,
             args.output,
             visible_copy=args.visible,
             lossy=args.lossy,
             on_warning=warn,
-            signer=signer,
+            signer=signer_path(args),
         )
         print(f"wrote {files['output']} with {files['record'].name}")
     return 0

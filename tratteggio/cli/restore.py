@@ -4,35 +4,21 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from tratteggio.cli.credentials import add_sign_option, add_trust_option, identity_from_args, verify_photo
+from tratteggio.cli.credentials import add_sign_option, add_trust_option, signer_path, verify_photo
 from tratteggio.cli.messages import warn
 from tratteggio.cli.options import add_preview_options, add_request_options, progress_bar, request_from_args
 from tratteggio.cli.serve import add_remote_options, remote_from_args
 from tratteggio.core.errors import TratteggioError
 
 if TYPE_CHECKING:
-    import numpy as np
-
-    from tratteggio.core.photo import Photo
-    from tratteggio.core.pipeline.layers import Writer
-    from tratteggio.core.pipeline.restore import StepPreview
-    from tratteggio.core.record.writer import Plan
+    from tratteggio.core.tasks.common import Previews, Running
 
 Command = Callable[[argparse.Namespace], int]
 EXIT_DIFFERS = 3  # `rerun` wrote its result, and it is not the one the record names
-
-
-def created_like() -> Photo:
-    """What a picture created from noise is stored as."""
-    import numpy as np
-
-    from tratteggio.core.photo import Photo
-
-    return Photo(np.zeros((1, 1, 3), np.uint8))
 
 
 def add_parsers(sub: argparse._SubParsersAction) -> dict[str, Command]:
@@ -91,33 +77,17 @@ def _add_output(p: argparse.ArgumentParser, metavar: str, text: str) -> None:
 
 
 def cmd_restore(args: argparse.Namespace) -> int:
-    from tratteggio.core.io.loading import load_mask, load_photo
-    from tratteggio.core.pipeline.restore import restore
-    from tratteggio.core.record.writer import Fill, check_output, write_documented
+    from tratteggio.core.tasks.restore import RestoreOptions, restore_file
 
     request = request_from_args(args)
-    inputs = [args.photo, args.mask]
-    extras = check_previews(args, inputs)
-    signer = identity_from_args(args)
-    photo = load_photo(args.photo)
-    planned = check_output(args.output, photo, [*inputs, *extras], lossy=args.lossy, signer=signer)
-    check_sequence(args, planned, inputs)
-    mask = load_mask(args.mask, photo.shape2d, on_warning=warn)
-    with remote_from_args(args) as engines, progress_bar(f"restoring ({request.engine})") as update:
-        result = restore(photo, mask, request, on_step=_stepper(update), engines=engines)
-    with previews_folder(args):
-        files = write_documented(
-            args.output,
-            result.pixels,
-            photo,
-            args.photo,
-            [Fill(1, result, mask)],
-            inputs=inputs,
-            lossy=args.lossy,
-            extras=preview_files(args, photo.pixels, result.previews),
-            signer=signer,
-        )
-    say_previews(args, len(result.previews))
+    options = RestoreOptions(
+        lossy=args.lossy, signer=signer_path(args), previews=previews_from_args(args), on_warning=warn
+    )
+    label = f"restoring ({request.engine})"
+    done = restore_file(args.photo, args.mask, args.output, request, options, running=running(args, label))
+    assert done is not None  # only a batch's proposed mask may be clean
+    say_previews(args, done.previews)
+    files, result = done.files, done.result
     print(
         f"wrote {files['output']} ({result.seconds:.2f} s, "
         f"{result.effective_mask.pixel_count} pixels restored); record: {files['record'].name}"
@@ -126,43 +96,21 @@ def cmd_restore(args: argparse.Namespace) -> int:
 
 
 def cmd_rerun(args: argparse.Namespace) -> int:
-    from tratteggio.core.record.rerun import load_replay, master_photo, replay
-    from tratteggio.core.record.schema import read_record
-    from tratteggio.core.record.writer import Fill, check_output, write_documented
+    from tratteggio.core.tasks.restore import rerun_record
 
-    job = load_replay(args.record, allow_pickle=args.allow_pickle)
-    extras = check_previews(args, job.inputs)
-    signer = identity_from_args(args)
-    planned = check_output(
+    done = rerun_record(
+        args.record,
         args.output,
-        job.photo or created_like(),
-        [*job.inputs, *extras],
-        fills=job.mask_files,
-        has_master_file=job.master is not None or job.photo is None,
+        allow_pickle=args.allow_pickle,
         lossy=args.lossy,
-        signer=signer,
+        signer=signer_path(args),
+        previews=previews_from_args(args),
+        running=running(args, "rerunning"),
     )
-    check_sequence(args, planned, job.inputs)
-    with remote_from_args(args) as engines, progress_bar("rerunning") as update:
-        pixels, fills = replay(job, on_step=_stepper(update), engines=engines)
-    master = master_photo(job, fills)
-    results = [f.result for f in fills if isinstance(f, Fill)]
-    with previews_folder(args):
-        files = write_documented(
-            args.output,
-            pixels,
-            master,
-            job.master,
-            fills,
-            inputs=job.inputs,
-            lossy=args.lossy,
-            extras=preview_files(args, master.pixels, [p for r in results for p in r.previews]),
-            signer=signer,
-        )
-    say_previews(args, sum(len(r.previews) for r in results))
-    same = read_record(files["record"]).output.sha256 == job.record.output.sha256  # unsigned bytes
-    print(f"wrote {files['output']}: {'identical to' if same else 'DIFFERS from'} {job.record.output.file}")
-    return 0 if same else EXIT_DIFFERS
+    say_previews(args, done.previews)
+    verdict = "identical to" if done.identical else "DIFFERS from"
+    print(f"wrote {done.files['output']}: {verdict} {done.job.record.output.file}")
+    return 0 if done.identical else EXIT_DIFFERS
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
@@ -177,52 +125,27 @@ def cmd_verify(args: argparse.Namespace) -> int:
     return 0
 
 
-def _stepper(update: Callable[..., None]) -> Callable[[StepPreview], None]:
-    return lambda step: update(step.step + 1, step.total)
+def running(args: argparse.Namespace, label: str) -> Running:
+    """The run's setting: its engines (diffusion on --remote, where the command has the option) and
+    a progress bar."""
+    from tratteggio.core.tasks.common import Run
+
+    @contextlib.contextmanager
+    def context() -> Iterator[Run]:
+        if not hasattr(args, "remote"):
+            with progress_bar(label) as update:
+                yield Run(update)
+            return
+        with remote_from_args(args) as engines, progress_bar(label) as update:
+            yield Run(update, engines)
+
+    return context
 
 
-def check_previews(args: argparse.Namespace, inputs: Sequence[Path]) -> list[Path]:
-    """Check --previews and --previews-gif before any work; return the files known now."""
-    from tratteggio.core.io.fileset import check_folder_target, check_targets
-    from tratteggio.core.pipeline.layers import ANIMATION_SUFFIXES
+def previews_from_args(args: argparse.Namespace) -> Previews:
+    from tratteggio.core.tasks.common import Previews
 
-    targets = []
-    if args.previews_gif:
-        if args.previews_gif.suffix.lower() not in ANIMATION_SUFFIXES:
-            raise TratteggioError(f"{args.previews_gif.name}: --previews-gif writes a .gif or a .webp file")
-        targets.append(args.previews_gif)
-    if args.previews:
-        check_folder_target(args.previews, "--previews")
-    check_targets(targets, inputs)
-    return targets
-
-
-def check_sequence(args: argparse.Namespace, files: Plan, inputs: Sequence[Path]) -> None:
-    """Before any work: no input is already in --previews under a step's name, no other output
-    of the set would be one."""
-    from tratteggio.core.io.fileset import check_named_in_folder
-    from tratteggio.core.pipeline.layers import is_sequence_name
-
-    if args.previews:
-        check_named_in_folder(args.previews, is_sequence_name, inputs, files.targets(), "--previews")
-
-
-def previews_folder(args: argparse.Namespace) -> contextlib.AbstractContextManager[object]:
-    from tratteggio.core.io.fileset import made_folder
-
-    return made_folder(args.previews) if args.previews else contextlib.nullcontext()
-
-
-def preview_files(
-    args: argparse.Namespace, source: np.ndarray, previews: Sequence[StepPreview]
-) -> list[tuple[Path, Writer]]:
-    """The files of --previews and --previews-gif, to be written inside the documented set."""
-    from tratteggio.core.pipeline.layers import animation_writer, sequence_writers
-
-    files = sequence_writers(args.previews, source, previews) if args.previews else []
-    if args.previews_gif:
-        files.append((args.previews_gif, animation_writer(args.previews_gif, source, previews)))
-    return files
+    return Previews(args.previews, args.previews_gif)
 
 
 def say_previews(args: argparse.Namespace, steps: int) -> None:

@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 import argparse
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from tratteggio.cli.credentials import add_sign_option, signer_path
 from tratteggio.core.errors import RequestError
 
 if TYPE_CHECKING:
-    import numpy as np
-
-    from tratteggio.core.color.estimate import ReviveRequest
+    from tratteggio.core.color.estimate import Estimate, ReviveRequest
 
 Command = Callable[[argparse.Namespace], int]
 
@@ -56,6 +54,7 @@ def add_parsers(sub: argparse._SubParsersAction) -> dict[str, Command]:
         action="store_true",
         help="accept an output format that cannot hold the master exactly (JPEG, or fewer bits)",
     )
+    add_sign_option(p)
     return {"revive": cmd_revive}
 
 
@@ -87,57 +86,28 @@ def _ints(text: str, count: int, flag: str) -> list[int]:
 
 
 def cmd_revive(args: argparse.Namespace) -> int:
-    from tratteggio.core.color.estimate import estimate_with_evidence
-    from tratteggio.core.io.atomic import write_bytes_atomic
-    from tratteggio.core.io.fileset import check_targets
-    from tratteggio.core.io.loading import load_photo
-    from tratteggio.core.io.saving import encode_png
-    from tratteggio.core.record.entries import Revival
-    from tratteggio.core.record.writer import check_output, sidecar, write_documented
+    from tratteggio.core.tasks.revive import revive_file
 
     request = revive_request(args)
-    preview = sidecar(args.output, ".preview.png")
-    if args.preview:
-        check_targets([preview], [args.photo])
-    photo = load_photo(args.photo)
-    if not args.preview:
-        check_output(args.output, photo, [args.photo], lossy=args.lossy)
-    started = time.perf_counter()
-    found = estimate_with_evidence(photo.pixels, request)
-    transform = found.transform
-    revived = transform.apply(photo.pixels)
-    print(transform.describe())
-    if found.score is not None:
-        print(found.score.describe())
-    elif request.reference == "auto":
-        print(f"estimate: {found.describe()}")
-    if args.preview:
-        write_bytes_atomic(preview, encode_png(before_after(photo.pixels, revived)))
-        print(f"wrote {preview} (before | after); nothing else was written")
-        return 0
-    seconds = time.perf_counter() - started
-    entry = Revival(1, transform, request, photo.shape2d, seconds, evidence=found.to_dict())
-    files = write_documented(
-        args.output, revived, photo, args.photo, [entry], inputs=[args.photo], lossy=args.lossy
+
+    def say(found: Estimate) -> None:
+        print(found.transform.describe())
+        if found.score is not None:
+            print(found.score.describe())
+        elif request.reference == "auto":
+            print(f"estimate: {found.describe()}")
+
+    done = revive_file(
+        args.photo,
+        args.output,
+        request,
+        lossy=args.lossy,
+        preview_only=args.preview,
+        signer=signer_path(args),
+        on_estimate=say,
     )
-    print(f"wrote {files['output']}; record: {files['record'].name}")
+    if args.preview:
+        print(f"wrote {done.files['preview']} (before | after); nothing else was written")
+        return 0
+    print(f"wrote {done.files['output']}; record: {done.files['record'].name}")
     return 0
-
-
-def before_after(before: np.ndarray, after: np.ndarray, max_side: int = 1024) -> np.ndarray:
-    """The photo's left half as it was and right half revived, 8-bit RGB, with a white divider."""
-    import cv2
-
-    from tratteggio.core.pipeline.layers import rgb8
-
-    left, right = rgb8(before), rgb8(after)
-    height, width = left.shape[:2]
-    out = left.copy()
-    out[:, width // 2 :] = right[:, width // 2 :]
-    out[:, max(0, width // 2 - 1) : width // 2 + 1] = 255
-    scale = min(1.0, max_side / max(height, width))
-    if scale < 1.0:
-        out = cv2.resize(
-            out, (max(1, round(width * scale)), max(1, round(height * scale))), interpolation=cv2.INTER_AREA
-        )
-    return out

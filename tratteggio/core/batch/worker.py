@@ -8,6 +8,7 @@ the CLI would print, and its traceback goes to `OUT/_batch/errors/`.
 
 from __future__ import annotations
 
+import functools
 import os
 import socket
 import time
@@ -23,7 +24,6 @@ from tratteggio.core.batch.jobs import Job
 from tratteggio.core.batch.proposals import load_detector, proposal_finished, propose, write_proposal
 from tratteggio.core.batch.resume import finished
 from tratteggio.core.batch.settings import BatchSettings
-from tratteggio.core.credentials.identity import load_identity
 from tratteggio.core.engines import Engines
 from tratteggio.core.errors import MaskError, TratteggioError
 from tratteggio.core.io.atomic import write_bytes_atomic
@@ -31,8 +31,8 @@ from tratteggio.core.io.loading import load_mask, load_photo
 from tratteggio.core.mask import Mask
 from tratteggio.core.photo import Photo
 from tratteggio.core.pipeline.restore import restore
-from tratteggio.core.record.writer import Fill, check_output, write_documented
 from tratteggio.core.request import RestorationRequest
+from tratteggio.core.tasks.restore import RestoreOptions, restore_file
 
 ERRORS = "errors"
 
@@ -129,20 +129,21 @@ class Worker:
 
             return Outcome.DONE, revive_job(job, settings)
         output.parent.mkdir(parents=True, exist_ok=True)
-        photo = load_photo(photo_path)
-        inputs = [photo_path, *map(Path, job.masks[:1])]
-        signer = load_identity(settings.sign) if settings.sign else None
-        check_output(output, photo, inputs, lossy=settings.lossy, signer=signer)
-        mask = self._mask(job, photo)
-        if settings.detection is not None and not mask.pixel_count:
-            return Outcome.NO_DAMAGE, "no damage proposed"
-        result = restore(photo, mask, settings.request, engines=self.engines)
-        fill = Fill(1, result, mask, settings.details())
-        lossy = settings.lossy
-        write_documented(
-            output, result.pixels, photo, photo_path, [fill], inputs=inputs, lossy=lossy, signer=signer
+        inputs = (photo_path, *map(Path, job.masks[:1]))
+        proposed = settings.detection is not None  # a proposal of no damage: nothing to restore
+        options = RestoreOptions(
+            settings.lossy,
+            settings.sign,
+            details=settings.details(),
+            skip_clean=proposed,
+            inputs=inputs,
+            engines=self.engines,
         )
-        return Outcome.DONE, f"{result.effective_mask.pixel_count} pixels restored"
+        mask = functools.partial(self._mask, job)  # called once every target is checked
+        done = restore_file(photo_path, mask, output, settings.request, options)
+        if done is None:
+            return Outcome.NO_DAMAGE, "no damage proposed"
+        return Outcome.DONE, f"{done.result.effective_mask.pixel_count} pixels restored"
 
     def _mask(self, job: Job, photo: Photo) -> Mask:
         if self.settings.detection is not None:

@@ -22,7 +22,7 @@ from typing import IO, Any
 from tratteggio.core.errors import ProjectError
 from tratteggio.core.io.userdirs import state_dir
 from tratteggio.core.project.load import read_project
-from tratteggio.core.project.store import SUFFIX, ProjectStore
+from tratteggio.core.project.store import SQLITE_SIDE_FILES, SUFFIX, ProjectStore, remove_project_files
 from tratteggio.core.studio.document import Document
 
 
@@ -83,9 +83,7 @@ def new_journal() -> tuple[Path, JournalLock]:
 
 def remove_journal(path: Path, lock: JournalLock | None) -> None:
     """Delete a journal and its side files (a clean close, a save, or a recovery taken)."""
-    for suffix in ("", "-wal", "-shm"):
-        with contextlib.suppress(OSError):
-            Path(f"{path}{suffix}").unlink()
+    remove_project_files(path, quiet=True)
     if lock is not None:
         lock.release()
     with contextlib.suppress(OSError):
@@ -182,7 +180,7 @@ def set_aside(path: Path, lock: JournalLock | None, why: Exception) -> str:
     line that says so."""
     folder = recovery_dir() / "damaged"
     folder.mkdir(exist_ok=True, mode=0o700)
-    for suffix in ("", "-wal", "-shm"):
+    for suffix in ("", *SQLITE_SIDE_FILES):
         with contextlib.suppress(OSError):
             os.replace(f"{path}{suffix}", folder / f"{path.name}{suffix}")
     remove_journal(path, lock)

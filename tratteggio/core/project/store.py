@@ -37,6 +37,20 @@ from tratteggio.core.project.codec import (
 MAX_DETECTOR_BYTES = 16 << 20  # a taught detector's file (the shipped ones are 35-60 KB)
 FORMAT = "tratteggio.project/1"
 SUFFIX = ".tratteggio"
+SQLITE_SIDE_FILES = ("-wal", "-shm")  # SQLite's log and shared memory, beside an open database
+
+
+def remove_project_files(path: Path, *, quiet: bool = False) -> None:
+    """Remove a database (a staged project, a journal) with its SQLite side files; `quiet` ignores
+    what cannot be removed."""
+    for suffix in ("", *SQLITE_SIDE_FILES):
+        try:
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+        except OSError:
+            if not quiet:
+                raise
+
+
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS master (id INTEGER PRIMARY KEY CHECK (id = 1), name TEXT, data BLOB NOT NULL);

@@ -248,7 +248,7 @@ class FileController(QObject):
 
 def _export(doc: Document, path: Path, documentation: bool, identity: str) -> dict[str, Path]:
     """Export, signed with the identity Preferences name (checked again here: it may have expired)."""
-    from tratteggio.core.record.docexport import export_document
+    from tratteggio.core.tasks.project import export_document
 
     signer = load_identity(identity) if identity else None
     return export_document(doc, path, visible_copy=documentation, signer=signer)

@@ -8,9 +8,7 @@ stroke writes that stroke's tiles only (core/project/sync.py).
 
 from __future__ import annotations
 
-import contextlib
 import math
-import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -25,6 +23,7 @@ from tratteggio.core.project.store import SUFFIX
 from tratteggio.core.project.sync import Pending, ProjectSync
 from tratteggio.core.studio.document import Document
 from tratteggio.core.studio.edits import Edit
+from tratteggio.core.tasks.project import SaveAs, save_project_as
 from tratteggio.gui import settings as prefs
 from tratteggio.gui.controllers.journal import JournalKeeper
 from tratteggio.gui.session import StudioSession
@@ -230,25 +229,14 @@ class ProjectController(QObject):
             if not chosen:
                 return False
             path = Path(chosen) if chosen.endswith(SUFFIX) else Path(chosen + SUFFIX)
-        target = path.resolve()
         self._close_sync()
-        staged = target.with_name(f".{target.name}.part")
-        sync = ProjectSync(doc, staged)
-        pending = sync.pending(self._view())
-
-        def write(ctx: object) -> None:
-            for suffix in ("", "-wal", "-shm"):
-                Path(f"{staged}{suffix}").unlink(missing_ok=True)
-            sync.write(pending)
-            sync.close()  # folds the log in: one file to move
-            os.replace(staged, target)
-
+        saving = save_project_as(doc, path, self._view())
         self.session.journal.run(
-            write,
+            lambda ctx: saving.write(),
             label="save",
             cancellable=False,
-            on_done=lambda _: self._saved_as(doc, target, pending.revision),
-            on_failed=lambda text: self._save_failed(staged, text),
+            on_done=lambda _: self._saved_as(doc, saving.target, saving.revision),
+            on_failed=lambda text: self._save_failed(saving, text),
         )
         return self._wait() if wait else True
 
@@ -303,10 +291,8 @@ class ProjectController(QObject):
         )
         return answer == QMessageBox.StandardButton.Yes
 
-    def _save_failed(self, staged: Path, text: str) -> None:
-        for suffix in ("", "-wal", "-shm"):
-            with contextlib.suppress(OSError):
-                Path(f"{staged}{suffix}").unlink()
+    def _save_failed(self, saving: SaveAs, text: str) -> None:
+        saving.discard()
         self.session.warn(text)
 
     # -- recovery ------------------------------------------------------------------------------
