@@ -11,7 +11,7 @@ compare with the original, Space to pan (window-wide while the pointer is over t
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtCore import QEvent, QRect, Qt, Signal
 from PySide6.QtGui import QEnterEvent, QImage, QMouseEvent, QPainter
 from PySide6.QtWidgets import QApplication, QWidget
 
@@ -227,6 +227,13 @@ class Canvas(CanvasView):
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:
         self.input.release(event)
+
+    def refresh(self, area: QRect | None = None) -> None:
+        """Repaint the canvas, or the `area` of it (widget pixels)."""
+        if area is None:
+            self.update()
+        else:
+            self.update(area)
 
     def show_stroke(self, box: Box) -> None:
         """Show the part of a stroke under way in `box`: on the mask, or on the review's planes."""

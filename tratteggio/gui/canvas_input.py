@@ -18,13 +18,13 @@ from tratteggio.core.studio.maskedit import Stroke, fill_polygon
 from tratteggio.gui.tools import Tool
 
 if TYPE_CHECKING:
-    from tratteggio.gui.canvas import Canvas
+    from tratteggio.gui.canvas_host import CanvasHost
 
 CTRL_ALT = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier
 
 
 class ToolInput:
-    def __init__(self, canvas: Canvas) -> None:
+    def __init__(self, canvas: CanvasHost) -> None:
         self.canvas = canvas
         self.stroke: Stroke | None = None
         self.shape: list[QPointF] = []  # a rectangle's corners or a lasso's points, in photo pixels
@@ -95,7 +95,7 @@ class ToolInput:
                 self.shape[-1] = point
             else:
                 self.shape.append(point)
-            c.update()
+            c.refresh()
         elif c.split is not None and event.modifiers() & Qt.KeyboardModifier.ShiftModifier:
             c.set_split(min(1.0, max(0.0, pos.x() / max(1, c.width()))))
         elif c.tool.brushes:
@@ -124,7 +124,7 @@ class ToolInput:
             self.shape = []
             coords = [(p.x(), p.y()) for p in points]
             c.doc.record_mask_change(fill_polygon(c.doc.mask, coords, not erase, c.tool.value))
-            c.update()
+            c.refresh()
 
     def dab(self, point: QPointF) -> None:
         assert self.stroke is not None
@@ -136,7 +136,7 @@ class ToolInput:
         c = self.canvas
         r = c.brush_radius * c.zoom + 3
         for p in (previous, now):
-            c.update(QRectF(p.x() - r, p.y() - r, 2 * r, 2 * r).toAlignedRect())
+            c.refresh(QRectF(p.x() - r, p.y() - r, 2 * r, 2 * r).toAlignedRect())
 
 
 def _sizes_brush(modifiers: Qt.KeyboardModifier) -> bool:

@@ -21,14 +21,14 @@ from tratteggio.gui.proxies import MaskProxy, PhotoProxy
 from tratteggio.gui.tools import Tool
 
 if TYPE_CHECKING:
-    from tratteggio.gui.canvas import Canvas
+    from tratteggio.gui.canvas_host import CanvasHost
 
 BACKGROUND = QColor(38, 38, 42)
 HINT = "Drop a photo here, or File ▸ Open (Ctrl+O)"
 
 
 class Painting:
-    def __init__(self, canvas: Canvas) -> None:
+    def __init__(self, canvas: CanvasHost) -> None:
         self.canvas = canvas
         self.photo: PhotoProxy | None = None
         self.mask: MaskProxy | None = None

@@ -14,10 +14,8 @@ the photo alone:
   often a colour of the scene, so its pull on the per-channel gammas (and on the tints) is
   weighed by how much of the photo lies on it.
 - saturation: the same fading that lifted the blacks washed out the colours; chroma is raised in
-  proportion to the lift.
-
-A picked neutral point pins the mid-tone cast exactly (each channel's gamma is solved so that the
-point comes out gray); a white region pins the white level of each channel.
+  proportion to the lift. A picked neutral point pins the mid-tone cast exactly (each channel's
+  gamma is solved so the point comes out gray); a white region pins each channel's white level.
 """
 
 from __future__ import annotations
