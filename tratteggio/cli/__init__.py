@@ -65,6 +65,9 @@ def build_parser(only: str | None = None) -> tuple[argparse.ArgumentParser, dict
 def main(argv: Sequence[str] | None = None) -> int:
     settle_streams()
     words = list(sys.argv[1:] if argv is None else argv)
+    if words == ["--version"]:  # argparse's answer, without building a parser of every command
+        print(f"tratteggio {__version__}")
+        return EXIT_OK
     parser, commands = build_parser((words or ["open"])[0])
     args = parser.parse_args(words)
     if args.command is None:
