@@ -11,13 +11,13 @@ import pytest
 from tratteggio.core import Photo, load_photo, save_photo
 from tratteggio.core.errors import MasterMissing, ProjectError
 from tratteggio.core.geometry import Box
-from tratteggio.core.project.api import create_project
 from tratteggio.core.project.load import read_project
 from tratteggio.core.project.sync import ProjectSync, master_sha256
 from tratteggio.core.record.describe import sha256_file
 from tratteggio.core.studio.document import Document
 from tratteggio.core.studio.edits import Edit, MasterRef
 from tratteggio.core.studio.maskedit import Stroke
+from tratteggio.core.tasks.project import create_project
 
 from .helpers import coffee
 
