@@ -57,7 +57,8 @@ ENGINES: tuple[EngineEntry, ...] = (
         "auto",
         "Automatic: the best fill for each region",
         "Per region: frequency-selective reconstruction for losses and thin damage as far as a time "
-        "budget allows, the hybrid for the rest; the record says which filled what, and why",
+        "budget allows, biharmonic where a trial on undamaged pixels nearby shows it as good, the "
+        "hybrid for the rest; the record says which filled what, and why",
         _HERE + "auto",
         "AutoEngine",
     ),

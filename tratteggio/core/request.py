@@ -53,8 +53,9 @@ class RestorationRequest:
         "auto",
         Spec(
             "fill method (default: auto, the best classical fill for each part of the damage: "
-            "frequency-selective reconstruction for losses and thin damage within a time budget, the "
-            "hybrid of biharmonic and Telea for the rest)",
+            "frequency-selective reconstruction for losses and thin damage within a time budget, "
+            "biharmonic where a trial on undamaged pixels nearby shows it as good, the hybrid of "
+            "biharmonic and Telea for the rest)",
             "--engine",
             "NAME",
             choices=ENGINE_NAMES,

@@ -47,8 +47,9 @@ def advice(bits: np.ndarray, engine: str) -> str:
     if not summary.losses:
         if engine == "auto":
             return (
-                "auto: thin damage only; frequency-selective reconstruction where the time budget "
-                "allows, the hybrid elsewhere."
+                "auto: thin damage only; biharmonic where a trial on undamaged pixels nearby shows it "
+                "as good, frequency-selective reconstruction where the time budget allows, the hybrid "
+                "elsewhere."
             )
         return ""
     what = (
@@ -57,8 +58,9 @@ def advice(bits: np.ndarray, engine: str) -> str:
     )
     if engine == "auto":
         return (
-            f"{what}: auto fills them by frequency-selective reconstruction and thin damage by FSR or "
-            "the hybrid, as far as the time budget allows; the record says which filled what."
+            f"{what}: auto fills them by frequency-selective reconstruction and thin damage by "
+            "biharmonic, FSR or the hybrid (biharmonic where a trial on undamaged pixels nearby shows "
+            "it as good), as far as the time budget allows; the record says which filled what."
         )
     if engine in THIN_ENGINES:
         return f"{what}: {engine} is made for thin damage and smears losses; auto or fsr fill them better."
