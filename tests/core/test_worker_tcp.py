@@ -17,21 +17,9 @@ import pytest
 from websockets.exceptions import InvalidStatus
 from websockets.sync.client import connect
 
+from tests.core.test_worker import cancel_inside_a_step, job_for
 from tratteggio.core.engines.local_model import LocalModel
-from tratteggio.core.engines.model_call import ModelJob
 from tratteggio.core.engines.worker import ChildWorker, WorkerError, WorkerModel, worker_target
-from tratteggio.core.errors import Cancelled
-from tratteggio.core.request import RestorationRequest
-
-
-def job_for(model: str, steps: int = 4) -> ModelJob:
-    rng = np.random.default_rng(1)
-    image = rng.integers(0, 256, (64, 64, 3), np.uint8)
-    mask = np.zeros((64, 64), np.uint8)
-    mask[16:48, 16:48] = 255
-    return ModelJob(
-        image, mask, RestorationRequest(engine="diffusion", model=model, steps=steps, device="cpu")
-    )
 
 
 @pytest.fixture
@@ -78,21 +66,7 @@ def test_without_the_token_or_from_a_browser_the_worker_refuses_the_handshake(
 
 
 def test_a_cancel_inside_a_step_stops_in_time_over_127_0_0_1(tcp_worker: WorkerModel, sd_model: str) -> None:
-    job = job_for(sd_model, steps=20)
-    tcp_worker.prepare(job.request)
-    asked: list[float] = []
-
-    def report(step: int, *_: Any) -> None:
-        if step == 1 and not asked:
-            asked.append(time.perf_counter())
-
-    def check() -> None:
-        if asked:
-            raise Cancelled()
-
-    with pytest.raises(Cancelled):
-        tcp_worker.run(job, report, check)
-    assert time.perf_counter() - asked[0] < 0.3 and tcp_worker.started == 1
+    assert cancel_inside_a_step(tcp_worker, sd_model) < 0.3 and tcp_worker.started == 1
 
 
 def test_the_worker_ends_when_the_studios_pipe_closes(tmp_path: Path) -> None:

@@ -19,13 +19,6 @@ from tratteggio.core.studio.document import Document
 pytest.importorskip("c2pa")
 
 
-@pytest.fixture(scope="module")
-def lab(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("lab") / "identity"
-    assert cli("credentials", "new", "--org", "Archivio", "-o", folder).code == 0
-    return folder
-
-
 def test_project_export_signs(tmp_path: Path, lab: Path) -> None:
     master = tmp_path / "master.png"
     master.write_bytes(corpus.encode(corpus.photo(48, 64), "png"))

@@ -14,13 +14,6 @@ from tratteggio.core import Photo, load_photo, save_photo
 pytest.importorskip("c2pa")
 
 
-@pytest.fixture(scope="module")
-def lab(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("lab") / "identity"
-    assert cli("credentials", "new", "--org", "Archivio", "-o", folder).code == 0
-    return folder
-
-
 def _signed(out: Path, action: str) -> None:
     shown = cli("verify", out)
     assert shown.code == 0 and "Archivio" in shown.out and action in shown.out, shown
